@@ -1,0 +1,489 @@
+//! Lyapunov exponents of maps and flows.
+//!
+//! * [`largest_1d`]: λ = ⟨ln |f'(x_n)|⟩ for one-dimensional maps, with the map's Jacobian.
+//! * [`map_spectrum`]: the full spectrum of an n-D map by the Benettin/QR method: the tangent
+//!   basis Q is pushed forward by Df and re-orthonormalised every step (modified Gram–Schmidt);
+//!   λ_i = ⟨ln R_ii⟩ (Benettin et al. 1980, Meccanica 15:9).
+//! * [`flow_spectrum`]: the same for a flow, integrating the state and its tangent system
+//!   dY/dt = Df(x) Y with fixed-step RK4 and re-orthonormalising every `renorm_every` steps.
+//! * [`two_trajectory`]: the largest exponent of a non-smooth map from the separation of two
+//!   nearby orbits, renormalised every step (no derivative needed).
+//!
+//! Every result carries an [`OrbitStatus`]: an orbit that enters a region where the map is the
+//! identity is `absorbed` (exponents exactly 0 there, reported as such, never as chaos-free
+//! data), one that leaves every bound is `diverged` (exponents NaN, JSON null).
+
+use super::system::{Flow, Map, OrbitStatus};
+use crate::error::{Error, Result};
+
+/// Settings of a Lyapunov computation.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct LyapunovOptions {
+    /// Iterations (maps) or RK4 steps (flows) discarded before averaging.
+    pub transient: usize,
+    /// Iterations (maps) or RK4 steps (flows) averaged over.
+    pub steps: usize,
+    /// RK4 step of flows, in the flow's time unit.
+    pub dt: f64,
+    /// Re-orthonormalise the tangent basis of a flow every this many RK4 steps.
+    pub renorm_every: usize,
+    /// Initial separation of the two-trajectory method.
+    pub separation: f64,
+}
+
+impl Default for LyapunovOptions {
+    fn default() -> Self {
+        Self {
+            transient: 1_000,
+            steps: 100_000,
+            dt: 0.01,
+            renorm_every: 1,
+            separation: 1e-9,
+        }
+    }
+}
+
+impl LyapunovOptions {
+    /// Validates the options (steps ≥ 1, dt > 0, renorm_every ≥ 1, separation in (0, 1e-3]).
+    pub fn validate(self) -> Result<Self> {
+        if self.steps == 0 {
+            return Err(Error::invalid("steps", 0.0, ">= 1"));
+        }
+        if !(self.dt.is_finite() && self.dt > 0.0) {
+            return Err(Error::invalid("dt", self.dt, "finite and > 0"));
+        }
+        if self.renorm_every == 0 {
+            return Err(Error::invalid("renorm_every", 0.0, ">= 1"));
+        }
+        if !(self.separation > 0.0 && self.separation <= 1e-3) {
+            return Err(Error::invalid("separation", self.separation, "in (0, 1e-3]"));
+        }
+        Ok(self)
+    }
+}
+
+/// Outcome of a Lyapunov computation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LyapunovResult {
+    /// Exponents in decreasing order, per iteration (maps) or per time unit (flows).
+    /// All 0 when `absorbed`, all NaN when `diverged`.
+    pub exponents: Vec<f64>,
+    /// What became of the orbit.
+    pub status: OrbitStatus,
+    /// Averaged steps actually taken before the orbit was absorbed or diverged (= `steps` when ok).
+    pub steps_done: usize,
+    /// The method used: "derivative_1d", "benettin_qr", "two_trajectory".
+    pub method: &'static str,
+}
+
+impl LyapunovResult {
+    /// The largest exponent (NaN when the orbit diverged).
+    pub fn largest(&self) -> f64 {
+        self.exponents.first().copied().unwrap_or(f64::NAN)
+    }
+
+    fn stopped(status: OrbitStatus, dim: usize, steps_done: usize, method: &'static str) -> Self {
+        let value = if status == OrbitStatus::Absorbed {
+            0.0
+        } else {
+            f64::NAN
+        };
+        Self {
+            exponents: vec![value; dim],
+            status,
+            steps_done,
+            method,
+        }
+    }
+}
+
+/// Iterates `map` `count` times from `x` in place, stopping early when the orbit stops being
+/// `Ok`. Returns the status.
+fn advance<M: Map + ?Sized>(map: &M, x: &mut [f64], scratch: &mut [f64], count: usize) -> OrbitStatus {
+    for _ in 0..count {
+        map.step(x, scratch);
+        x.copy_from_slice(scratch);
+        let status = map.classify(x);
+        if status != OrbitStatus::Ok {
+            return status;
+        }
+    }
+    OrbitStatus::Ok
+}
+
+/// Checks that the starting state is usable.
+fn check_start(dim: usize, x0: &[f64]) -> Result<()> {
+    if x0.len() != dim {
+        return Err(Error::InvalidParameter {
+            name: "x0".into(),
+            value: format!("{x0:?}"),
+            requirement: format!("a state of dimension {dim}"),
+        });
+    }
+    for &v in x0 {
+        crate::error::require_finite("x0", v)?;
+    }
+    Ok(())
+}
+
+/// Largest (only) exponent of a one-dimensional map: λ = (1/N) Σ ln |f'(x_n)|.
+pub fn largest_1d<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+    const METHOD: &str = "derivative_1d";
+    if map.dim() != 1 {
+        return Err(Error::InvalidParameter {
+            name: "system".into(),
+            value: format!("dimension {}", map.dim()),
+            requirement: "one-dimensional for the derivative method".into(),
+        });
+    }
+    check_start(1, x0)?;
+    let mut x = [x0[0]];
+    let mut next = [0.0];
+    let status = map.classify(&x);
+    if status != OrbitStatus::Ok {
+        return Ok(LyapunovResult::stopped(status, 1, 0, METHOD));
+    }
+    let status = advance(map, &mut x, &mut next, opts.transient);
+    if status != OrbitStatus::Ok {
+        return Ok(LyapunovResult::stopped(status, 1, 0, METHOD));
+    }
+    let mut slope = [0.0];
+    let mut log_sum = 0.0;
+    for n in 0..opts.steps {
+        map.jacobian(&x, &mut slope);
+        log_sum += slope[0].abs().ln();
+        map.step(&x, &mut next);
+        x[0] = next[0];
+        let status = map.classify(&x);
+        if status != OrbitStatus::Ok {
+            return Ok(LyapunovResult::stopped(status, 1, n + 1, METHOD));
+        }
+    }
+    Ok(LyapunovResult {
+        exponents: vec![log_sum / opts.steps as f64],
+        status: OrbitStatus::Ok,
+        steps_done: opts.steps,
+        method: METHOD,
+    })
+}
+
+/// Orthonormalises the columns of the column-major `n × n` matrix `q` in place (modified
+/// Gram–Schmidt) and adds ln ‖column_i‖ (= ln R_ii of the QR factorisation) to `log_sums[i]`.
+fn orthonormalise(q: &mut [f64], n: usize, log_sums: &mut [f64]) {
+    for i in 0..n {
+        for j in 0..i {
+            let (done, rest) = q.split_at_mut(i * n);
+            let qj = &done[j * n..(j + 1) * n];
+            let qi = &mut rest[..n];
+            let projection: f64 = qi.iter().zip(qj).map(|(a, b)| a * b).sum();
+            qi.iter_mut().zip(qj).for_each(|(a, b)| *a -= projection * b);
+        }
+        let column = &mut q[i * n..(i + 1) * n];
+        let norm = column.iter().map(|v| v * v).sum::<f64>().sqrt();
+        log_sums[i] += norm.ln();
+        column.iter_mut().for_each(|v| *v /= norm);
+    }
+}
+
+/// out = J · q for row-major `J` and column-major `q`, `out` column-major.
+fn jacobian_times_basis(jac: &[f64], q: &[f64], n: usize, out: &mut [f64]) {
+    for col in 0..n {
+        for row in 0..n {
+            out[col * n + row] = (0..n).map(|k| jac[row * n + k] * q[col * n + k]).sum();
+        }
+    }
+}
+
+fn identity_basis(n: usize) -> Vec<f64> {
+    let mut q = vec![0.0; n * n];
+    for i in 0..n {
+        q[i * n + i] = 1.0;
+    }
+    q
+}
+
+/// Full Lyapunov spectrum of an n-D map by the Benettin/QR method.
+pub fn map_spectrum<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+    const METHOD: &str = "benettin_qr";
+    let n = map.dim();
+    check_start(n, x0)?;
+    let mut x = x0.to_vec();
+    let mut next = vec![0.0; n];
+    let mut status = map.classify(&x);
+    if status == OrbitStatus::Ok {
+        status = advance(map, &mut x, &mut next, opts.transient);
+    }
+    if status != OrbitStatus::Ok {
+        return Ok(LyapunovResult::stopped(status, n, 0, METHOD));
+    }
+    let mut q = identity_basis(n);
+    let mut pushed = vec![0.0; n * n];
+    let mut jac = vec![0.0; n * n];
+    let mut log_sums = vec![0.0; n];
+    for step in 0..opts.steps {
+        map.jacobian(&x, &mut jac);
+        jacobian_times_basis(&jac, &q, n, &mut pushed);
+        std::mem::swap(&mut q, &mut pushed);
+        orthonormalise(&mut q, n, &mut log_sums);
+        map.step(&x, &mut next);
+        x.copy_from_slice(&next);
+        let status = map.classify(&x);
+        if status != OrbitStatus::Ok {
+            return Ok(LyapunovResult::stopped(status, n, step + 1, METHOD));
+        }
+    }
+    let mut exponents: Vec<f64> = log_sums.iter().map(|s| s / opts.steps as f64).collect();
+    exponents.sort_by(|a, b| b.total_cmp(a));
+    Ok(LyapunovResult {
+        exponents,
+        status: OrbitStatus::Ok,
+        steps_done: opts.steps,
+        method: METHOD,
+    })
+}
+
+/// Largest exponent of a (possibly non-smooth) map from two nearby orbits: the second orbit is
+/// kept at distance `separation` along the current separation direction after every step, and
+/// λ = (1/N) Σ ln(d_n / separation).
+pub fn two_trajectory<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+    const METHOD: &str = "two_trajectory";
+    let n = map.dim();
+    check_start(n, x0)?;
+    let delta = opts.separation;
+    let mut x = x0.to_vec();
+    let mut next = vec![0.0; n];
+    let mut status = map.classify(&x);
+    if status == OrbitStatus::Ok {
+        status = advance(map, &mut x, &mut next, opts.transient);
+    }
+    if status != OrbitStatus::Ok {
+        return Ok(LyapunovResult::stopped(status, n, 0, METHOD));
+    }
+    let direction = 1.0 / (n as f64).sqrt();
+    let mut y: Vec<f64> = x.iter().map(|v| v + delta * direction).collect();
+    let mut y_next = vec![0.0; n];
+    let mut log_sum = 0.0;
+    for step in 0..opts.steps {
+        map.step(&x, &mut next);
+        map.step(&y, &mut y_next);
+        let distance = next
+            .iter()
+            .zip(&y_next)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            .sqrt();
+        x.copy_from_slice(&next);
+        let status = map.classify(&x);
+        if status != OrbitStatus::Ok {
+            return Ok(LyapunovResult::stopped(status, n, step + 1, METHOD));
+        }
+        log_sum += (distance / delta).ln();
+        if distance > 0.0 {
+            for i in 0..n {
+                y[i] = x[i] + delta * (y_next[i] - x[i]) / distance;
+            }
+        } else {
+            // The orbits merged (a contracting flat piece): restart the companion; the
+            // −∞ contribution above makes the exponent −∞, which is the true answer.
+            y.iter_mut().zip(&x).for_each(|(yi, xi)| *yi = xi + delta * direction);
+        }
+    }
+    Ok(LyapunovResult {
+        exponents: vec![log_sum / opts.steps as f64],
+        status: OrbitStatus::Ok,
+        steps_done: opts.steps,
+        method: METHOD,
+    })
+}
+
+/// The largest exponent of a map by the method that suits it: the derivative method for smooth
+/// 1-D maps, the two-trajectory method for non-smooth maps, Benettin/QR otherwise.
+pub fn largest<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+    if !map.is_smooth() {
+        two_trajectory(map, x0, opts)
+    } else if map.dim() == 1 {
+        largest_1d(map, x0, opts)
+    } else {
+        map_spectrum(map, x0, opts)
+    }
+}
+
+/// The extended state (x, Y) of a flow with its tangent basis, and RK4 on it.
+struct TangentRk4 {
+    n: usize,
+    k: [Vec<f64>; 4],
+    stage: Vec<f64>,
+    jac: Vec<f64>,
+}
+
+impl TangentRk4 {
+    fn new(n: usize) -> Self {
+        let len = n + n * n;
+        Self {
+            n,
+            k: [vec![0.0; len], vec![0.0; len], vec![0.0; len], vec![0.0; len]],
+            stage: vec![0.0; len],
+            jac: vec![0.0; n * n],
+        }
+    }
+
+    /// d/dt (x, Y) = (f(x), Df(x) Y), Y column-major after x.
+    fn derivative<F: Flow + ?Sized>(flow: &F, n: usize, jac: &mut [f64], s: &[f64], out: &mut [f64]) {
+        let (x, y) = s.split_at(n);
+        let (dx, dy) = out.split_at_mut(n);
+        flow.rhs(x, dx);
+        flow.jacobian(x, jac);
+        jacobian_times_basis(jac, y, n, dy);
+    }
+
+    fn step<F: Flow + ?Sized>(&mut self, flow: &F, s: &mut [f64], dt: f64) {
+        let n = self.n;
+        let weights = [0.5 * dt, 0.5 * dt, dt];
+        Self::derivative(flow, n, &mut self.jac, s, &mut self.k[0]);
+        for stage in 0..3 {
+            for i in 0..s.len() {
+                self.stage[i] = s[i] + weights[stage] * self.k[stage][i];
+            }
+            let (_, rest) = self.k.split_at_mut(stage + 1);
+            Self::derivative(flow, n, &mut self.jac, &self.stage, &mut rest[0]);
+        }
+        for i in 0..s.len() {
+            s[i] += dt / 6.0 * (self.k[0][i] + 2.0 * self.k[1][i] + 2.0 * self.k[2][i] + self.k[3][i]);
+        }
+    }
+}
+
+/// Full Lyapunov spectrum of a flow: fixed-step RK4 on the state and tangent system,
+/// re-orthonormalised every `renorm_every` steps; exponents per unit time.
+pub fn flow_spectrum<F: Flow + ?Sized>(flow: &F, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+    const METHOD: &str = "benettin_qr";
+    let n = flow.dim();
+    check_start(n, x0)?;
+    let mut rk = TangentRk4::new(n);
+    let mut s = vec![0.0; n + n * n];
+    s[..n].copy_from_slice(x0);
+    s[n..].copy_from_slice(&identity_basis(n));
+    for step in 0..opts.transient {
+        rk.step(flow, &mut s, opts.dt);
+        if flow.classify(&s[..n]) != OrbitStatus::Ok {
+            return Ok(LyapunovResult::stopped(flow.classify(&s[..n]), n, 0, METHOD));
+        }
+        if step % opts.renorm_every.max(1) == 0 {
+            let mut discard = vec![0.0; n];
+            orthonormalise(&mut s[n..], n, &mut discard);
+        }
+    }
+    s[n..].copy_from_slice(&identity_basis(n));
+    let mut log_sums = vec![0.0; n];
+    for step in 0..opts.steps {
+        rk.step(flow, &mut s, opts.dt);
+        let status = flow.classify(&s[..n]);
+        if status != OrbitStatus::Ok {
+            return Ok(LyapunovResult::stopped(status, n, step + 1, METHOD));
+        }
+        if (step + 1) % opts.renorm_every == 0 || step + 1 == opts.steps {
+            orthonormalise(&mut s[n..], n, &mut log_sums);
+        }
+    }
+    let total_time = opts.steps as f64 * opts.dt;
+    let mut exponents: Vec<f64> = log_sums.iter().map(|v| v / total_time).collect();
+    exponents.sort_by(|a, b| b.total_cmp(a));
+    Ok(LyapunovResult {
+        exponents,
+        status: OrbitStatus::Ok,
+        steps_done: opts.steps,
+        method: METHOD,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::systems::{Henon, Linear, Logistic, Lorenz, Tent};
+
+    fn opts(transient: usize, steps: usize) -> LyapunovOptions {
+        LyapunovOptions {
+            transient,
+            steps,
+            ..LyapunovOptions::default()
+        }
+    }
+
+    #[test]
+    fn logistic_at_r4_has_ln2() {
+        // Ulam & von Neumann (1947): λ = ln 2 at r = 4.
+        let r = largest_1d(&Logistic { r: 4.0 }, &[0.3], &opts(1_000, 10_000_000)).unwrap();
+        assert_eq!(r.status, OrbitStatus::Ok);
+        assert!((r.largest() - 2f64.ln()).abs() < 1e-3, "{}", r.largest());
+    }
+
+    #[test]
+    fn logistic_in_the_period_2_window_has_the_cycle_multiplier() {
+        // Period-2 orbit at r = 3.2: multiplier f'(p)f'(q) = 4 + 2r − r² (Strogatz 10.3).
+        let r = 3.2;
+        let expected = (4.0f64 + 2.0 * r - r * r).abs().ln() / 2.0;
+        let res = largest_1d(&Logistic { r }, &[0.3], &opts(10_000, 100_000)).unwrap();
+        assert!((res.largest() - expected).abs() < 1e-9, "{} vs {expected}", res.largest());
+    }
+
+    #[test]
+    fn tent_two_trajectory_gives_ln_mu() {
+        for mu in [1.5, 1.99] {
+            let res = two_trajectory(&Tent { mu }, &[0.2345], &opts(100, 200_000)).unwrap();
+            assert_eq!(res.method, "two_trajectory");
+            assert!((res.largest() - f64::ln(mu)).abs() < 1e-6, "mu {mu}: {}", res.largest());
+        }
+    }
+
+    #[test]
+    fn henon_spectrum_matches_literature_and_sums_to_ln_b() {
+        let res = map_spectrum(&Henon { a: 1.4, b: 0.3 }, &[0.1, 0.1], &opts(1_000, 1_000_000)).unwrap();
+        assert!((res.exponents[0] - 0.419).abs() < 0.003, "{:?}", res.exponents);
+        let sum: f64 = res.exponents.iter().sum();
+        assert!((sum - 0.3f64.ln()).abs() < 1e-6, "sum {sum}");
+    }
+
+    #[test]
+    fn linear_map_exponents_are_log_eigenvalues() {
+        let m = Linear {
+            a: [1.1, 0.0, 0.0, 0.8],
+        };
+        let res = map_spectrum(&m, &[0.0, 0.0], &opts(0, 1_000)).unwrap();
+        assert!((res.exponents[0] - 1.1f64.ln()).abs() < 1e-12);
+        assert!((res.exponents[1] - 0.8f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lorenz_spectrum_matches_literature() {
+        let flow = Lorenz {
+            sigma: 10.0,
+            rho: 28.0,
+            beta: 8.0 / 3.0,
+        };
+        let o = LyapunovOptions {
+            transient: 10_000,
+            steps: 2_000_000,
+            dt: 0.005,
+            renorm_every: 10,
+            ..LyapunovOptions::default()
+        };
+        let res = flow_spectrum(&flow, &[1.0, 1.0, 1.0], &o).unwrap();
+        let expected = [0.9056, 0.0, -14.5723];
+        for (got, want) in res.exponents.iter().zip(expected) {
+            assert!((got - want).abs() < 0.02, "{:?}", res.exponents);
+        }
+    }
+
+    #[test]
+    fn divergence_is_reported_not_averaged() {
+        let res = largest_1d(&Logistic { r: 4.5 }, &[0.3], &opts(0, 1_000)).unwrap();
+        assert_eq!(res.status, OrbitStatus::Diverged);
+        assert!(res.largest().is_nan());
+    }
+
+    #[test]
+    fn wrong_start_dimension_is_an_error() {
+        let err = map_spectrum(&Henon { a: 1.4, b: 0.3 }, &[0.1], &opts(0, 10)).unwrap_err();
+        assert!(err.to_string().contains("x0"), "{err}");
+    }
+}

@@ -1,0 +1,11 @@
+//! The analysis core: written once against the small traits of [`system`] and never against
+//! the simulator's internals. Reference systems with known answers live in [`systems`].
+
+pub mod fixed_points;
+pub mod heatmap;
+pub mod lyapunov;
+pub mod orbit;
+pub mod system;
+pub mod systems;
+
+pub use system::{Flow, Map, OrbitStatus};

@@ -2,10 +2,12 @@
 //! the simulator's internals. Reference systems with known answers live in [`systems`].
 
 pub mod fixed_points;
+pub mod grid;
 pub mod heatmap;
 pub mod lyapunov;
 pub mod orbit;
 pub mod system;
 pub mod systems;
 
+pub use grid::Grid;
 pub use system::{Flow, Map, OrbitStatus};

@@ -14,6 +14,7 @@
 //! * [`params`] — named parameter sets (`--set name=value`) and the registry of systems.
 //! * [`spec`] — the JSON analysis specs of `analyses/`, validated into plans.
 //! * [`figures`] — PNG/SVG rendering with plotters.
+//! * [`jobs`] — runs validated plans: computes, writes CSV/JSON and figures.
 //! * [`output`] — atomic output directories and CSV/JSON writers.
 //! * [`commands`] — one function per command-line subcommand.
 #![warn(missing_docs)]
@@ -23,6 +24,7 @@ pub mod analysis;
 pub mod commands;
 pub mod error;
 pub mod figures;
+pub mod jobs;
 pub mod neuron;
 pub mod output;
 pub mod params;

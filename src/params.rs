@@ -280,6 +280,38 @@ pub fn build(params: &ParamSet) -> Result<System> {
     })
 }
 
+/// Builds the system with `name` set to `value`; errors for flows (`what` names the analysis
+/// that needs a map). Returns the map and its default start.
+pub fn build_map_with(params: &ParamSet, name: &str, value: f64, what: &str) -> Result<(Box<dyn Map + Send>, Vec<f64>)> {
+    let mut params = params.clone();
+    params.set(name, value)?;
+    let system = build(&params)?;
+    match system.dynamics {
+        Dynamics::Map(map) => Ok((map, system.initial_state)),
+        Dynamics::Flow(_) => Err(Error::InvalidParameter {
+            name: "system".into(),
+            value: params.kind().name().into(),
+            requirement: format!("a discrete map for {what}"),
+        }),
+    }
+}
+
+/// Largest Lyapunov exponent of the system built from `params` (maps: the method that suits
+/// the map; flows: Benettin/QR with RK4), from `x0` or the system's default start.
+pub fn largest_lyapunov(
+    params: &ParamSet,
+    x0: Option<&[f64]>,
+    opts: &crate::analysis::lyapunov::LyapunovOptions,
+) -> Result<crate::analysis::lyapunov::LyapunovResult> {
+    use crate::analysis::lyapunov;
+    let system = build(params)?;
+    let start = x0.unwrap_or(&system.initial_state);
+    match &system.dynamics {
+        Dynamics::Map(map) => lyapunov::largest(map.as_ref(), start, opts),
+        Dynamics::Flow(flow) => lyapunov::flow_spectrum(flow.as_ref(), start, opts),
+    }
+}
+
 /// Default start of a synapse orbit: just above its stable fixed point (1 % of the way to
 /// w_max), or half-way between w_c and w_max when it has none.
 pub fn synapse_start(model: &SynapseModel) -> f64 {

@@ -98,7 +98,7 @@ pub struct SynapseFixedPoint {
 }
 
 /// Latency grid used to bracket roots of F along the spike branch x ∈ (0, τ_m].
-const ROOT_SCAN_POINTS: usize = 20_000;
+const ROOT_SCAN_POINTS: usize = 4_096;
 
 impl SynapseModel {
     /// Validates the parameters. Needs A± ≥ 0, τ, τ_m, θ, k, w_max > 0, μ ≥ 0 and T > τ_m (so

@@ -152,6 +152,24 @@ impl<T: Map + ?Sized> Map for &T {
     }
 }
 
+impl<T: Map + ?Sized> Map for Box<T> {
+    fn dim(&self) -> usize {
+        (**self).dim()
+    }
+    fn step(&self, x: &[f64], out: &mut [f64]) {
+        (**self).step(x, out)
+    }
+    fn jacobian(&self, x: &[f64], out: &mut [f64]) {
+        (**self).jacobian(x, out)
+    }
+    fn classify(&self, x: &[f64]) -> OrbitStatus {
+        (**self).classify(x)
+    }
+    fn is_smooth(&self) -> bool {
+        (**self).is_smooth()
+    }
+}
+
 impl<T: Flow + ?Sized> Flow for &T {
     fn dim(&self) -> usize {
         (**self).dim()

@@ -1,0 +1,126 @@
+//! One function per command-line subcommand. The argument structs (clap) live here so that
+//! `main.rs` stays a thin parse → dispatch → print; each command returns a [`Report`]: one
+//! JSON object (printed with `--json`) and a human-readable text.
+
+mod lyapunov;
+mod qspike;
+mod run;
+mod sweep;
+mod synapse;
+
+use crate::error::{Error, Result};
+use clap::{Args, Parser, Subcommand};
+
+pub use lyapunov::LyapunovArgs;
+pub use qspike::QSpikeArgs;
+pub use run::RunArgs;
+pub use sweep::{HeatmapArgs, OrbitArgs};
+pub use synapse::SynapseArgs;
+
+/// mesonet: measure the MesoNet spiking-network learning theory.
+#[derive(Debug, Parser)]
+#[command(name = "mesonet", version, about, long_about = None)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one analysis spec (a .json file) or every spec in a directory; figures and data go
+    /// to <out>/<spec name>/.
+    Run(RunArgs),
+    /// Spike timing of the poster's kernel V(x) = w k x e^{-x/tau_m} (Theorem 1): Lambert W,
+    /// quadratic and Taylor-N approximations, and the exactly simulated LIF neuron.
+    Qspike(QSpikeArgs),
+    /// Fixed points of the reduced 1:1 synapse map, their slopes F'(w*), flip points eta_c
+    /// and classification (MODEL.md §4).
+    Synapse(SynapseArgs),
+    /// Lyapunov exponent(s) of a system.
+    Lyapunov(LyapunovArgs),
+    /// Orbit (bifurcation) diagram of a map over one parameter, with figure and data.
+    Orbit(OrbitArgs),
+    /// Heatmap of the largest Lyapunov exponent over two parameters, with figure and data.
+    Heatmap(HeatmapArgs),
+}
+
+/// What a command produced.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The JSON object printed with `--json`.
+    pub json: serde_json::Value,
+    /// The human-readable text printed otherwise.
+    pub text: String,
+}
+
+/// Options shared by the analysis commands.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads for parallel work (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// Runs the parsed command line. Returns the report and whether `--json` was asked for.
+pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
+    match cli.command {
+        Command::Run(a) => with_threads(a.common.threads, || run::run(&a)).map(|r| (r, a.common.json)),
+        Command::Qspike(a) => qspike::run(&a).map(|r| (r, a.json)),
+        Command::Synapse(a) => synapse::run(&a).map(|r| (r, a.json)),
+        Command::Lyapunov(a) => lyapunov::run(&a).map(|r| (r, a.json)),
+        Command::Orbit(a) => with_threads(a.common.threads, || sweep::orbit(&a)).map(|r| (r, a.common.json)),
+        Command::Heatmap(a) => with_threads(a.common.threads, || sweep::heatmap(&a)).map(|r| (r, a.common.json)),
+    }
+}
+
+/// Runs `f` inside a rayon pool of `threads` workers (0 = the default pool).
+fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if threads == 0 {
+        return f();
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::InvalidParameter {
+            name: "threads".into(),
+            value: threads.to_string(),
+            requirement: format!("a thread count the system can start ({e})"),
+        })?;
+    pool.install(f)
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal).
+fn progress_bar(label: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(label.to_string());
+    bar
+}
+
+/// Parses a comma-separated state vector.
+fn parse_state(text: &str) -> Result<Vec<f64>> {
+    text.split(',')
+        .map(|v| {
+            v.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| Error::InvalidParameter {
+                name: "x0".into(),
+                value: text.into(),
+                requirement: "comma-separated finite numbers".into(),
+            })
+        })
+        .collect()
+}
+
+/// Formats an optional number for text output.
+fn show(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.12}")).unwrap_or_else(|| "undefined".into())
+}

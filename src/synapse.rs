@@ -156,15 +156,26 @@ impl SynapseModel {
     /// F'(w) = ∂F/∂w|_x + ∂F/∂x · dx*/dw, with dx*/dw = τ_m W / (w (1 + W)) from Lambert W
     /// (MODEL.md §2). None at and below w_c, where dx*/dw diverges.
     pub fn drift_slope(&self, w: f64) -> Option<f64> {
+        self.drift_and_slope(w).map(|(_, slope)| slope)
+    }
+
+    /// F(w) and F'(w) from one Lambert-W evaluation: W = W0(−θ/(w k τ_m)) gives the latency
+    /// x* = −τ_m W and dx*/dw = τ_m W / (w (1 + W)). None at and below w_c.
+    pub fn drift_and_slope(&self, w: f64) -> Option<(f64, f64)> {
         let latency = self.timing.spike_time_ms(w)?;
-        let dlatency_dw = self.timing.dspike_dw(w)?;
+        let lambert = -latency / self.params.tau_m_ms;
+        if !(lambert > -1.0) {
+            return None;
+        }
+        let dlatency_dw = self.params.tau_m_ms * lambert / (w * (1.0 + lambert));
         let causal_window = self.window.value(latency);
         let anti_window = self.window.value(latency - self.params.period_ms);
+        let drift = self.bounds.potentiation(w) * causal_window + self.bounds.depression(w) * anti_window;
         let explicit = self.bounds.potentiation_slope(w) * causal_window
             + self.bounds.depression_slope(w) * anti_window;
         let through_latency = self.bounds.potentiation(w) * self.window.slope(latency)
             + self.bounds.depression(w) * self.window.slope(latency - self.params.period_ms);
-        Some(explicit + through_latency * dlatency_dw)
+        Some((drift, explicit + through_latency * dlatency_dw))
     }
 
     /// The weight whose first-crossing latency is x: w(x) = θ e^{x/τ_m} / (k x), the inverse of
@@ -307,6 +318,17 @@ impl Map for SynapseMap {
             Some(slope) => 1.0 + self.eta * slope,
             None => 1.0,
         };
+    }
+
+    /// One Lambert-W evaluation for both.
+    fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
+        match self.model.drift_and_slope(x[0]) {
+            Some((drift, slope)) => (out[0], jac[0]) = (x[0] + self.eta * drift, 1.0 + self.eta * slope),
+            None => {
+                self.step(x, out);
+                self.jacobian(x, jac);
+            }
+        }
     }
 
     /// Absorbed below w_c (the silent region), diverged when non-finite or beyond 1e12.

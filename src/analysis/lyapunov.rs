@@ -150,9 +150,8 @@ pub fn largest_1d<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) 
     let mut slope = [0.0];
     let mut log_sum = 0.0;
     for n in 0..opts.steps {
-        map.jacobian(&x, &mut slope);
+        map.step_and_jacobian(&x, &mut next, &mut slope);
         log_sum += slope[0].abs().ln();
-        map.step(&x, &mut next);
         x[0] = next[0];
         let status = map.classify(&x);
         if status != OrbitStatus::Ok {
@@ -221,11 +220,10 @@ pub fn map_spectrum<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions
     let mut jac = vec![0.0; n * n];
     let mut log_sums = vec![0.0; n];
     for step in 0..opts.steps {
-        map.jacobian(&x, &mut jac);
+        map.step_and_jacobian(&x, &mut next, &mut jac);
         jacobian_times_basis(&jac, &q, n, &mut pushed);
         std::mem::swap(&mut q, &mut pushed);
         orthonormalise(&mut q, n, &mut log_sums);
-        map.step(&x, &mut next);
         x.copy_from_slice(&next);
         let status = map.classify(&x);
         if status != OrbitStatus::Ok {

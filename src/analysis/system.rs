@@ -54,6 +54,14 @@ pub trait Map: Sync {
         central_difference(self.dim(), x, out, |y, fy| self.step(y, fy));
     }
 
+    /// Writes f(x) into `out` and Df(x) into `jac` in one call. Default: [`Map::jacobian`] then
+    /// [`Map::step`]; maps whose step and Jacobian share costly intermediate quantities
+    /// override it (the hot loop of the Lyapunov methods calls this).
+    fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
+        self.jacobian(x, jac);
+        self.step(x, out);
+    }
+
     /// Classifies a state. Default: [`OrbitStatus::Diverged`] when a component is non-finite
     /// or beyond [`DEFAULT_ESCAPE_RADIUS`], otherwise [`OrbitStatus::Ok`]. Maps with a
     /// region where they are the identity override this to report
@@ -144,6 +152,9 @@ impl<T: Map + ?Sized> Map for &T {
     fn jacobian(&self, x: &[f64], out: &mut [f64]) {
         (**self).jacobian(x, out)
     }
+    fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
+        (**self).step_and_jacobian(x, out, jac)
+    }
     fn classify(&self, x: &[f64]) -> OrbitStatus {
         (**self).classify(x)
     }
@@ -161,6 +172,9 @@ impl<T: Map + ?Sized> Map for Box<T> {
     }
     fn jacobian(&self, x: &[f64], out: &mut [f64]) {
         (**self).jacobian(x, out)
+    }
+    fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
+        (**self).step_and_jacobian(x, out, jac)
     }
     fn classify(&self, x: &[f64]) -> OrbitStatus {
         (**self).classify(x)

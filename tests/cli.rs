@@ -1,0 +1,179 @@
+//! Command-line integration tests: run the binary, check its JSON against values from outside
+//! our code (analytic cases, the literature) and the files it writes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn mesonet() -> Command {
+    Command::cargo_bin("mesonet").expect("binary built")
+}
+
+/// Runs with `--json`, asserts success, parses stdout.
+fn json(args: &[&str]) -> Value {
+    let out = mesonet().args(args).arg("--json").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
+}
+
+/// Runs, asserts exit code 2 and a one-line error containing every `needles`.
+fn bad_input(args: &[&str], needles: &[&str]) {
+    let out = mesonet().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{args:?}: '{n}' not in {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+#[test]
+fn synapse_reports_w_c_and_the_additive_closed_form() {
+    // w_c = e θ / (k τ_m) = e / 2; additive T = 3: Δt* = 1.5, w* = e^{0.75} / 1.5.
+    let v = json(&["synapse", "--set", "mu=0", "--set", "T=3"]);
+    assert!((f(&v["w_c"]) - std::f64::consts::E / 2.0).abs() < 1e-15);
+    let fp = &v["fixed_points"][0];
+    assert!((f(&fp["w"]) - 0.75f64.exp() / 1.5).abs() < 1e-10);
+    assert_eq!(fp["kind"], "repeller");
+    assert!(fp["eta_c"].is_null());
+    assert!(f(&fp["dF_dw"]) > 0.0);
+}
+
+#[test]
+fn soft_bound_fixed_point_flips_at_minus_two_over_slope() {
+    let v = json(&["synapse"]);
+    let fp = &v["fixed_points"][0];
+    assert_eq!(fp["kind"], "stable_below_eta_c");
+    assert!((f(&fp["eta_c"]) * f(&fp["dF_dw"]) + 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn lyapunov_reference_values() {
+    let v = json(&["lyapunov", "--system", "logistic", "--set", "r=4", "--steps", "10000000"]);
+    assert_eq!(v["status"], "ok");
+    assert!((f(&v["exponents"][0]) - 2f64.ln()).abs() < 1e-3, "{v}");
+    let v = json(&["lyapunov", "--system", "henon", "--spectrum", "--steps", "1000000"]);
+    assert!((f(&v["exponents"][0]) - 0.419).abs() < 0.003, "{v}");
+    let sum = f(&v["exponents"][0]) + f(&v["exponents"][1]);
+    assert!((sum - 0.3f64.ln()).abs() < 1e-6, "{v}");
+    let v = json(&["lyapunov", "--system", "linear", "--spectrum"]);
+    assert!((f(&v["exponents"][0]) - 1.1f64.ln()).abs() < 1e-12);
+    assert!((f(&v["exponents"][1]) - 0.8f64.ln()).abs() < 1e-12);
+    let v = json(&["lyapunov", "--system", "tent", "--set", "mu=1.7"]);
+    assert_eq!(v["method"], "two_trajectory");
+    assert!((f(&v["exponents"][0]) - 1.7f64.ln()).abs() < 1e-6, "{v}");
+}
+
+#[test]
+fn lorenz_spectrum_matches_literature() {
+    // Sprott: 0.9056, 0, −14.5723.
+    let v = json(&[
+        "lyapunov", "--system", "lorenz", "--spectrum", "--steps", "2000000", "--dt", "0.005",
+    ]);
+    for (got, want) in v["exponents"].as_array().unwrap().iter().zip([0.9056, 0.0, -14.5723]) {
+        assert!((f(got) - want).abs() < 0.02, "{v}");
+    }
+}
+
+#[test]
+fn synapse_lyapunov_is_absorbed_past_the_crisis() {
+    let v = json(&["lyapunov", "--system", "synapse", "--set", "eta=3.5"]);
+    assert_eq!(v["status"], "absorbed");
+    assert!(f(&v["exponents"][0]).abs() <= 0.0);
+}
+
+#[test]
+fn bad_input_gives_exit_code_2_and_one_line() {
+    bad_input(&["synapse", "--set", "tau_m=-2"], &["tau_m", "-2"]);
+    bad_input(&["synapse", "--set", "w_max=0"], &["w_max", "0"]);
+    bad_input(&["synapse", "--set", "eta=NaN"], &["eta", "NaN"]);
+    bad_input(&["synapse", "--set", "colour=1"], &["colour", "tau_m"]);
+    bad_input(&["lyapunov", "--system", "duffing"], &["duffing", "lorenz"]);
+    bad_input(&["lyapunov", "--system", "henon", "--set", "r=1"], &["'r'", "a, b"]);
+    bad_input(&["lyapunov", "--system", "henon", "--x0", "1,nan"], &["x0"]);
+}
+
+#[test]
+fn bad_specs_and_ranges_leave_no_output() {
+    let out = tempfile::tempdir().unwrap();
+    let spec = out.path().join("broken.json");
+    std::fs::write(&spec, "{\n  \"kind\": \"orbit\",\n  \"name\": \"x\",\n  \"system\" \"logistic\"\n}").unwrap();
+    let dest = out.path().join("figs");
+    let dest_s = dest.to_str().unwrap();
+    bad_input(&["run", spec.to_str().unwrap(), "--out", dest_s], &["broken.json:4:"]);
+    bad_input(
+        &["orbit", "--system", "logistic", "--param", "r", "--from", "4", "--to", "3", "--out", dest_s],
+        &["empty range", "r"],
+    );
+    bad_input(
+        &["heatmap", "--system", "synapse", "--x", "eta:0:1:0", "--y", "tau_m:1:2:3", "--out", dest_s],
+        &["empty range", "eta"],
+    );
+    assert!(!dest.exists() || std::fs::read_dir(&dest).unwrap().count() == 0);
+}
+
+fn assert_png(path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", path.display());
+}
+
+#[test]
+fn every_spec_in_analyses_runs_and_writes_figures_and_data() {
+    let out = tempfile::tempdir().unwrap();
+    let v = json(&["run", "analyses", "--quick", "--out", out.path().to_str().unwrap()]);
+    let runs = v["runs"].as_array().unwrap();
+    let specs = std::fs::read_dir("analyses").unwrap().count();
+    assert_eq!(runs.len(), specs);
+    for run in runs {
+        let dir = Path::new(run["output_dir"].as_str().unwrap());
+        let files: Vec<&str> = run["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+        for ext in ["png", "svg", "csv", "json"] {
+            assert!(files.iter().any(|f| f.ends_with(ext)), "{}: no .{ext} in {files:?}", run["name"]);
+        }
+        for png in files.iter().filter(|f| f.ends_with(".png")) {
+            assert_png(&dir.join(png));
+        }
+    }
+    // No staging directories left behind.
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        assert!(!entry.unwrap().file_name().to_string_lossy().starts_with('.'));
+    }
+}
+
+#[test]
+fn heatmap_is_identical_for_one_and_two_threads() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |threads: &str, name: &str| {
+        json(&[
+            "heatmap", "--system", "synapse", "--x", "eta:0.5:3.5:9", "--y", "tau_m:1:5:7",
+            "--steps", "2000", "--threads", threads, "--name", name, "--out", out.path().to_str().unwrap(),
+        ])
+    };
+    let (one, two) = (run("1", "one"), run("2", "two"));
+    assert_eq!(one["lambda"], two["lambda"]);
+    assert_eq!(one["status"], two["status"]);
+    let statuses: Vec<&str> = one["status"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert!(statuses.contains(&"absorbed") && statuses.contains(&"ok"), "{statuses:?}");
+}
+
+#[test]
+fn orbit_command_writes_its_figure_and_data() {
+    let out = tempfile::tempdir().unwrap();
+    let v = json(&[
+        "orbit", "--system", "logistic", "--param", "r", "--from", "2.8", "--to", "3.2", "--points", "3",
+        "--transient", "5000", "--samples", "16", "--out", out.path().to_str().unwrap(),
+    ]);
+    // r = 2.8: fixed point 1 − 1/r; r = 3.2: the period-2 orbit.
+    let first = f(&v["columns"][0]["samples"][0]);
+    assert!((first - (1.0 - 1.0 / 2.8)).abs() < 1e-12);
+    assert_png(&out.path().join("orbit-logistic-r").join("orbit.png"));
+}

@@ -97,7 +97,20 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
                 .map(|(t, c)| (format!("simulated_tau_s_{t}"), serde_json::json!(max_error(&exact, c)))),
         )
         .collect();
+    // The maximum error is dominated by the fold at w_c; also report a typical weight.
+    let w_typical = 2.0 * timing.w_c();
+    let exact_typical = or_nan(timing.spike_time_ms(w_typical));
+    let mut at_typical = serde_json::Map::new();
+    for &n in &orders {
+        let e = (or_nan(timing.taylor_ms(w_typical, n)) - exact_typical).abs();
+        at_typical.insert(format!("taylor{n}"), serde_json::json!(e));
+    }
+    for &t in &sim_taus {
+        let e = (or_nan(simulated_spike_ms(timing, w_typical, t, *dt_ms)?) - exact_typical).abs();
+        at_typical.insert(format!("simulated_tau_s_{t}"), serde_json::json!(e));
+    }
     let mut json = super::header(plan, "spike_timing");
+    json.insert("abs_error_at_2w_c_ms".into(), serde_json::Value::Object(at_typical));
     json.insert(
         "params".into(),
         serde_json::json!({"k": timing.k(), "theta": timing.theta(), "tau_m": timing.tau_m_ms(), "dt_ms": dt_ms}),

@@ -24,25 +24,31 @@ fn synapse_heatmap(c: &mut Criterion) {
     let mut group = c.benchmark_group("synapse_heatmap");
     group.sample_size(10);
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        group.bench_function(BenchmarkId::new(format!("{side}x{side}_1e4_steps"), threads), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    compute(
-                        &x,
-                        &y,
-                        |eta, tau_m| {
-                            let mut at = params.clone();
-                            at.set("eta", eta)?;
-                            at.set("tau_m", tau_m)?;
-                            largest_lyapunov(&at, None, &opts)
-                        },
-                        &|| {},
-                    )
-                    .unwrap()
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        group.bench_function(
+            BenchmarkId::new(format!("{side}x{side}_1e4_steps"), threads),
+            |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        compute(
+                            &x,
+                            &y,
+                            |eta, tau_m| {
+                                let mut at = params.clone();
+                                at.set("eta", eta)?;
+                                at.set("tau_m", tau_m)?;
+                                largest_lyapunov(&at, None, &opts)
+                            },
+                            &|| {},
+                        )
+                        .unwrap()
+                    })
                 })
-            })
-        });
+            },
+        );
     }
     group.finish();
 }

@@ -12,7 +12,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            let input = err.downcast_ref::<mesonet::Error>().is_some_and(|e| e.is_input());
+            let input = err
+                .downcast_ref::<mesonet::Error>()
+                .is_some_and(|e| e.is_input());
             ExitCode::from(if input { 2 } else { 1 })
         }
     }

@@ -73,7 +73,11 @@ pub fn csv_number(v: f64) -> String {
 }
 
 /// Writes a CSV file with a header row.
-pub fn write_csv(path: &Path, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+pub fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut out = std::io::BufWriter::new(file);
     let write = || -> std::io::Result<()> {
@@ -104,7 +108,10 @@ mod tests {
             std::fs::write(staged.path().join("a.csv"), content).unwrap();
             staged.commit().unwrap();
         }
-        assert_eq!(std::fs::read_to_string(target.join("a.csv")).unwrap(), "second");
+        assert_eq!(
+            std::fs::read_to_string(target.join("a.csv")).unwrap(),
+            "second"
+        );
         assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
     }
 }

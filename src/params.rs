@@ -44,7 +44,10 @@ pub enum SystemKind {
 
 const LOGISTIC_PARAMS: &[ParamDef] = &[def("r", 4.0, "growth parameter")];
 const TENT_PARAMS: &[ParamDef] = &[def("mu", 1.99, "slope")];
-const HENON_PARAMS: &[ParamDef] = &[def("a", 1.4, "quadratic coefficient"), def("b", 0.3, "contraction")];
+const HENON_PARAMS: &[ParamDef] = &[
+    def("a", 1.4, "quadratic coefficient"),
+    def("b", 0.3, "contraction"),
+];
 const LINEAR_PARAMS: &[ParamDef] = &[
     def("a11", 1.1, "matrix entry (1,1)"),
     def("a12", 0.0, "matrix entry (1,2)"),
@@ -62,7 +65,11 @@ const SYNAPSE_PARAMS: &[ParamDef] = &[
     def("a_minus", 1.0, "depression amplitude A-"),
     def("tau", 2.0, "STDP time constant tau = tau+ = tau- (ms)"),
     def("w_max", 3.0, "soft-bound upper weight"),
-    def("mu", 1.0, "soft-bound exponent (0 additive, 1 multiplicative)"),
+    def(
+        "mu",
+        1.0,
+        "soft-bound exponent (0 additive, 1 multiplicative)",
+    ),
     def("theta", 1.0, "firing threshold"),
     def("k", 1.0, "kernel gain of V(x) = w k x e^{-x/tau_m}"),
     def("tau_m", 2.0, "membrane time constant (ms)"),
@@ -160,7 +167,13 @@ impl ParamSet {
             .ok_or_else(|| Error::UnknownParameter {
                 name: name.to_string(),
                 system: self.kind.name().to_string(),
-                valid: self.kind.params().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+                valid: self
+                    .kind
+                    .params()
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 
@@ -221,7 +234,9 @@ impl ParamSet {
 
 /// Parses `name=value` with a finite number.
 pub fn parse_assignment(text: &str) -> Result<(&str, f64)> {
-    let malformed = || Error::MalformedAssignment { text: text.to_string() };
+    let malformed = || Error::MalformedAssignment {
+        text: text.to_string(),
+    };
     let (name, value) = text.split_once('=').ok_or_else(malformed)?;
     let value: f64 = value.trim().parse().map_err(|_| malformed())?;
     Ok((name.trim(), value))
@@ -250,7 +265,10 @@ pub fn build(params: &ParamSet) -> Result<System> {
         SystemKind::Logistic => (Dynamics::Map(Box::new(Logistic { r: v("r")? })), vec![0.3]),
         SystemKind::Tent => (Dynamics::Map(Box::new(Tent { mu: v("mu")? })), vec![0.2345]),
         SystemKind::Henon => (
-            Dynamics::Map(Box::new(Henon { a: v("a")?, b: v("b")? })),
+            Dynamics::Map(Box::new(Henon {
+                a: v("a")?,
+                b: v("b")?,
+            })),
             vec![0.1, 0.1],
         ),
         SystemKind::Linear => (
@@ -271,7 +289,10 @@ pub fn build(params: &ParamSet) -> Result<System> {
         SystemKind::Synapse => {
             let model = SynapseModel::new(params.synapse_params()?)?;
             let start = synapse_start(&model);
-            (Dynamics::Map(Box::new(SynapseMap::new(model, v("eta")?)?)), vec![start])
+            (
+                Dynamics::Map(Box::new(SynapseMap::new(model, v("eta")?)?)),
+                vec![start],
+            )
         }
     };
     Ok(System {
@@ -282,7 +303,12 @@ pub fn build(params: &ParamSet) -> Result<System> {
 
 /// Builds the system with `name` set to `value`; errors for flows (`what` names the analysis
 /// that needs a map). Returns the map and its default start.
-pub fn build_map_with(params: &ParamSet, name: &str, value: f64, what: &str) -> Result<(Box<dyn Map + Send>, Vec<f64>)> {
+pub fn build_map_with(
+    params: &ParamSet,
+    name: &str,
+    value: f64,
+    what: &str,
+) -> Result<(Box<dyn Map + Send>, Vec<f64>)> {
     let mut params = params.clone();
     params.set(name, value)?;
     let system = build(&params)?;
@@ -342,12 +368,16 @@ mod tests {
     #[test]
     fn assignments_are_parsed_and_checked() {
         let mut p = ParamSet::defaults(SystemKind::Synapse);
-        p.apply_assignments(&["eta=0.5".into(), "tau_m = 3".into()]).unwrap();
+        p.apply_assignments(&["eta=0.5".into(), "tau_m = 3".into()])
+            .unwrap();
         assert!((p.get("eta").unwrap() - 0.5).abs() < 1e-15);
         assert!((p.get("tau_m").unwrap() - 3.0).abs() < 1e-15);
         assert!(p.apply_assignments(&["eta".into()]).is_err());
         assert!(p.apply_assignments(&["eta=abc".into()]).is_err());
-        let e = p.apply_assignments(&["eta=NaN".into()]).unwrap_err().to_string();
+        let e = p
+            .apply_assignments(&["eta=NaN".into()])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("eta") && e.contains("NaN"), "{e}");
     }
 }

@@ -124,8 +124,16 @@ mod tests {
     fn window_matches_its_definition_at_one_time_constant() {
         let s = StdpWindow::new(0.5, 0.25, 20.0, 10.0).unwrap();
         // Δt = τ+: A+ / e. Δt = −τ−: −A− / e.
-        assert_relative_eq!(s.value(20.0), 0.5 / std::f64::consts::E, max_relative = 1e-15);
-        assert_relative_eq!(s.value(-10.0), -0.25 / std::f64::consts::E, max_relative = 1e-15);
+        assert_relative_eq!(
+            s.value(20.0),
+            0.5 / std::f64::consts::E,
+            max_relative = 1e-15
+        );
+        assert_relative_eq!(
+            s.value(-10.0),
+            -0.25 / std::f64::consts::E,
+            max_relative = 1e-15
+        );
         assert_eq!(s.value(0.0).to_bits(), 0.0f64.to_bits());
     }
 
@@ -151,7 +159,9 @@ mod tests {
 
     #[test]
     fn invalid_values_name_the_field() {
-        let e = StdpWindow::new(1.0, 1.0, -2.0, 2.0).unwrap_err().to_string();
+        let e = StdpWindow::new(1.0, 1.0, -2.0, 2.0)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("tau") && e.contains("-2"), "{e}");
         let e = SoftBounds::new(1.0, f64::NAN).unwrap_err().to_string();
         assert!(e.contains("w_max") && e.contains("NaN"), "{e}");

@@ -464,7 +464,7 @@ mod tests {
                     }
                     w * params.k() * x * poly - params.theta()
                 };
-                if factor <= 1.0 && factor >= 1.0 {
+                if (factor - 1.0f64).abs() < f64::EPSILON {
                     // At the fold the Taylor roots come in pairs closer than any grid
                     // (N = 12: 1.2e-4 ms apart): check the residual instead.
                     if let Some(x) = params.taylor_ms(w, order) {

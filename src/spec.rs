@@ -257,7 +257,12 @@ impl Spec {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
+            message: e
+                .to_string()
+                .split(" at line")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         };
         let header: Header = serde_json::from_str(&text).map_err(at)?;
         fn body<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
@@ -291,7 +296,10 @@ impl Spec {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: format!("name '{}' must be non-empty letters, digits, '-' or '_'", header.name),
+                message: format!(
+                    "name '{}' must be non-empty letters, digits, '-' or '_'",
+                    header.name
+                ),
             });
         }
         Ok(Self {
@@ -306,7 +314,11 @@ impl Spec {
 
     /// Validates into a plan; with `quick`, the spec's quick sizes replace its own.
     pub fn validate(&self, quick: bool) -> Result<Plan> {
-        let q = if quick { self.quick } else { QuickSizes::default() };
+        let q = if quick {
+            self.quick
+        } else {
+            QuickSizes::default()
+        };
         let kind = match &self.body {
             SpecBody::SpikeTiming(s) => s.plan(&q),
             SpecBody::StdpWindow(s) => s.plan(&q),
@@ -322,14 +334,12 @@ impl Spec {
         })
     }
 
-
-
-
-
     /// Attaches the spec's location to a validation error that names a field.
     fn locate_error(&self, e: Error) -> Error {
         let field = match &e {
-            Error::InvalidParameter { name, .. } | Error::UnknownParameter { name, .. } => name.clone(),
+            Error::InvalidParameter { name, .. } | Error::UnknownParameter { name, .. } => {
+                name.clone()
+            }
             Error::EmptyRange { name, .. } => name.clone(),
             Error::UnknownSystem { .. } => "system".into(),
             _ => return e,
@@ -351,11 +361,27 @@ impl SpikeTimingSpec {
         let timing = QSpikeParams::new(s.k, s.theta, s.tau_m)?;
         let w_c = timing.w_c();
         require_positive("w_from_wc", s.w_from_wc)?;
-        let weights = Grid::linspace("w", s.w_from_wc * w_c, s.w_to_wc * w_c, q.points.unwrap_or(s.points))?;
+        let weights = Grid::linspace(
+            "w",
+            s.w_from_wc * w_c,
+            s.w_to_wc * w_c,
+            q.points.unwrap_or(s.points),
+        )?;
         for &tau_s in &s.tau_s {
             require_positive("tau_s", tau_s)?;
         }
         require_positive("dt", s.dt)?;
+        if let Some(&n) = s
+            .taylor_orders
+            .iter()
+            .find(|&&n| n > crate::qspike::MAX_TAYLOR_ORDER)
+        {
+            return Err(Error::invalid(
+                "taylor_orders",
+                n as f64,
+                &format!("each <= {}", crate::qspike::MAX_TAYLOR_ORDER),
+            ));
+        }
         Ok(PlanKind::SpikeTiming {
             timing,
             weights,
@@ -380,7 +406,12 @@ impl OrbitSpec {
         }
         let params = param_set(kind, &s.set)?;
         params.check_name(&s.sweep.param)?;
-        let grid = Grid::linspace(&s.sweep.param, s.sweep.from, s.sweep.to, q.points.unwrap_or(s.sweep.points))?;
+        let grid = Grid::linspace(
+            &s.sweep.param,
+            s.sweep.from,
+            s.sweep.to,
+            q.points.unwrap_or(s.sweep.points),
+        )?;
         let orbit = OrbitOptions {
             transient: q.transient.unwrap_or(s.transient),
             samples: q.samples.unwrap_or(s.samples),
@@ -419,8 +450,18 @@ impl HeatmapSpec {
         let params = param_set(kind, &s.set)?;
         params.check_name(&s.x.param)?;
         params.check_name(&s.y.param)?;
-        let x = Grid::linspace(&s.x.param, s.x.from, s.x.to, q.x_points.unwrap_or(s.x.points))?;
-        let y = Grid::linspace(&s.y.param, s.y.from, s.y.to, q.y_points.unwrap_or(s.y.points))?;
+        let x = Grid::linspace(
+            &s.x.param,
+            s.x.from,
+            s.x.to,
+            q.x_points.unwrap_or(s.x.points),
+        )?;
+        let y = Grid::linspace(
+            &s.y.param,
+            s.y.from,
+            s.y.to,
+            q.y_points.unwrap_or(s.y.points),
+        )?;
         let lyapunov = LyapunovOptions {
             transient: q.transient.unwrap_or(s.transient),
             steps: q.steps.unwrap_or(s.steps),
@@ -444,7 +485,12 @@ impl StdpWindowSpec {
     pub fn plan(&self, q: &QuickSizes) -> Result<PlanKind> {
         let window = StdpWindow::new(self.a_plus, self.a_minus, self.tau, self.tau)?;
         require_positive("range_ms", self.range_ms)?;
-        let dt = Grid::linspace("dt", -self.range_ms, self.range_ms, q.points.unwrap_or(self.points))?;
+        let dt = Grid::linspace(
+            "dt",
+            -self.range_ms,
+            self.range_ms,
+            q.points.unwrap_or(self.points),
+        )?;
         Ok(PlanKind::StdpWindow { window, dt })
     }
 }
@@ -566,14 +612,23 @@ pub fn spec_files(path: &Path) -> Result<Vec<PathBuf>> {
         if files.is_empty() {
             return Err(Error::io(
                 path,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no *.json spec in this directory"),
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no *.json spec in this directory",
+                ),
             ));
         }
         Ok(files)
     } else if path.exists() {
         Ok(vec![path.to_path_buf()])
     } else {
-        Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such spec file or directory")))
+        Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such spec file or directory",
+            ),
+        ))
     }
 }
 
@@ -587,7 +642,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
-        let e = parse("{\n  \"kind\": \"orbit\",\n  \"name\": \"x\"\n  \"system\": 1\n}").unwrap_err();
+        let e =
+            parse("{\n  \"kind\": \"orbit\",\n  \"name\": \"x\"\n  \"system\": 1\n}").unwrap_err();
         match e {
             Error::Spec { line, column, .. } => assert_eq!((line, column), (4, 3)),
             other => panic!("{other}"),
@@ -599,17 +655,30 @@ mod tests {
         let text = "{\"kind\": \"stdp_window\", \"name\": \"w\", \"a_plus\": 1, \"a_minus\": 1, \"tau\": 2,\n \"range_ms\": 10, \"points\": 5, \"colour\": 3}";
         let e = parse(text).unwrap_err().to_string();
         assert!(e.contains("t.json:2:") && e.contains("colour"), "{e}");
-        let e = parse("{\"kind\": \"surface\", \"name\": \"w\"}").unwrap_err().to_string();
+        let e = parse("{\"kind\": \"surface\", \"name\": \"w\"}")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("surface") && e.contains("heatmap"), "{e}");
     }
 
     #[test]
     fn validation_errors_name_field_and_location() {
         let text = "{\"kind\": \"orbit\", \"name\": \"o\", \"system\": \"logistic\",\n \"sweep\": {\"param\": \"r\", \"from\": 4, \"to\": 3, \"points\": 10},\n \"transient\": 10, \"samples\": 10}";
-        let e = parse(text).unwrap().validate(false).unwrap_err().to_string();
+        let e = parse(text)
+            .unwrap()
+            .validate(false)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("t.json:2:") && e.contains("empty range"), "{e}");
         let text = "{\"kind\": \"synapse_map\", \"name\": \"s\",\n \"set\": {\"tau_m\": -2}, \"points\": 10}";
-        let e = parse(text).unwrap().validate(false).unwrap_err().to_string();
-        assert!(e.contains("tau_m") && e.contains("-2") && e.contains("t.json:2:"), "{e}");
+        let e = parse(text)
+            .unwrap()
+            .validate(false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tau_m") && e.contains("-2") && e.contains("t.json:2:"),
+            "{e}"
+        );
     }
 }

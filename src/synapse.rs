@@ -113,7 +113,10 @@ impl SynapseModel {
             return Err(Error::invalid(
                 "T",
                 params.period_ms,
-                &format!("> tau_m = {} so that the post spike falls inside the period", params.tau_m_ms),
+                &format!(
+                    "> tau_m = {} so that the post spike falls inside the period",
+                    params.tau_m_ms
+                ),
             ));
         }
         Ok(Self {
@@ -143,7 +146,8 @@ impl SynapseModel {
     /// A+ B+(w) e^{−x/τ} − A− B−(w) e^{−(T − x)/τ}.
     fn drift_at_latency(&self, w: f64, latency_ms: f64) -> f64 {
         let causal = self.bounds.potentiation(w) * self.window.value(latency_ms);
-        let anti_causal = self.bounds.depression(w) * self.window.value(latency_ms - self.params.period_ms);
+        let anti_causal =
+            self.bounds.depression(w) * self.window.value(latency_ms - self.params.period_ms);
         causal + anti_causal
     }
 
@@ -164,13 +168,14 @@ impl SynapseModel {
     pub fn drift_and_slope(&self, w: f64) -> Option<(f64, f64)> {
         let latency = self.timing.spike_time_ms(w)?;
         let lambert = -latency / self.params.tau_m_ms;
-        if !(lambert > -1.0) {
+        if lambert.partial_cmp(&-1.0) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
         let dlatency_dw = self.params.tau_m_ms * lambert / (w * (1.0 + lambert));
         let causal_window = self.window.value(latency);
         let anti_window = self.window.value(latency - self.params.period_ms);
-        let drift = self.bounds.potentiation(w) * causal_window + self.bounds.depression(w) * anti_window;
+        let drift =
+            self.bounds.potentiation(w) * causal_window + self.bounds.depression(w) * anti_window;
         let explicit = self.bounds.potentiation_slope(w) * causal_window
             + self.bounds.depression_slope(w) * anti_window;
         let through_latency = self.bounds.potentiation(w) * self.window.slope(latency)
@@ -323,7 +328,9 @@ impl Map for SynapseMap {
     /// One Lambert-W evaluation for both.
     fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
         match self.model.drift_and_slope(x[0]) {
-            Some((drift, slope)) => (out[0], jac[0]) = (x[0] + self.eta * drift, 1.0 + self.eta * slope),
+            Some((drift, slope)) => {
+                (out[0], jac[0]) = (x[0] + self.eta * drift, 1.0 + self.eta * slope)
+            }
             None => {
                 self.step(x, out);
                 self.jacobian(x, jac);

@@ -37,6 +37,34 @@ fn f(v: &Value) -> f64 {
 }
 
 #[test]
+fn qspike_simulation_equals_lambert_w_and_keys_are_stable() {
+    // τ_s = τ_m: the simulated LIF spike must equal the Lambert-W time (MODEL.md §2).
+    for w in ["1.4", "2", "7.5"] {
+        let v = json(&["qspike", "--w", w, "--dt", "0.013"]);
+        assert!(
+            (f(&v["simulated_ms"]) - f(&v["lambert_ms"])).abs() < 1e-9,
+            "{v}"
+        );
+        for key in [
+            "w_c",
+            "lambert_down_ms",
+            "quadratic_ms",
+            "taylor_order",
+            "taylor_ms",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key}: {v}");
+        }
+    }
+    // Below w_c = e/2 there is no spike, simulated or exact.
+    let v = json(&["qspike", "--w", "1.3"]);
+    assert!(
+        v["lambert_ms"].is_null() && v["simulated_ms"].is_null(),
+        "{v}"
+    );
+    assert_eq!(v["taylor_order"], 4); // poster's rule at τ_m = 2: (N+1)! >= 8e·4 → N = 4
+}
+
+#[test]
 fn synapse_reports_w_c_and_the_additive_closed_form() {
     // w_c = e θ / (k τ_m) = e / 2; additive T = 3: Δt* = 1.5, w* = e^{0.75} / 1.5.
     let v = json(&["synapse", "--set", "mu=0", "--set", "T=3"]);
@@ -58,10 +86,19 @@ fn soft_bound_fixed_point_flips_at_minus_two_over_slope() {
 
 #[test]
 fn lyapunov_reference_values() {
-    let v = json(&["lyapunov", "--system", "logistic", "--set", "r=4", "--steps", "10000000"]);
+    let v = json(&[
+        "lyapunov", "--system", "logistic", "--set", "r=4", "--steps", "10000000",
+    ]);
     assert_eq!(v["status"], "ok");
     assert!((f(&v["exponents"][0]) - 2f64.ln()).abs() < 1e-3, "{v}");
-    let v = json(&["lyapunov", "--system", "henon", "--spectrum", "--steps", "1000000"]);
+    let v = json(&[
+        "lyapunov",
+        "--system",
+        "henon",
+        "--spectrum",
+        "--steps",
+        "1000000",
+    ]);
     assert!((f(&v["exponents"][0]) - 0.419).abs() < 0.003, "{v}");
     let sum = f(&v["exponents"][0]) + f(&v["exponents"][1]);
     assert!((sum - 0.3f64.ln()).abs() < 1e-6, "{v}");
@@ -77,9 +114,21 @@ fn lyapunov_reference_values() {
 fn lorenz_spectrum_matches_literature() {
     // Sprott: 0.9056, 0, −14.5723.
     let v = json(&[
-        "lyapunov", "--system", "lorenz", "--spectrum", "--steps", "2000000", "--dt", "0.005",
+        "lyapunov",
+        "--system",
+        "lorenz",
+        "--spectrum",
+        "--steps",
+        "2000000",
+        "--dt",
+        "0.005",
     ]);
-    for (got, want) in v["exponents"].as_array().unwrap().iter().zip([0.9056, 0.0, -14.5723]) {
+    for (got, want) in v["exponents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([0.9056, 0.0, -14.5723])
+    {
         assert!((f(got) - want).abs() < 0.02, "{v}");
     }
 }
@@ -98,24 +147,53 @@ fn bad_input_gives_exit_code_2_and_one_line() {
     bad_input(&["synapse", "--set", "eta=NaN"], &["eta", "NaN"]);
     bad_input(&["synapse", "--set", "colour=1"], &["colour", "tau_m"]);
     bad_input(&["lyapunov", "--system", "duffing"], &["duffing", "lorenz"]);
-    bad_input(&["lyapunov", "--system", "henon", "--set", "r=1"], &["'r'", "a, b"]);
+    bad_input(
+        &["lyapunov", "--system", "henon", "--set", "r=1"],
+        &["'r'", "a, b"],
+    );
     bad_input(&["lyapunov", "--system", "henon", "--x0", "1,nan"], &["x0"]);
+    bad_input(&["qspike", "--w", "2", "--tau-m", "0"], &["tau_m", "0"]);
+    bad_input(&["qspike", "--w", "NaN"], &["w", "NaN"]);
+    bad_input(
+        &["qspike", "--w", "2", "--taylor-order", "61"],
+        &["taylor-order", "61"],
+    );
 }
 
 #[test]
 fn bad_specs_and_ranges_leave_no_output() {
     let out = tempfile::tempdir().unwrap();
     let spec = out.path().join("broken.json");
-    std::fs::write(&spec, "{\n  \"kind\": \"orbit\",\n  \"name\": \"x\",\n  \"system\" \"logistic\"\n}").unwrap();
+    std::fs::write(
+        &spec,
+        "{\n  \"kind\": \"orbit\",\n  \"name\": \"x\",\n  \"system\" \"logistic\"\n}",
+    )
+    .unwrap();
     let dest = out.path().join("figs");
     let dest_s = dest.to_str().unwrap();
-    bad_input(&["run", spec.to_str().unwrap(), "--out", dest_s], &["broken.json:4:"]);
     bad_input(
-        &["orbit", "--system", "logistic", "--param", "r", "--from", "4", "--to", "3", "--out", dest_s],
+        &["run", spec.to_str().unwrap(), "--out", dest_s],
+        &["broken.json:4:"],
+    );
+    bad_input(
+        &[
+            "orbit", "--system", "logistic", "--param", "r", "--from", "4", "--to", "3", "--out",
+            dest_s,
+        ],
         &["empty range", "r"],
     );
     bad_input(
-        &["heatmap", "--system", "synapse", "--x", "eta:0:1:0", "--y", "tau_m:1:2:3", "--out", dest_s],
+        &[
+            "heatmap",
+            "--system",
+            "synapse",
+            "--x",
+            "eta:0:1:0",
+            "--y",
+            "tau_m:1:2:3",
+            "--out",
+            dest_s,
+        ],
         &["empty range", "eta"],
     );
     assert!(!dest.exists() || std::fs::read_dir(&dest).unwrap().count() == 0);
@@ -123,21 +201,40 @@ fn bad_specs_and_ranges_leave_no_output() {
 
 fn assert_png(path: &Path) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", path.display());
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a PNG",
+        path.display()
+    );
 }
 
 #[test]
 fn every_spec_in_analyses_runs_and_writes_figures_and_data() {
     let out = tempfile::tempdir().unwrap();
-    let v = json(&["run", "analyses", "--quick", "--out", out.path().to_str().unwrap()]);
+    let v = json(&[
+        "run",
+        "analyses",
+        "--quick",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     let runs = v["runs"].as_array().unwrap();
     let specs = std::fs::read_dir("analyses").unwrap().count();
     assert_eq!(runs.len(), specs);
     for run in runs {
         let dir = Path::new(run["output_dir"].as_str().unwrap());
-        let files: Vec<&str> = run["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+        let files: Vec<&str> = run["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
         for ext in ["png", "svg", "csv", "json"] {
-            assert!(files.iter().any(|f| f.ends_with(ext)), "{}: no .{ext} in {files:?}", run["name"]);
+            assert!(
+                files.iter().any(|f| f.ends_with(ext)),
+                "{}: no .{ext} in {files:?}",
+                run["name"]
+            );
         }
         for png in files.iter().filter(|f| f.ends_with(".png")) {
             assert_png(&dir.join(png));
@@ -145,7 +242,11 @@ fn every_spec_in_analyses_runs_and_writes_figures_and_data() {
     }
     // No staging directories left behind.
     for entry in std::fs::read_dir(out.path()).unwrap() {
-        assert!(!entry.unwrap().file_name().to_string_lossy().starts_with('.'));
+        assert!(!entry
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with('.'));
     }
 }
 
@@ -154,23 +255,59 @@ fn heatmap_is_identical_for_one_and_two_threads() {
     let out = tempfile::tempdir().unwrap();
     let run = |threads: &str, name: &str| {
         json(&[
-            "heatmap", "--system", "synapse", "--x", "eta:0.5:3.5:9", "--y", "tau_m:1:5:7",
-            "--steps", "2000", "--threads", threads, "--name", name, "--out", out.path().to_str().unwrap(),
+            "heatmap",
+            "--system",
+            "synapse",
+            "--x",
+            "eta:0.5:3.5:9",
+            "--y",
+            "tau_m:1:5:7",
+            "--steps",
+            "2000",
+            "--threads",
+            threads,
+            "--name",
+            name,
+            "--out",
+            out.path().to_str().unwrap(),
         ])
     };
     let (one, two) = (run("1", "one"), run("2", "two"));
     assert_eq!(one["lambda"], two["lambda"]);
     assert_eq!(one["status"], two["status"]);
-    let statuses: Vec<&str> = one["status"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
-    assert!(statuses.contains(&"absorbed") && statuses.contains(&"ok"), "{statuses:?}");
+    let statuses: Vec<&str> = one["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        statuses.contains(&"absorbed") && statuses.contains(&"ok"),
+        "{statuses:?}"
+    );
 }
 
 #[test]
 fn orbit_command_writes_its_figure_and_data() {
     let out = tempfile::tempdir().unwrap();
     let v = json(&[
-        "orbit", "--system", "logistic", "--param", "r", "--from", "2.8", "--to", "3.2", "--points", "3",
-        "--transient", "5000", "--samples", "16", "--out", out.path().to_str().unwrap(),
+        "orbit",
+        "--system",
+        "logistic",
+        "--param",
+        "r",
+        "--from",
+        "2.8",
+        "--to",
+        "3.2",
+        "--points",
+        "3",
+        "--transient",
+        "5000",
+        "--samples",
+        "16",
+        "--out",
+        out.path().to_str().unwrap(),
     ]);
     // r = 2.8: fixed point 1 − 1/r; r = 3.2: the period-2 orbit.
     let first = f(&v["columns"][0]["samples"][0]);

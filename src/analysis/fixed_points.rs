@@ -37,25 +37,34 @@ pub fn eigenvalues(a: &[f64], n: usize) -> Result<Vec<Eigenvalue>> {
     }
     let matrix = DMatrix::from_row_slice(n, n, a);
     let max_iterations = SCHUR_ITERATIONS_PER_ROW * n.max(1);
-    let schur = nalgebra::linalg::Schur::try_new(matrix, f64::EPSILON, max_iterations).ok_or_else(|| {
-        Error::NotConverged {
+    let schur = nalgebra::linalg::Schur::try_new(matrix, f64::EPSILON, max_iterations).ok_or_else(
+        || Error::NotConverged {
             method: "real Schur decomposition".into(),
             iterations: max_iterations,
             residual: f64::NAN,
-        }
-    })?;
+        },
+    )?;
     let mut values: Vec<Eigenvalue> = schur
         .complex_eigenvalues()
         .iter()
         .map(|c| Eigenvalue { re: c.re, im: c.im })
         .collect();
-    values.sort_by(|a, b| b.modulus().total_cmp(&a.modulus()).then(b.im.total_cmp(&a.im)));
+    values.sort_by(|a, b| {
+        b.modulus()
+            .total_cmp(&a.modulus())
+            .then(b.im.total_cmp(&a.im))
+    });
     Ok(values)
 }
 
 /// Solves f(x) = x by Newton's method on g(x) = f(x) − x, using the map's Jacobian
 /// (Dg = Df − I). Converges when ‖g(x)‖∞ ≤ `tolerance`.
-pub fn newton<M: Map + ?Sized>(map: &M, guess: &[f64], tolerance: f64, max_iterations: usize) -> Result<Vec<f64>> {
+pub fn newton<M: Map + ?Sized>(
+    map: &M,
+    guess: &[f64],
+    tolerance: f64,
+    max_iterations: usize,
+) -> Result<Vec<f64>> {
     let n = map.dim();
     let mut x = guess.to_vec();
     let mut image = vec![0.0; n];

@@ -39,7 +39,13 @@ impl Grid {
         }
         let spacing = (to - from) / (points - 1) as f64;
         let values = (0..points)
-            .map(|i| if i + 1 == points { to } else { from + spacing * i as f64 })
+            .map(|i| {
+                if i + 1 == points {
+                    to
+                } else {
+                    from + spacing * i as f64
+                }
+            })
             .collect();
         Ok(Self {
             name: name.to_string(),

@@ -48,11 +48,16 @@ where
 pub fn regime_fractions(cells: &[LyapunovResult], zero_band: f64) -> [(&'static str, f64); 5] {
     use super::system::OrbitStatus;
     let total = cells.len().max(1) as f64;
-    let count = |pred: &dyn Fn(&LyapunovResult) -> bool| cells.iter().filter(|c| pred(c)).count() as f64 / total;
+    let count = |pred: &dyn Fn(&LyapunovResult) -> bool| {
+        cells.iter().filter(|c| pred(c)).count() as f64 / total
+    };
     let ok = |c: &LyapunovResult| c.status == OrbitStatus::Ok;
     [
         ("negative", count(&|c| ok(c) && c.largest() < -zero_band)),
-        ("near_zero", count(&|c| ok(c) && c.largest().abs() <= zero_band)),
+        (
+            "near_zero",
+            count(&|c| ok(c) && c.largest().abs() <= zero_band),
+        ),
         ("positive", count(&|c| ok(c) && c.largest() > zero_band)),
         ("absorbed", count(&|c| c.status == OrbitStatus::Absorbed)),
         ("diverged", count(&|c| c.status == OrbitStatus::Diverged)),
@@ -75,16 +80,33 @@ mod tests {
             ..Default::default()
         };
         let run = |threads| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             pool.install(|| {
-                compute(&x, &y, |r, x0| largest_1d(&Logistic { r }, &[x0], &opts), &|| {}).unwrap()
+                compute(
+                    &x,
+                    &y,
+                    |r, x0| largest_1d(&Logistic { r }, &[x0], &opts),
+                    &|| {},
+                )
+                .unwrap()
             })
         };
         let (one, two) = (run(1), run(2));
-        let bits = |h: &Heatmap<LyapunovResult>| h.cells.iter().map(|c| c.largest().to_bits()).collect::<Vec<_>>();
+        let bits = |h: &Heatmap<LyapunovResult>| {
+            h.cells
+                .iter()
+                .map(|c| c.largest().to_bits())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(bits(&one), bits(&two));
         // Cell order: row-major, x fastest.
         let direct = largest_1d(&Logistic { r: x.values[3] }, &[y.values[2]], &opts).unwrap();
-        assert_eq!(one.cells[2 * 17 + 3].largest().to_bits(), direct.largest().to_bits());
+        assert_eq!(
+            one.cells[2 * 17 + 3].largest().to_bits(),
+            direct.largest().to_bits()
+        );
     }
 }

@@ -56,7 +56,11 @@ impl LyapunovOptions {
             return Err(Error::invalid("renorm_every", 0.0, ">= 1"));
         }
         if !(self.separation > 0.0 && self.separation <= 1e-3) {
-            return Err(Error::invalid("separation", self.separation, "in (0, 1e-3]"));
+            return Err(Error::invalid(
+                "separation",
+                self.separation,
+                "in (0, 1e-3]",
+            ));
         }
         Ok(self)
     }
@@ -99,7 +103,12 @@ impl LyapunovResult {
 
 /// Iterates `map` `count` times from `x` in place, stopping early when the orbit stops being
 /// `Ok`. Returns the status.
-fn advance<M: Map + ?Sized>(map: &M, x: &mut [f64], scratch: &mut [f64], count: usize) -> OrbitStatus {
+fn advance<M: Map + ?Sized>(
+    map: &M,
+    x: &mut [f64],
+    scratch: &mut [f64],
+    count: usize,
+) -> OrbitStatus {
     for _ in 0..count {
         map.step(x, scratch);
         x.copy_from_slice(scratch);
@@ -127,7 +136,11 @@ fn check_start(dim: usize, x0: &[f64]) -> Result<()> {
 }
 
 /// Largest (only) exponent of a one-dimensional map: λ = (1/N) Σ ln |f'(x_n)|.
-pub fn largest_1d<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+pub fn largest_1d<M: Map + ?Sized>(
+    map: &M,
+    x0: &[f64],
+    opts: &LyapunovOptions,
+) -> Result<LyapunovResult> {
     const METHOD: &str = "derivative_1d";
     if map.dim() != 1 {
         return Err(Error::InvalidParameter {
@@ -175,7 +188,9 @@ fn orthonormalise(q: &mut [f64], n: usize, log_sums: &mut [f64]) {
             let qj = &done[j * n..(j + 1) * n];
             let qi = &mut rest[..n];
             let projection: f64 = qi.iter().zip(qj).map(|(a, b)| a * b).sum();
-            qi.iter_mut().zip(qj).for_each(|(a, b)| *a -= projection * b);
+            qi.iter_mut()
+                .zip(qj)
+                .for_each(|(a, b)| *a -= projection * b);
         }
         let column = &mut q[i * n..(i + 1) * n];
         let norm = column.iter().map(|v| v * v).sum::<f64>().sqrt();
@@ -202,7 +217,11 @@ fn identity_basis(n: usize) -> Vec<f64> {
 }
 
 /// Full Lyapunov spectrum of an n-D map by the Benettin/QR method.
-pub fn map_spectrum<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+pub fn map_spectrum<M: Map + ?Sized>(
+    map: &M,
+    x0: &[f64],
+    opts: &LyapunovOptions,
+) -> Result<LyapunovResult> {
     const METHOD: &str = "benettin_qr";
     let n = map.dim();
     check_start(n, x0)?;
@@ -243,7 +262,11 @@ pub fn map_spectrum<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions
 /// Largest exponent of a (possibly non-smooth) map from two nearby orbits: the second orbit is
 /// kept at distance `separation` along the current separation direction after every step, and
 /// λ = (1/N) Σ ln(d_n / separation).
-pub fn two_trajectory<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+pub fn two_trajectory<M: Map + ?Sized>(
+    map: &M,
+    x0: &[f64],
+    opts: &LyapunovOptions,
+) -> Result<LyapunovResult> {
     const METHOD: &str = "two_trajectory";
     let n = map.dim();
     check_start(n, x0)?;
@@ -283,7 +306,9 @@ pub fn two_trajectory<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptio
         } else {
             // The orbits merged (a contracting flat piece): restart the companion; the
             // −∞ contribution above makes the exponent −∞, which is the true answer.
-            y.iter_mut().zip(&x).for_each(|(yi, xi)| *yi = xi + delta * direction);
+            y.iter_mut()
+                .zip(&x)
+                .for_each(|(yi, xi)| *yi = xi + delta * direction);
         }
     }
     Ok(LyapunovResult {
@@ -296,7 +321,11 @@ pub fn two_trajectory<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptio
 
 /// The largest exponent of a map by the method that suits it: the derivative method for smooth
 /// 1-D maps, the two-trajectory method for non-smooth maps, Benettin/QR otherwise.
-pub fn largest<M: Map + ?Sized>(map: &M, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+pub fn largest<M: Map + ?Sized>(
+    map: &M,
+    x0: &[f64],
+    opts: &LyapunovOptions,
+) -> Result<LyapunovResult> {
     if !map.is_smooth() {
         two_trajectory(map, x0, opts)
     } else if map.dim() == 1 {
@@ -319,14 +348,25 @@ impl TangentRk4 {
         let len = n + n * n;
         Self {
             n,
-            k: [vec![0.0; len], vec![0.0; len], vec![0.0; len], vec![0.0; len]],
+            k: [
+                vec![0.0; len],
+                vec![0.0; len],
+                vec![0.0; len],
+                vec![0.0; len],
+            ],
             stage: vec![0.0; len],
             jac: vec![0.0; n * n],
         }
     }
 
     /// d/dt (x, Y) = (f(x), Df(x) Y), Y column-major after x.
-    fn derivative<F: Flow + ?Sized>(flow: &F, n: usize, jac: &mut [f64], s: &[f64], out: &mut [f64]) {
+    fn derivative<F: Flow + ?Sized>(
+        flow: &F,
+        n: usize,
+        jac: &mut [f64],
+        s: &[f64],
+        out: &mut [f64],
+    ) {
         let (x, y) = s.split_at(n);
         let (dx, dy) = out.split_at_mut(n);
         flow.rhs(x, dx);
@@ -338,22 +378,27 @@ impl TangentRk4 {
         let n = self.n;
         let weights = [0.5 * dt, 0.5 * dt, dt];
         Self::derivative(flow, n, &mut self.jac, s, &mut self.k[0]);
-        for stage in 0..3 {
-            for i in 0..s.len() {
-                self.stage[i] = s[i] + weights[stage] * self.k[stage][i];
+        for (stage, weight) in weights.into_iter().enumerate() {
+            for ((out, base), slope) in self.stage.iter_mut().zip(s.iter()).zip(&self.k[stage]) {
+                *out = base + weight * slope;
             }
             let (_, rest) = self.k.split_at_mut(stage + 1);
             Self::derivative(flow, n, &mut self.jac, &self.stage, &mut rest[0]);
         }
-        for i in 0..s.len() {
-            s[i] += dt / 6.0 * (self.k[0][i] + 2.0 * self.k[1][i] + 2.0 * self.k[2][i] + self.k[3][i]);
+        let [k1, k2, k3, k4] = &self.k;
+        for (i, value) in s.iter_mut().enumerate() {
+            *value += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
         }
     }
 }
 
 /// Full Lyapunov spectrum of a flow: fixed-step RK4 on the state and tangent system,
 /// re-orthonormalised every `renorm_every` steps; exponents per unit time.
-pub fn flow_spectrum<F: Flow + ?Sized>(flow: &F, x0: &[f64], opts: &LyapunovOptions) -> Result<LyapunovResult> {
+pub fn flow_spectrum<F: Flow + ?Sized>(
+    flow: &F,
+    x0: &[f64],
+    opts: &LyapunovOptions,
+) -> Result<LyapunovResult> {
     const METHOD: &str = "benettin_qr";
     let n = flow.dim();
     check_start(n, x0)?;
@@ -364,7 +409,12 @@ pub fn flow_spectrum<F: Flow + ?Sized>(flow: &F, x0: &[f64], opts: &LyapunovOpti
     for step in 0..opts.transient {
         rk.step(flow, &mut s, opts.dt);
         if flow.classify(&s[..n]) != OrbitStatus::Ok {
-            return Ok(LyapunovResult::stopped(flow.classify(&s[..n]), n, 0, METHOD));
+            return Ok(LyapunovResult::stopped(
+                flow.classify(&s[..n]),
+                n,
+                0,
+                METHOD,
+            ));
         }
         if step % opts.renorm_every.max(1) == 0 {
             let mut discard = vec![0.0; n];
@@ -421,7 +471,11 @@ mod tests {
         let r = 3.2;
         let expected = (4.0f64 + 2.0 * r - r * r).abs().ln() / 2.0;
         let res = largest_1d(&Logistic { r }, &[0.3], &opts(10_000, 100_000)).unwrap();
-        assert!((res.largest() - expected).abs() < 1e-9, "{} vs {expected}", res.largest());
+        assert!(
+            (res.largest() - expected).abs() < 1e-9,
+            "{} vs {expected}",
+            res.largest()
+        );
     }
 
     #[test]
@@ -429,14 +483,27 @@ mod tests {
         for mu in [1.5, 1.99] {
             let res = two_trajectory(&Tent { mu }, &[0.2345], &opts(100, 200_000)).unwrap();
             assert_eq!(res.method, "two_trajectory");
-            assert!((res.largest() - f64::ln(mu)).abs() < 1e-6, "mu {mu}: {}", res.largest());
+            assert!(
+                (res.largest() - f64::ln(mu)).abs() < 1e-6,
+                "mu {mu}: {}",
+                res.largest()
+            );
         }
     }
 
     #[test]
     fn henon_spectrum_matches_literature_and_sums_to_ln_b() {
-        let res = map_spectrum(&Henon { a: 1.4, b: 0.3 }, &[0.1, 0.1], &opts(1_000, 1_000_000)).unwrap();
-        assert!((res.exponents[0] - 0.419).abs() < 0.003, "{:?}", res.exponents);
+        let res = map_spectrum(
+            &Henon { a: 1.4, b: 0.3 },
+            &[0.1, 0.1],
+            &opts(1_000, 1_000_000),
+        )
+        .unwrap();
+        assert!(
+            (res.exponents[0] - 0.419).abs() < 0.003,
+            "{:?}",
+            res.exponents
+        );
         let sum: f64 = res.exponents.iter().sum();
         assert!((sum - 0.3f64.ln()).abs() < 1e-6, "sum {sum}");
     }

@@ -82,7 +82,10 @@ where
         return Err(Error::InvalidParameter {
             name: "x0/component".into(),
             value: format!("x0 {x0:?}, component {}", opts.component),
-            requirement: format!("a state of dimension {} and a component below it", probe.dim()),
+            requirement: format!(
+                "a state of dimension {} and a component below it",
+                probe.dim()
+            ),
         });
     }
     if opts.carry_state {
@@ -137,9 +140,13 @@ mod tests {
     #[test]
     fn logistic_periods_follow_the_doubling_sequence() {
         // r1 = 3, r2 = 1 + √6 ≈ 3.449, r3 ≈ 3.544: periods 1, 2, 4 in between.
-        let grid = Grid { name: "r".into(), values: vec![2.8, 3.2, 3.5] };
+        let grid = Grid {
+            name: "r".into(),
+            values: vec![2.8, 3.2, 3.5],
+        };
         for carry in [false, true] {
-            let cols = orbit_diagram(&grid, &[0.3], &opts(carry), |r| Ok(Logistic { r }), &|| {}).unwrap();
+            let cols =
+                orbit_diagram(&grid, &[0.3], &opts(carry), |r| Ok(Logistic { r }), &|| {}).unwrap();
             let periods: Vec<usize> = cols.iter().map(|c| distinct(&c.samples)).collect();
             assert_eq!(periods, vec![1, 2, 4]);
             // The fixed point below r1 is 1 − 1/r.
@@ -149,8 +156,12 @@ mod tests {
 
     #[test]
     fn diverged_columns_are_marked_and_empty() {
-        let grid = Grid { name: "r".into(), values: vec![3.9, 4.2] };
-        let cols = orbit_diagram(&grid, &[0.3], &opts(true), |r| Ok(Logistic { r }), &|| {}).unwrap();
+        let grid = Grid {
+            name: "r".into(),
+            values: vec![3.9, 4.2],
+        };
+        let cols =
+            orbit_diagram(&grid, &[0.3], &opts(true), |r| Ok(Logistic { r }), &|| {}).unwrap();
         assert_eq!(cols[0].status, OrbitStatus::Ok);
         assert_eq!(cols[1].status, OrbitStatus::Diverged);
         assert!(cols[1].samples.is_empty());

@@ -100,8 +100,7 @@ pub trait Flow: Sync {
 
 /// [`OrbitStatus::Diverged`] for non-finite or escaped states, else [`OrbitStatus::Ok`].
 pub fn default_classify(x: &[f64]) -> OrbitStatus {
-    if x
-        .iter()
+    if x.iter()
         .all(|v| v.is_finite() && v.abs() <= DEFAULT_ESCAPE_RADIUS)
     {
         OrbitStatus::Ok

@@ -69,7 +69,9 @@ pub fn run(args: &LyapunovArgs) -> Result<Report> {
     };
     let is_map = kind.is_map();
     let opts = LyapunovOptions {
-        transient: args.transient.unwrap_or(if is_map { 1_000 } else { 10_000 }),
+        transient: args
+            .transient
+            .unwrap_or(if is_map { 1_000 } else { 10_000 }),
         steps: args.steps.unwrap_or(if is_map { 100_000 } else { 200_000 }),
         dt: args.dt,
         renorm_every: args.renorm_every,
@@ -107,7 +109,11 @@ pub fn run(args: &LyapunovArgs) -> Result<Report> {
             }
         }
     };
-    let unit = if is_map { "per iteration" } else { "per unit time" };
+    let unit = if is_map {
+        "per iteration"
+    } else {
+        "per unit time"
+    };
     let json = serde_json::json!({
         "system": kind.name(),
         "params": params.to_json(),

@@ -69,12 +69,18 @@ pub struct CommonArgs {
 /// Runs the parsed command line. Returns the report and whether `--json` was asked for.
 pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
     match cli.command {
-        Command::Run(a) => with_threads(a.common.threads, || run::run(&a)).map(|r| (r, a.common.json)),
+        Command::Run(a) => {
+            with_threads(a.common.threads, || run::run(&a)).map(|r| (r, a.common.json))
+        }
         Command::Qspike(a) => qspike::run(&a).map(|r| (r, a.json)),
         Command::Synapse(a) => synapse::run(&a).map(|r| (r, a.json)),
         Command::Lyapunov(a) => lyapunov::run(&a).map(|r| (r, a.json)),
-        Command::Orbit(a) => with_threads(a.common.threads, || sweep::orbit(&a)).map(|r| (r, a.common.json)),
-        Command::Heatmap(a) => with_threads(a.common.threads, || sweep::heatmap(&a)).map(|r| (r, a.common.json)),
+        Command::Orbit(a) => {
+            with_threads(a.common.threads, || sweep::orbit(&a)).map(|r| (r, a.common.json))
+        }
+        Command::Heatmap(a) => {
+            with_threads(a.common.threads, || sweep::heatmap(&a)).map(|r| (r, a.common.json))
+        }
     }
 }
 
@@ -111,16 +117,21 @@ fn progress_bar(label: &str) -> indicatif::ProgressBar {
 fn parse_state(text: &str) -> Result<Vec<f64>> {
     text.split(',')
         .map(|v| {
-            v.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| Error::InvalidParameter {
-                name: "x0".into(),
-                value: text.into(),
-                requirement: "comma-separated finite numbers".into(),
-            })
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| Error::InvalidParameter {
+                    name: "x0".into(),
+                    value: text.into(),
+                    requirement: "comma-separated finite numbers".into(),
+                })
         })
         .collect()
 }
 
 /// Formats an optional number for text output.
 fn show(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.12}")).unwrap_or_else(|| "undefined".into())
+    v.map(|x| format!("{x:.12}"))
+        .unwrap_or_else(|| "undefined".into())
 }

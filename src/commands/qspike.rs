@@ -44,6 +44,16 @@ pub fn run(args: &QSpikeArgs) -> Result<Report> {
     let tau_s = require_positive("tau_s", args.tau_s.unwrap_or(args.tau_m))?;
     let order_rule = timing.order_rule();
     let order = args.taylor_order.unwrap_or(order_rule);
+    if order > crate::qspike::MAX_TAYLOR_ORDER {
+        return Err(crate::Error::invalid(
+            "taylor-order",
+            order as f64,
+            &format!(
+                "<= {} (beyond it the polynomial cannot be evaluated in f64)",
+                crate::qspike::MAX_TAYLOR_ORDER
+            ),
+        ));
+    }
     let simulated = simulated_spike_ms(&timing, w, tau_s, args.dt)?;
     let json = serde_json::json!({
         "w": w,

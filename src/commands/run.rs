@@ -36,7 +36,14 @@ pub fn run(args: &RunArgs) -> Result<Report> {
         let start = |n: u64| bar.set_length(n);
         let tick = || bar.inc(1);
         let started = std::time::Instant::now();
-        let report = jobs::run(plan, &args.out, &Progress { start: &start, tick: &tick })?;
+        let report = jobs::run(
+            plan,
+            &args.out,
+            &Progress {
+                start: &start,
+                tick: &tick,
+            },
+        )?;
         bar.finish_and_clear();
         let seconds = started.elapsed().as_secs_f64();
         text.push_str(&format!(

@@ -129,9 +129,20 @@ fn finish(plan: Plan, out: &std::path::Path) -> Result<Report> {
     let bar = super::progress_bar(&plan.name);
     let start = |n: u64| bar.set_length(n);
     let tick = || bar.inc(1);
-    let report = jobs::run(&plan, out, &Progress { start: &start, tick: &tick })?;
+    let report = jobs::run(
+        &plan,
+        out,
+        &Progress {
+            start: &start,
+            tick: &tick,
+        },
+    )?;
     bar.finish_and_clear();
-    let text = format!("wrote {} ({})\n", report.dir.display(), report.files.join(", "));
+    let text = format!(
+        "wrote {} ({})\n",
+        report.dir.display(),
+        report.files.join(", ")
+    );
     let mut json = report.summary;
     json["output_dir"] = serde_json::json!(report.dir);
     json["files"] = serde_json::json!(report.files);
@@ -152,7 +163,10 @@ pub fn orbit(args: &OrbitArgs) -> Result<Report> {
         "x0": x0,
     }))?;
     let plan = Plan {
-        name: args.name.clone().unwrap_or_else(|| format!("orbit-{}-{}", args.system, args.param)),
+        name: args
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("orbit-{}-{}", args.system, args.param)),
         description: String::new(),
         kind: spec.plan(&QuickSizes::default())?,
     };

@@ -130,7 +130,9 @@ impl HeatmapFigure {
         magnitudes.iter_mut().for_each(|v| *v = v.abs());
         magnitudes.sort_by(f64::total_cmp);
         let percentile = magnitudes
-            .get(((magnitudes.len() as f64 * 0.95) as usize).min(magnitudes.len().saturating_sub(1)))
+            .get(
+                ((magnitudes.len() as f64 * 0.95) as usize).min(magnitudes.len().saturating_sub(1)),
+            )
             .copied()
             .unwrap_or(0.0);
         let m = largest_positive.max(percentile);

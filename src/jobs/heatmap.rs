@@ -48,11 +48,18 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
             ]
         }),
     )?;
-    let per_time = if params.kind().is_map() { "per iteration" } else { "per unit time" };
+    let per_time = if params.kind().is_map() {
+        "per iteration"
+    } else {
+        "per unit time"
+    };
     heatmap(
         &HeatmapFigure {
             title: if plan.description.is_empty() {
-                format!("Largest Lyapunov exponent of the {} system", params.kind().name())
+                format!(
+                    "Largest Lyapunov exponent of the {} system",
+                    params.kind().name()
+                )
             } else {
                 plan.description.clone()
             },
@@ -67,25 +74,38 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
         },
         &dir.join("heatmap"),
     )?;
-    let fractions: serde_json::Map<String, serde_json::Value> = regime_fractions(&map.cells, ZERO_BAND)
-        .iter()
-        .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
-        .collect();
+    let fractions: serde_json::Map<String, serde_json::Value> =
+        regime_fractions(&map.cells, ZERO_BAND)
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .collect();
     let mut json = super::header(plan, "heatmap");
     json.insert("system".into(), params.kind().name().into());
     json.insert("params".into(), params.to_json());
-    json.insert("lyapunov_options".into(), serde_json::to_value(lyapunov).expect("plain struct"));
-    json.insert("regime_fractions".into(), serde_json::Value::Object(fractions));
+    json.insert(
+        "lyapunov_options".into(),
+        serde_json::to_value(lyapunov).expect("plain struct"),
+    );
+    json.insert(
+        "regime_fractions".into(),
+        serde_json::Value::Object(fractions),
+    );
     json.insert("zero_band".into(), ZERO_BAND.into());
     json.insert("x".into(), serde_json::to_value(x).expect("plain struct"));
     json.insert("y".into(), serde_json::to_value(y).expect("plain struct"));
     json.insert(
         "lambda".into(),
-        map.cells.iter().map(|c| serde_json::json!(c.largest())).collect(),
+        map.cells
+            .iter()
+            .map(|c| serde_json::json!(c.largest()))
+            .collect(),
     );
     json.insert(
         "status".into(),
-        map.cells.iter().map(|c| serde_json::json!(c.status)).collect(),
+        map.cells
+            .iter()
+            .map(|c| serde_json::json!(c.status))
+            .collect(),
     );
     let value = serde_json::Value::Object(json);
     write_json(&dir.join(format!("{}.json", plan.name)), &value)?;

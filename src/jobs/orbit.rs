@@ -56,10 +56,15 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
     };
     write_csv(
         &dir.join("orbit.csv"),
-        &[name, SystemKind::state_names(params.kind())[orbit.component]],
-        columns
-            .iter()
-            .flat_map(|c| c.samples.iter().map(move |&s| vec![csv_number(c.param), csv_number(s)])),
+        &[
+            name,
+            SystemKind::state_names(params.kind())[orbit.component],
+        ],
+        columns.iter().flat_map(|c| {
+            c.samples
+                .iter()
+                .map(move |&s| vec![csv_number(c.param), csv_number(s)])
+        }),
     )?;
     write_csv(
         &dir.join("columns.csv"),
@@ -70,7 +75,8 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
                 csv_number(c.param),
                 c.status.as_str().into(),
                 lyap.map(|l| csv_number(l.largest())).unwrap_or_default(),
-                lyap.map(|l| l.status.as_str().to_string()).unwrap_or_default(),
+                lyap.map(|l| l.status.as_str().to_string())
+                    .unwrap_or_default(),
             ]
         }),
     )?;
@@ -79,16 +85,31 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
     let mut json = super::header(plan, "orbit");
     json.insert("system".into(), params.kind().name().into());
     json.insert("params".into(), params.to_json());
-    json.insert("sweep".into(), serde_json::to_value(grid).expect("plain struct"));
-    json.insert("options".into(), serde_json::to_value(orbit).expect("plain struct"));
+    json.insert(
+        "sweep".into(),
+        serde_json::to_value(grid).expect("plain struct"),
+    );
+    json.insert(
+        "options".into(),
+        serde_json::to_value(orbit).expect("plain struct"),
+    );
     json.insert("x0".into(), serde_json::json!(start));
-    json.insert("columns".into(), serde_json::to_value(&columns).expect("plain struct"));
+    json.insert(
+        "columns".into(),
+        serde_json::to_value(&columns).expect("plain struct"),
+    );
     if let Some(e) = &exponents {
-        json.insert("lyapunov".into(), serde_json::to_value(e).expect("plain struct"));
+        json.insert(
+            "lyapunov".into(),
+            serde_json::to_value(e).expect("plain struct"),
+        );
     }
     json.insert(
         "marks".into(),
-        marks.iter().map(|m| serde_json::json!({"label": m.label, "at": m.value})).collect(),
+        marks
+            .iter()
+            .map(|m| serde_json::json!({"label": m.label, "at": m.value}))
+            .collect(),
     );
     let value = serde_json::Value::Object(json);
     write_json(&dir.join(format!("{}.json", plan.name)), &value)?;

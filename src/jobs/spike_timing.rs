@@ -12,7 +12,12 @@ use std::path::Path;
 
 /// Simulated first spike of the exact LIF neuron for the poster weight `w`: one input spike
 /// of charge q = w k τ_m² (so that at τ_s = τ_m the PSP is the poster's kernel w k x e^{−x/τ_m}).
-pub fn simulated_spike_ms(timing: &QSpikeParams, w: f64, tau_s_ms: f64, dt_ms: f64) -> Result<Option<f64>> {
+pub fn simulated_spike_ms(
+    timing: &QSpikeParams,
+    w: f64,
+    tau_s_ms: f64,
+    dt_ms: f64,
+) -> Result<Option<f64>> {
     let lif = LifParams::new(timing.tau_m_ms(), tau_s_ms, 0.0, 0.0, timing.theta(), 0.0)?;
     let q = poster_charge(w, timing.k(), timing.tau_m_ms());
     let horizon_ms = 20.0 * (timing.tau_m_ms() + tau_s_ms);
@@ -48,7 +53,10 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
     };
     let w = &weights.values;
     let exact: Vec<f64> = w.iter().map(|&w| or_nan(timing.spike_time_ms(w))).collect();
-    let down: Vec<f64> = w.iter().map(|&w| or_nan(timing.down_crossing_ms(w))).collect();
+    let down: Vec<f64> = w
+        .iter()
+        .map(|&w| or_nan(timing.down_crossing_ms(w)))
+        .collect();
     let rule = timing.order_rule();
     let mut orders: Vec<usize> = taylor_orders.clone();
     orders.extend([rule.saturating_sub(1), rule, rule + 1]);
@@ -59,10 +67,19 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         .map(|&n| w.iter().map(|&w| or_nan(timing.taylor_ms(w, n))).collect())
         .collect();
     let mut sim_taus = vec![timing.tau_m_ms()];
-    sim_taus.extend(tau_s_ms.iter().copied().filter(|t| (t - timing.tau_m_ms()).abs() > 0.0));
+    sim_taus.extend(
+        tau_s_ms
+            .iter()
+            .copied()
+            .filter(|t| (t - timing.tau_m_ms()).abs() > 0.0),
+    );
     let simulated: Vec<Vec<f64>> = sim_taus
         .iter()
-        .map(|&ts| w.iter().map(|&w| simulated_spike_ms(timing, w, ts, *dt_ms).map(or_nan)).collect())
+        .map(|&ts| {
+            w.iter()
+                .map(|&w| simulated_spike_ms(timing, w, ts, *dt_ms).map(or_nan))
+                .collect()
+        })
         .collect::<Result<_>>()?;
 
     let mut header: Vec<String> = vec!["w".into(), "lambert_ms".into(), "lambert_down_ms".into()];
@@ -79,7 +96,9 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
             row
         }),
     )?;
-    draw(plan, dir, timing, w, &exact, &orders, &taylor, &sim_taus, &simulated)?;
+    draw(
+        plan, dir, timing, w, &exact, &orders, &taylor, &sim_taus, &simulated,
+    )?;
 
     let below_wc_spikes = w
         .iter()
@@ -89,13 +108,18 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
     let errors: serde_json::Map<String, serde_json::Value> = orders
         .iter()
         .zip(&taylor)
-        .map(|(n, c)| (format!("taylor{n}"), serde_json::json!(max_error(&exact, c))))
-        .chain(
-            sim_taus
-                .iter()
-                .zip(&simulated)
-                .map(|(t, c)| (format!("simulated_tau_s_{t}"), serde_json::json!(max_error(&exact, c)))),
-        )
+        .map(|(n, c)| {
+            (
+                format!("taylor{n}"),
+                serde_json::json!(max_error(&exact, c)),
+            )
+        })
+        .chain(sim_taus.iter().zip(&simulated).map(|(t, c)| {
+            (
+                format!("simulated_tau_s_{t}"),
+                serde_json::json!(max_error(&exact, c)),
+            )
+        }))
         .collect();
     // The maximum error is dominated by the fold at w_c; also report a typical weight.
     let w_typical = 2.0 * timing.w_c();
@@ -110,7 +134,10 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         at_typical.insert(format!("simulated_tau_s_{t}"), serde_json::json!(e));
     }
     let mut json = super::header(plan, "spike_timing");
-    json.insert("abs_error_at_2w_c_ms".into(), serde_json::Value::Object(at_typical));
+    json.insert(
+        "abs_error_at_2w_c_ms".into(),
+        serde_json::Value::Object(at_typical),
+    );
     json.insert(
         "params".into(),
         serde_json::json!({"k": timing.k(), "theta": timing.theta(), "tau_m": timing.tau_m_ms(), "dt_ms": dt_ms}),
@@ -138,8 +165,16 @@ fn draw(
     sim_taus: &[f64],
     simulated: &[Vec<f64>],
 ) -> Result<()> {
-    let curve = |values: &[f64]| -> Vec<(f64, f64)> { w.iter().copied().zip(values.iter().copied()).collect() };
-    let name_of = |n: usize| if n == 1 { "quadratic (Taylor-1, Q-spike)".to_string() } else { format!("Taylor-{n}") };
+    let curve = |values: &[f64]| -> Vec<(f64, f64)> {
+        w.iter().copied().zip(values.iter().copied()).collect()
+    };
+    let name_of = |n: usize| {
+        if n == 1 {
+            "quadratic (Taylor-1, Q-spike)".to_string()
+        } else {
+            format!("Taylor-{n}")
+        }
+    };
     let mut series = vec![Series {
         label: "Lambert W (exact, Theorem 1)".into(),
         points: curve(exact),
@@ -150,10 +185,15 @@ fn draw(
         points: curve(c),
         style: SeriesStyle::Dashed,
     }));
-    series.extend(sim_taus.iter().zip(simulated).map(|(t, c)| Series {
-        label: format!("simulated LIF, τ_s = {t} ms"),
-        points: curve(c).into_iter().step_by((w.len() / 40).max(1)).collect(),
-        style: SeriesStyle::Markers,
+    series.extend(sim_taus.iter().zip(simulated).map(|(t, c)| {
+        Series {
+            label: format!("simulated LIF, τ_s = {t} ms"),
+            points: curve(c)
+                .into_iter()
+                .step_by((w.len() / 40).max(1))
+                .collect(),
+            style: SeriesStyle::Markers,
+        }
     }));
     let wc_line = vec![RefLine {
         value: timing.w_c(),

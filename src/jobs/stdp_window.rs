@@ -11,12 +11,24 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
     let PlanKind::StdpWindow { window, dt } = &plan.kind else {
         unreachable!("dispatched by kind")
     };
-    let causal: Vec<(f64, f64)> = dt.values.iter().filter(|&&t| t > 0.0).map(|&t| (t, window.value(t))).collect();
-    let anti: Vec<(f64, f64)> = dt.values.iter().filter(|&&t| t < 0.0).map(|&t| (t, window.value(t))).collect();
+    let causal: Vec<(f64, f64)> = dt
+        .values
+        .iter()
+        .filter(|&&t| t > 0.0)
+        .map(|&t| (t, window.value(t)))
+        .collect();
+    let anti: Vec<(f64, f64)> = dt
+        .values
+        .iter()
+        .filter(|&&t| t < 0.0)
+        .map(|&t| (t, window.value(t)))
+        .collect();
     write_csv(
         &dir.join("window.csv"),
         &["dt_ms", "S"],
-        dt.values.iter().map(|&t| vec![csv_number(t), csv_number(window.value(t))]),
+        dt.values
+            .iter()
+            .map(|&t| vec![csv_number(t), csv_number(window.value(t))]),
     )?;
     line_chart(
         &LineChart {
@@ -49,7 +61,10 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         &dir.join("window"),
     )?;
     let mut json = super::header(plan, "stdp_window");
-    json.insert("window".into(), serde_json::to_value(window).expect("plain struct"));
+    json.insert(
+        "window".into(),
+        serde_json::to_value(window).expect("plain struct"),
+    );
     let value = serde_json::Value::Object(json);
     write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
     Ok(value)

@@ -46,8 +46,16 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
             ]
         }),
     )?;
-    let active: Vec<(f64, f64)> = weights.iter().zip(&drift).filter_map(|(&w, f)| f.map(|f| (w, f))).collect();
-    let silent: Vec<(f64, f64)> = weights.iter().filter(|&&w| w < w_c).map(|&w| (w, 0.0)).collect();
+    let active: Vec<(f64, f64)> = weights
+        .iter()
+        .zip(&drift)
+        .filter_map(|(&w, f)| f.map(|f| (w, f)))
+        .collect();
+    let silent: Vec<(f64, f64)> = weights
+        .iter()
+        .filter(|&&w| w < w_c)
+        .map(|&w| (w, 0.0))
+        .collect();
     let fixed = model.fixed_points();
     let mut vlines = vec![RefLine {
         value: w_c,

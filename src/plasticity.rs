@@ -63,14 +63,37 @@ pub struct SoftBounds {
     pub mu: f64,
     /// Upper bound w_max of the potentiation factor.
     pub w_max: f64,
+    /// μ classified once, so the hot path avoids `powf` for the common exponents 0 and 1.
+    #[serde(skip)]
+    shape: BoundShape,
+}
+
+/// The three forms of x ↦ sgn(x)|x|^μ that need different arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum BoundShape {
+    /// μ = 0: the constant 1.
+    Additive,
+    /// μ = 1: x itself.
+    Linear,
+    /// Any other μ > 0.
+    Power,
 }
 
 impl SoftBounds {
     /// Validated constructor (μ ≥ 0, w_max > 0).
     pub fn new(mu: f64, w_max: f64) -> Result<Self> {
+        let mu = require_non_negative("mu", mu)?;
+        let shape = if mu == 0.0 {
+            BoundShape::Additive
+        } else if (mu - 1.0).abs() == 0.0 {
+            BoundShape::Linear
+        } else {
+            BoundShape::Power
+        };
         Ok(Self {
-            mu: require_non_negative("mu", mu)?,
+            mu,
             w_max: require_positive("w_max", w_max)?,
+            shape,
         })
     }
 
@@ -78,40 +101,40 @@ impl SoftBounds {
     /// `sgn(w_max − w) |w_max − w|^μ`, so that for μ = 1 the factor is the plain linear one
     /// (and pushes a weight above w_max back down); μ = 0 gives 1 (additive rule).
     pub fn potentiation(&self, w: f64) -> f64 {
-        signed_power(self.w_max - w, self.mu)
+        self.signed_power(self.w_max - w)
     }
 
     /// Depression factor B−(w) = w^μ (sign-preserving for μ > 0, 1 for μ = 0).
     pub fn depression(&self, w: f64) -> f64 {
-        signed_power(w, self.mu)
+        self.signed_power(w)
     }
 
     /// dB+/dw.
     pub fn potentiation_slope(&self, w: f64) -> f64 {
-        -signed_power_slope(self.w_max - w, self.mu)
+        -self.signed_power_slope(self.w_max - w)
     }
 
     /// dB−/dw.
     pub fn depression_slope(&self, w: f64) -> f64 {
-        signed_power_slope(w, self.mu)
+        self.signed_power_slope(w)
     }
-}
 
-/// sgn(x)|x|^μ, with the additive convention 1 for μ = 0.
-fn signed_power(x: f64, mu: f64) -> f64 {
-    if mu == 0.0 {
-        1.0
-    } else {
-        x.signum() * x.abs().powf(mu)
+    /// sgn(x)|x|^μ, with the additive convention 1 for μ = 0.
+    fn signed_power(&self, x: f64) -> f64 {
+        match self.shape {
+            BoundShape::Additive => 1.0,
+            BoundShape::Linear => x,
+            BoundShape::Power => x.signum() * x.abs().powf(self.mu),
+        }
     }
-}
 
-/// d/dx of [`signed_power`]: μ|x|^{μ−1} (0 for μ = 0).
-fn signed_power_slope(x: f64, mu: f64) -> f64 {
-    if mu == 0.0 {
-        0.0
-    } else {
-        mu * x.abs().powf(mu - 1.0)
+    /// d/dx of `signed_power`: μ|x|^{μ−1} (0 for μ = 0, 1 for μ = 1).
+    fn signed_power_slope(&self, x: f64) -> f64 {
+        match self.shape {
+            BoundShape::Additive => 0.0,
+            BoundShape::Linear => 1.0,
+            BoundShape::Power => self.mu * x.abs().powf(self.mu - 1.0),
+        }
     }
 }
 
@@ -152,6 +175,10 @@ mod tests {
         let soft = SoftBounds::new(1.0, 3.0).unwrap();
         assert_relative_eq!(soft.potentiation(1.0), 2.0);
         assert_relative_eq!(soft.depression(1.0), 1.0);
+        let general = SoftBounds::new(1.5, 3.0).unwrap();
+        assert_relative_eq!(general.depression(4.0), 8.0);
+        assert_relative_eq!(general.depression_slope(4.0), 3.0);
+        assert_relative_eq!(general.potentiation(4.0), -1.0);
         let add = SoftBounds::new(0.0, 3.0).unwrap();
         assert_relative_eq!(add.potentiation(10.0), 1.0);
         assert_relative_eq!(add.depression_slope(10.0), 0.0);

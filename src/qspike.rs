@@ -95,7 +95,7 @@ impl QSpikeParams {
             return None;
         }
         let z = -self.scaled_threshold(w);
-        let branch_point = -(-1.0f64).exp();
+        let branch_point = crate::special::lambert_w::NEG_INV_E;
         if z <= branch_point {
             return Some(-1.0);
         }

@@ -178,8 +178,10 @@ impl SynapseModel {
             self.bounds.potentiation(w) * causal_window + self.bounds.depression(w) * anti_window;
         let explicit = self.bounds.potentiation_slope(w) * causal_window
             + self.bounds.depression_slope(w) * anti_window;
-        let through_latency = self.bounds.potentiation(w) * self.window.slope(latency)
-            + self.bounds.depression(w) * self.window.slope(latency - self.params.period_ms);
+        // dS/dΔt = −S/τ+ on the causal side and +S/τ− on the anti-causal side (MODEL.md §3),
+        // so the slopes reuse the window values instead of new exponentials.
+        let through_latency = -self.bounds.potentiation(w) * causal_window / self.window.tau_plus_ms
+            + self.bounds.depression(w) * anti_window / self.window.tau_minus_ms;
         Some((drift, explicit + through_latency * dlatency_dw))
     }
 

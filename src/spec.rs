@@ -17,6 +17,28 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Declares a raw spec body: the kind's own fields plus the header fields (`kind`, `name`,
+/// `description`, `quick`, read separately by [`Spec::parse`]), with unknown fields rejected.
+/// (`#[serde(flatten)]` would silently disable `deny_unknown_fields`.)
+macro_rules! spec_body {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            #[serde(rename = "kind", default)]
+            _kind: Option<IgnoredAny>,
+            #[serde(rename = "name", default)]
+            _name: Option<IgnoredAny>,
+            #[serde(rename = "description", default)]
+            _description: Option<IgnoredAny>,
+            #[serde(rename = "quick", default)]
+            _quick: Option<IgnoredAny>,
+            $($body)*
+        }
+    };
+}
+
 /// Smaller sizes for quick runs (tests); each kind applies the fields it has.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,146 +71,106 @@ pub struct AxisSpec {
     pub points: usize,
 }
 
-/// `kind: "spike_timing"` — spike time against w: Lambert W, quadratic, Taylor-N, simulated LIF.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpikeTimingSpec {
-    #[serde(rename = "kind", default)]
-    _kind: Option<IgnoredAny>,
-    #[serde(rename = "name", default)]
-    _name: Option<IgnoredAny>,
-    #[serde(rename = "description", default)]
-    _description: Option<IgnoredAny>,
-    #[serde(rename = "quick", default)]
-    _quick: Option<IgnoredAny>,
-    /// Kernel gain k.
-    #[serde(default = "one")]
-    pub k: f64,
-    /// Threshold θ.
-    #[serde(default = "one")]
-    pub theta: f64,
-    /// Membrane time constant τ_m (ms).
-    #[serde(default = "two")]
-    pub tau_m: f64,
-    /// Sweep from `w_from · w_c` ...
-    pub w_from_wc: f64,
-    /// ... to `w_to · w_c`.
-    pub w_to_wc: f64,
-    /// Number of weights.
-    pub points: usize,
-    /// Taylor orders to draw (1 is the quadratic Q-spike form).
-    pub taylor_orders: Vec<usize>,
-    /// Synaptic time constants (ms) of the simulated LIF besides τ_s = τ_m.
-    pub tau_s: Vec<f64>,
-    /// Simulation step (ms).
-    pub dt: f64,
+spec_body! {
+    /// `kind: "spike_timing"` — spike time against w: Lambert W, quadratic, Taylor-N, simulated LIF.
+    pub struct SpikeTimingSpec {
+        /// Kernel gain k.
+        #[serde(default = "one")]
+        pub k: f64,
+        /// Threshold θ.
+        #[serde(default = "one")]
+        pub theta: f64,
+        /// Membrane time constant τ_m (ms).
+        #[serde(default = "two")]
+        pub tau_m: f64,
+        /// Sweep from `w_from · w_c` ...
+        pub w_from_wc: f64,
+        /// ... to `w_to · w_c`.
+        pub w_to_wc: f64,
+        /// Number of weights.
+        pub points: usize,
+        /// Taylor orders to draw (1 is the quadratic Q-spike form).
+        pub taylor_orders: Vec<usize>,
+        /// Synaptic time constants (ms) of the simulated LIF besides τ_s = τ_m.
+        pub tau_s: Vec<f64>,
+        /// Simulation step (ms).
+        pub dt: f64,
+    }
 }
 
-/// `kind: "stdp_window"` — the window S(Δt).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StdpWindowSpec {
-    #[serde(rename = "kind", default)]
-    _kind: Option<IgnoredAny>,
-    #[serde(rename = "name", default)]
-    _name: Option<IgnoredAny>,
-    #[serde(rename = "description", default)]
-    _description: Option<IgnoredAny>,
-    #[serde(rename = "quick", default)]
-    _quick: Option<IgnoredAny>,
-    /// A+.
-    pub a_plus: f64,
-    /// A−.
-    pub a_minus: f64,
-    /// τ± (ms).
-    pub tau: f64,
-    /// Draw Δt over [−range_ms, range_ms].
-    pub range_ms: f64,
-    /// Number of points.
-    pub points: usize,
+spec_body! {
+    /// `kind: "stdp_window"` — the window S(Δt).
+    pub struct StdpWindowSpec {
+        /// A+.
+        pub a_plus: f64,
+        /// A−.
+        pub a_minus: f64,
+        /// τ± (ms).
+        pub tau: f64,
+        /// Draw Δt over [−range_ms, range_ms].
+        pub range_ms: f64,
+        /// Number of points.
+        pub points: usize,
+    }
 }
 
-/// `kind: "synapse_map"` — F(w) and its fixed points.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SynapseMapSpec {
-    #[serde(rename = "kind", default)]
-    _kind: Option<IgnoredAny>,
-    #[serde(rename = "name", default)]
-    _name: Option<IgnoredAny>,
-    #[serde(rename = "description", default)]
-    _description: Option<IgnoredAny>,
-    #[serde(rename = "quick", default)]
-    _quick: Option<IgnoredAny>,
-    /// Synapse parameters overriding the defaults.
-    #[serde(default)]
-    pub set: BTreeMap<String, f64>,
-    /// Number of weights drawn.
-    pub points: usize,
+spec_body! {
+    /// `kind: "synapse_map"` — F(w) and its fixed points.
+    pub struct SynapseMapSpec {
+        /// Synapse parameters overriding the defaults.
+        #[serde(default)]
+        pub set: BTreeMap<String, f64>,
+        /// Number of weights drawn.
+        pub points: usize,
+    }
 }
 
-/// `kind: "orbit"` — orbit (bifurcation) diagram of a map, optionally with λ beneath.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrbitSpec {
-    #[serde(rename = "kind", default)]
-    _kind: Option<IgnoredAny>,
-    #[serde(rename = "name", default)]
-    _name: Option<IgnoredAny>,
-    #[serde(rename = "description", default)]
-    _description: Option<IgnoredAny>,
-    #[serde(rename = "quick", default)]
-    _quick: Option<IgnoredAny>,
-    /// System name.
-    pub system: String,
-    /// Parameters overriding the defaults.
-    #[serde(default)]
-    pub set: BTreeMap<String, f64>,
-    /// The swept parameter.
-    pub sweep: AxisSpec,
-    /// Transient iterations per value.
-    pub transient: usize,
-    /// Samples per value.
-    pub samples: usize,
-    /// Carry the state from one value to the next.
-    #[serde(default)]
-    pub carry_state: bool,
-    /// Lyapunov averaging steps for the λ panel (omit for no panel).
-    pub lyapunov_steps: Option<usize>,
-    /// Starting state (default: the system's).
-    pub x0: Option<Vec<f64>>,
+spec_body! {
+    /// `kind: "orbit"` — orbit (bifurcation) diagram of a map, optionally with λ beneath.
+    pub struct OrbitSpec {
+        /// System name.
+        pub system: String,
+        /// Parameters overriding the defaults.
+        #[serde(default)]
+        pub set: BTreeMap<String, f64>,
+        /// The swept parameter.
+        pub sweep: AxisSpec,
+        /// Transient iterations per value.
+        pub transient: usize,
+        /// Samples per value.
+        pub samples: usize,
+        /// Carry the state from one value to the next.
+        #[serde(default)]
+        pub carry_state: bool,
+        /// Lyapunov averaging steps for the λ panel (omit for no panel).
+        pub lyapunov_steps: Option<usize>,
+        /// Starting state (default: the system's).
+        pub x0: Option<Vec<f64>>,
+    }
 }
 
-/// `kind: "heatmap"` — largest Lyapunov exponent over two parameters.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HeatmapSpec {
-    #[serde(rename = "kind", default)]
-    _kind: Option<IgnoredAny>,
-    #[serde(rename = "name", default)]
-    _name: Option<IgnoredAny>,
-    #[serde(rename = "description", default)]
-    _description: Option<IgnoredAny>,
-    #[serde(rename = "quick", default)]
-    _quick: Option<IgnoredAny>,
-    /// System name.
-    pub system: String,
-    /// Parameters overriding the defaults.
-    #[serde(default)]
-    pub set: BTreeMap<String, f64>,
-    /// Horizontal axis.
-    pub x: AxisSpec,
-    /// Vertical axis.
-    pub y: AxisSpec,
-    /// Transient iterations (maps) or RK4 steps (flows).
-    pub transient: usize,
-    /// Averaging iterations (maps) or RK4 steps (flows).
-    pub steps: usize,
-    /// RK4 step for flows.
-    #[serde(default = "default_dt")]
-    pub dt: f64,
-    /// Starting state (default: each cell's system's own).
-    pub x0: Option<Vec<f64>>,
+spec_body! {
+    /// `kind: "heatmap"` — largest Lyapunov exponent over two parameters.
+    pub struct HeatmapSpec {
+        /// System name.
+        pub system: String,
+        /// Parameters overriding the defaults.
+        #[serde(default)]
+        pub set: BTreeMap<String, f64>,
+        /// Horizontal axis.
+        pub x: AxisSpec,
+        /// Vertical axis.
+        pub y: AxisSpec,
+        /// Transient iterations (maps) or RK4 steps (flows).
+        pub transient: usize,
+        /// Averaging iterations (maps) or RK4 steps (flows).
+        pub steps: usize,
+        /// RK4 step for flows.
+        #[serde(default = "default_dt")]
+        pub dt: f64,
+        /// Starting state (default: each cell's system's own).
+        pub x0: Option<Vec<f64>>,
+    }
 }
 
 fn one() -> f64 {

@@ -180,7 +180,8 @@ impl SynapseModel {
             + self.bounds.depression_slope(w) * anti_window;
         // dS/dΔt = −S/τ+ on the causal side and +S/τ− on the anti-causal side (MODEL.md §3),
         // so the slopes reuse the window values instead of new exponentials.
-        let through_latency = -self.bounds.potentiation(w) * causal_window / self.window.tau_plus_ms
+        let through_latency = -self.bounds.potentiation(w) * causal_window
+            / self.window.tau_plus_ms
             + self.bounds.depression(w) * anti_window / self.window.tau_minus_ms;
         Some((drift, explicit + through_latency * dlatency_dw))
     }

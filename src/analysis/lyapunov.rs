@@ -101,27 +101,14 @@ impl LyapunovResult {
     }
 }
 
-/// Iterates `map` `count` times from `x` in place, stopping early when the orbit stops being
-/// `Ok`. Returns the status.
-fn advance<M: Map + ?Sized>(
+/// Checks the start and runs the transient: the state after it, or the status that stopped
+/// the orbit (absorbed or diverged) before averaging began.
+fn settle<M: Map + ?Sized>(
     map: &M,
-    x: &mut [f64],
-    scratch: &mut [f64],
-    count: usize,
-) -> OrbitStatus {
-    for _ in 0..count {
-        map.step(x, scratch);
-        x.copy_from_slice(scratch);
-        let status = map.classify(x);
-        if status != OrbitStatus::Ok {
-            return status;
-        }
-    }
-    OrbitStatus::Ok
-}
-
-/// Checks that the starting state is usable.
-fn check_start(dim: usize, x0: &[f64]) -> Result<()> {
+    x0: &[f64],
+    transient: usize,
+) -> Result<std::result::Result<Vec<f64>, OrbitStatus>> {
+    let dim = map.dim();
     if x0.len() != dim {
         return Err(Error::InvalidParameter {
             name: "x0".into(),
@@ -132,7 +119,22 @@ fn check_start(dim: usize, x0: &[f64]) -> Result<()> {
     for &v in x0 {
         crate::error::require_finite("x0", v)?;
     }
-    Ok(())
+    let mut x = x0.to_vec();
+    let mut next = vec![0.0; dim];
+    let mut status = map.classify(&x);
+    for _ in 0..transient {
+        if status != OrbitStatus::Ok {
+            break;
+        }
+        map.step(&x, &mut next);
+        x.copy_from_slice(&next);
+        status = map.classify(&x);
+    }
+    Ok(if status == OrbitStatus::Ok {
+        Ok(x)
+    } else {
+        Err(status)
+    })
 }
 
 /// Largest (only) exponent of a one-dimensional map: λ = (1/N) Σ ln |f'(x_n)|.
@@ -149,17 +151,11 @@ pub fn largest_1d<M: Map + ?Sized>(
             requirement: "one-dimensional for the derivative method".into(),
         });
     }
-    check_start(1, x0)?;
-    let mut x = [x0[0]];
+    let mut x = match settle(map, x0, opts.transient)? {
+        Ok(x) => [x[0]],
+        Err(status) => return Ok(LyapunovResult::stopped(status, 1, 0, METHOD)),
+    };
     let mut next = [0.0];
-    let status = map.classify(&x);
-    if status != OrbitStatus::Ok {
-        return Ok(LyapunovResult::stopped(status, 1, 0, METHOD));
-    }
-    let status = advance(map, &mut x, &mut next, opts.transient);
-    if status != OrbitStatus::Ok {
-        return Ok(LyapunovResult::stopped(status, 1, 0, METHOD));
-    }
     let mut slope = [0.0];
     let mut log_sum = 0.0;
     for n in 0..opts.steps {
@@ -224,16 +220,11 @@ pub fn map_spectrum<M: Map + ?Sized>(
 ) -> Result<LyapunovResult> {
     const METHOD: &str = "benettin_qr";
     let n = map.dim();
-    check_start(n, x0)?;
-    let mut x = x0.to_vec();
+    let mut x = match settle(map, x0, opts.transient)? {
+        Ok(x) => x,
+        Err(status) => return Ok(LyapunovResult::stopped(status, n, 0, METHOD)),
+    };
     let mut next = vec![0.0; n];
-    let mut status = map.classify(&x);
-    if status == OrbitStatus::Ok {
-        status = advance(map, &mut x, &mut next, opts.transient);
-    }
-    if status != OrbitStatus::Ok {
-        return Ok(LyapunovResult::stopped(status, n, 0, METHOD));
-    }
     let mut q = identity_basis(n);
     let mut pushed = vec![0.0; n * n];
     let mut jac = vec![0.0; n * n];
@@ -269,17 +260,12 @@ pub fn two_trajectory<M: Map + ?Sized>(
 ) -> Result<LyapunovResult> {
     const METHOD: &str = "two_trajectory";
     let n = map.dim();
-    check_start(n, x0)?;
     let delta = opts.separation;
-    let mut x = x0.to_vec();
+    let mut x = match settle(map, x0, opts.transient)? {
+        Ok(x) => x,
+        Err(status) => return Ok(LyapunovResult::stopped(status, n, 0, METHOD)),
+    };
     let mut next = vec![0.0; n];
-    let mut status = map.classify(&x);
-    if status == OrbitStatus::Ok {
-        status = advance(map, &mut x, &mut next, opts.transient);
-    }
-    if status != OrbitStatus::Ok {
-        return Ok(LyapunovResult::stopped(status, n, 0, METHOD));
-    }
     let direction = 1.0 / (n as f64).sqrt();
     let mut y: Vec<f64> = x.iter().map(|v| v + delta * direction).collect();
     let mut y_next = vec![0.0; n];
@@ -401,7 +387,13 @@ pub fn flow_spectrum<F: Flow + ?Sized>(
 ) -> Result<LyapunovResult> {
     const METHOD: &str = "benettin_qr";
     let n = flow.dim();
-    check_start(n, x0)?;
+    if x0.len() != n || x0.iter().any(|v| !v.is_finite()) {
+        return Err(Error::InvalidParameter {
+            name: "x0".into(),
+            value: format!("{x0:?}"),
+            requirement: format!("a finite state of dimension {n}"),
+        });
+    }
     let mut rk = TangentRk4::new(n);
     let mut s = vec![0.0; n + n * n];
     s[..n].copy_from_slice(x0);

@@ -141,47 +141,33 @@ pub fn map_jacobian<M: Map + ?Sized>(map: &M, x: &[f64]) -> Vec<f64> {
     out
 }
 
-impl<T: Map + ?Sized> Map for &T {
-    fn dim(&self) -> usize {
-        (**self).dim()
-    }
-    fn step(&self, x: &[f64], out: &mut [f64]) {
-        (**self).step(x, out)
-    }
-    fn jacobian(&self, x: &[f64], out: &mut [f64]) {
-        (**self).jacobian(x, out)
-    }
-    fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
-        (**self).step_and_jacobian(x, out, jac)
-    }
-    fn classify(&self, x: &[f64]) -> OrbitStatus {
-        (**self).classify(x)
-    }
-    fn is_smooth(&self) -> bool {
-        (**self).is_smooth()
-    }
+/// Forwards [`Map`] through a pointer type, so `&M`, `&dyn Map` and `Box<dyn Map>` are maps.
+macro_rules! forward_map {
+    ($($pointer:ty),*) => {$(
+        impl<T: Map + ?Sized> Map for $pointer {
+            fn dim(&self) -> usize {
+                (**self).dim()
+            }
+            fn step(&self, x: &[f64], out: &mut [f64]) {
+                (**self).step(x, out)
+            }
+            fn jacobian(&self, x: &[f64], out: &mut [f64]) {
+                (**self).jacobian(x, out)
+            }
+            fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
+                (**self).step_and_jacobian(x, out, jac)
+            }
+            fn classify(&self, x: &[f64]) -> OrbitStatus {
+                (**self).classify(x)
+            }
+            fn is_smooth(&self) -> bool {
+                (**self).is_smooth()
+            }
+        }
+    )*};
 }
 
-impl<T: Map + ?Sized> Map for Box<T> {
-    fn dim(&self) -> usize {
-        (**self).dim()
-    }
-    fn step(&self, x: &[f64], out: &mut [f64]) {
-        (**self).step(x, out)
-    }
-    fn jacobian(&self, x: &[f64], out: &mut [f64]) {
-        (**self).jacobian(x, out)
-    }
-    fn step_and_jacobian(&self, x: &[f64], out: &mut [f64], jac: &mut [f64]) {
-        (**self).step_and_jacobian(x, out, jac)
-    }
-    fn classify(&self, x: &[f64]) -> OrbitStatus {
-        (**self).classify(x)
-    }
-    fn is_smooth(&self) -> bool {
-        (**self).is_smooth()
-    }
-}
+forward_map!(&T, Box<T>);
 
 impl<T: Flow + ?Sized> Flow for &T {
     fn dim(&self) -> usize {

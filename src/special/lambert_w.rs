@@ -39,7 +39,6 @@ const INV_E_HI: f64 = 0.367_879_441_171_442_33;
 const INV_E_LO: f64 = -1.242_875_367_278_836_3e-17;
 
 /// The smallest accepted argument: the double nearest to `-1/e` (see the module docs).
-/// The double nearest to −1/e (the branch point; see the module docs for its treatment).
 pub const NEG_INV_E: f64 = -INV_E_HI;
 
 /// Euler's number `e`, rounded to a double.

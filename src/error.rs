@@ -86,6 +86,14 @@ pub enum Error {
         /// Last residual.
         residual: f64,
     },
+    /// A data file that is missing, truncated, corrupt or of the wrong shape.
+    #[error("{path}: {message}")]
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// What was expected and what was found.
+        message: String,
+    },
     /// File-system failure.
     #[error("{path}: {source}")]
     Io {

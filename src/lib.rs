@@ -8,6 +8,9 @@
 //! * [`special`] — special functions (the Lambert W function on both real branches).
 //! * [`qspike`] — MODEL.md §2: the poster's Theorem 1 (Lambert-W spike timing) and its
 //!   approximations.
+//! * [`network`] — the spiking simulator: neuron groups, Poisson input, delayed synapses,
+//!   plasticity rules (NETWORKS.md §1).
+//! * [`presets`] — networks assembled from them (`diehl-cook`).
 //! * [`neuron`] — the exactly integrated current-based LIF neuron of MODEL.md §1.
 //! * [`plasticity`] — the pair-based STDP window of MODEL.md §3.
 //! * [`synapse`] — the reduced 1:1 synapse map of MODEL.md §4.
@@ -25,10 +28,12 @@ pub mod commands;
 pub mod error;
 pub mod figures;
 pub mod jobs;
+pub mod network;
 pub mod neuron;
 pub mod output;
 pub mod params;
 pub mod plasticity;
+pub mod presets;
 pub mod qspike;
 pub mod spec;
 pub mod special;

@@ -1,0 +1,255 @@
+//! Conductance-based LIF neuron groups (Diehl & Cook 2015, NETWORKS.md §2):
+//!
+//! ```text
+//! τ dv/dt = (v_rest − v) + g_e (E_exc − v) + g_i (E_inh − v)
+//! dg_e/dt = −g_e/τ_ge,   dg_i/dt = −g_i/τ_gi,   dθ/dt = −θ/τ_θ   (adaptive part, optional)
+//! spike when v > θ − θ_offset + v_thresh and not refractory;  v ← v_reset, θ += θ_plus
+//! ```
+//!
+//! Voltages in mV, times in ms, conductances dimensionless (weights add straight to them).
+//! v is advanced by forward Euler (the integrator of the Brian2 ports of the reference code);
+//! the conductances and θ decay exactly (they are linear and uncoupled). While refractory,
+//! v is held (Brian2's `unless refractory`) and the conductances keep decaying.
+
+use crate::error::{require_finite, require_non_negative, require_positive, Result};
+
+/// Parameters of one conductance-based LIF group.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConductanceParams {
+    /// Resting potential (mV).
+    pub v_rest_mv: f64,
+    /// Reset potential (mV).
+    pub v_reset_mv: f64,
+    /// Threshold (mV), before the adaptive part.
+    pub v_thresh_mv: f64,
+    /// Membrane time constant (ms).
+    pub tau_ms: f64,
+    /// Refractory period (ms).
+    pub refractory_ms: f64,
+    /// Excitatory reversal potential (mV).
+    pub e_exc_mv: f64,
+    /// Inhibitory reversal potential (mV).
+    pub e_inh_mv: f64,
+    /// Excitatory conductance time constant (ms).
+    pub tau_ge_ms: f64,
+    /// Inhibitory conductance time constant (ms).
+    pub tau_gi_ms: f64,
+    /// Adaptive threshold: increment per spike (mV); 0 switches it off.
+    pub theta_plus_mv: f64,
+    /// Adaptive threshold decay time constant (ms).
+    pub tau_theta_ms: f64,
+    /// Initial adaptive threshold θ (mV).
+    pub theta_init_mv: f64,
+    /// Constant subtracted from θ in the threshold test (mV): spike when v > θ − offset + v_thresh.
+    pub theta_offset_mv: f64,
+    /// Initial v relative to v_rest (mV).
+    pub v_init_offset_mv: f64,
+}
+
+impl ConductanceParams {
+    /// Checks every field (time constants > 0, refractory ≥ 0, all finite); `prefix` names the
+    /// group in errors (e.g. "exc.").
+    pub fn validate(&self, prefix: &str) -> Result<()> {
+        let name = |f: &str| format!("{prefix}{f}");
+        for (f, v) in [
+            ("v_rest", self.v_rest_mv),
+            ("v_reset", self.v_reset_mv),
+            ("v_thresh", self.v_thresh_mv),
+            ("e_exc", self.e_exc_mv),
+            ("e_inh", self.e_inh_mv),
+            ("theta_plus", self.theta_plus_mv),
+            ("theta_init", self.theta_init_mv),
+            ("theta_offset", self.theta_offset_mv),
+            ("v_init_offset", self.v_init_offset_mv),
+        ] {
+            require_finite(&name(f), v)?;
+        }
+        for (f, v) in [
+            ("tau", self.tau_ms),
+            ("tau_ge", self.tau_ge_ms),
+            ("tau_gi", self.tau_gi_ms),
+            ("tau_theta", self.tau_theta_ms),
+        ] {
+            require_positive(&name(f), v)?;
+        }
+        require_non_negative(&name("refractory"), self.refractory_ms)?;
+        Ok(())
+    }
+}
+
+/// Per-step constants derived from the parameters and dt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct StepConstants {
+    dt_over_tau: f64,
+    ge_decay: f64,
+    gi_decay: f64,
+    theta_decay: f64,
+    refractory_steps: u32,
+}
+
+/// State of a group of `n` conductance-based LIF neurons (structure of arrays).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConductanceGroup {
+    /// The parameters.
+    pub params: ConductanceParams,
+    /// Membrane potentials (mV).
+    pub v: Vec<f64>,
+    /// Excitatory conductances.
+    pub ge: Vec<f64>,
+    /// Inhibitory conductances.
+    pub gi: Vec<f64>,
+    /// Adaptive thresholds θ (mV).
+    pub theta: Vec<f64>,
+    /// Steps of refractoriness left.
+    pub refractory_left: Vec<u32>,
+    #[serde(skip, default = "no_constants")]
+    constants: Option<StepConstants>,
+}
+
+fn no_constants() -> Option<StepConstants> {
+    None
+}
+
+impl ConductanceGroup {
+    /// `n` neurons at v_rest + v_init_offset, no conductance, θ = θ_init; `dt_ms` is the step.
+    pub fn new(params: ConductanceParams, n: usize, dt_ms: f64) -> Self {
+        let mut group = Self {
+            params,
+            v: vec![params.v_rest_mv + params.v_init_offset_mv; n],
+            ge: vec![0.0; n],
+            gi: vec![0.0; n],
+            theta: vec![params.theta_init_mv; n],
+            refractory_left: vec![0; n],
+            constants: None,
+        };
+        group.prepare(dt_ms);
+        group
+    }
+
+    /// Recomputes the per-step constants (after deserialising or changing dt).
+    pub fn prepare(&mut self, dt_ms: f64) {
+        let p = &self.params;
+        self.constants = Some(StepConstants {
+            dt_over_tau: dt_ms / p.tau_ms,
+            ge_decay: (-dt_ms / p.tau_ge_ms).exp(),
+            gi_decay: (-dt_ms / p.tau_gi_ms).exp(),
+            theta_decay: (-dt_ms / p.tau_theta_ms).exp(),
+            refractory_steps: (p.refractory_ms / dt_ms).round() as u32,
+        });
+    }
+
+    /// Number of neurons.
+    pub fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    /// True for an empty group.
+    pub fn is_empty(&self) -> bool {
+        self.v.is_empty()
+    }
+
+    /// Advances every neuron by one step (state update + threshold + reset) and pushes the
+    /// indices of the neurons that spiked onto `spikes`. With `adapt`, θ decays and grows at
+    /// spikes; without, θ is frozen (evaluation).
+    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
+        let c = self
+            .constants
+            .expect("prepare() is called by new() and after loading");
+        let p = self.params;
+        // Pass 1, branch-free so it vectorises: Euler step of v for the non-refractory
+        // neurons (the `free` factor is 0 while refractory), exact decay of ge, gi (and θ).
+        for (((v, ge), gi), refractory) in self
+            .v
+            .iter_mut()
+            .zip(self.ge.iter_mut())
+            .zip(self.gi.iter_mut())
+            .zip(&self.refractory_left)
+        {
+            let free = if *refractory == 0 { c.dt_over_tau } else { 0.0 };
+            let drive = (p.v_rest_mv - *v) + *ge * (p.e_exc_mv - *v) + *gi * (p.e_inh_mv - *v);
+            *v += free * drive;
+            *ge *= c.ge_decay;
+            *gi *= c.gi_decay;
+        }
+        if adapt {
+            self.theta.iter_mut().for_each(|t| *t *= c.theta_decay);
+        }
+        // Pass 2: refractory clocks, threshold test and reset.
+        let offset = p.v_thresh_mv - p.theta_offset_mv;
+        for j in 0..self.v.len() {
+            if self.refractory_left[j] > 0 {
+                self.refractory_left[j] -= 1;
+            } else if self.v[j] > self.theta[j] + offset {
+                spikes.push(j);
+                self.v[j] = p.v_reset_mv;
+                self.refractory_left[j] = c.refractory_steps;
+                if adapt {
+                    self.theta[j] += p.theta_plus_mv;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> ConductanceParams {
+        ConductanceParams {
+            v_rest_mv: -65.0,
+            v_reset_mv: -65.0,
+            v_thresh_mv: -52.0,
+            tau_ms: 100.0,
+            refractory_ms: 5.0,
+            e_exc_mv: 0.0,
+            e_inh_mv: -100.0,
+            tau_ge_ms: 1.0,
+            tau_gi_ms: 2.0,
+            theta_plus_mv: 0.05,
+            tau_theta_ms: 1e7,
+            theta_init_mv: 20.0,
+            theta_offset_mv: 20.0,
+            v_init_offset_mv: 0.0,
+        }
+    }
+
+    #[test]
+    fn conductance_decays_exactly_and_v_follows_euler() {
+        // One input of weight g at rest: ge(t) = g e^{−t/τ_ge}; v by Euler from v_rest.
+        let dt = 0.5;
+        let mut group = ConductanceGroup::new(params(), 1, dt);
+        let g = 2.0;
+        group.ge[0] = g;
+        let mut spikes = Vec::new();
+        let mut v_expected = -65.0;
+        for k in 0..20 {
+            let ge_now = g * (-(k as f64) * dt / 1.0).exp();
+            v_expected += dt / 100.0 * ((-65.0 - v_expected) + ge_now * (0.0 - v_expected));
+            group.step(true, &mut spikes);
+            assert!((group.ge[0] - g * (-((k + 1) as f64) * dt).exp()).abs() < 1e-14);
+            assert!((group.v[0] - v_expected).abs() < 1e-12);
+        }
+        assert!(spikes.is_empty());
+    }
+
+    #[test]
+    fn spike_resets_raises_theta_and_is_refractory() {
+        let dt = 0.5;
+        let mut group = ConductanceGroup::new(params(), 2, dt);
+        group.v[0] = -51.9; // above θ − 20 + v_thresh = −52
+        let mut spikes = Vec::new();
+        group.step(true, &mut spikes);
+        assert_eq!(spikes, vec![0]);
+        assert!((group.v[0] + 65.0).abs() < 1e-15);
+        assert!((group.theta[0] - (20.0 * (-dt / 1e7f64).exp() + 0.05)).abs() < 1e-12);
+        // Refractory for 5 ms = 10 steps: v held even under a huge drive.
+        group.ge[0] = 1e3;
+        for _ in 0..10 {
+            spikes.clear();
+            group.step(true, &mut spikes);
+            assert!(spikes.is_empty());
+        }
+        assert!((group.v[0] + 65.0).abs() < 1e-15);
+    }
+}

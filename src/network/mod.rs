@@ -1,0 +1,17 @@
+//! The spiking-network simulator (NETWORKS.md §1): neuron groups, input groups, synapses
+//! with per-synapse delays, and pluggable plasticity rules. Names follow Brian2's vocabulary
+//! (neuron groups, synapses, input, monitors).
+//!
+//! Time is discrete (step `dt`); within a step the order is Brian2's default schedule:
+//! state update of every group, thresholds, synaptic propagation (pre then post pathways),
+//! resets. Owns the building blocks only; networks are assembled in [`crate::presets`].
+
+pub mod conductance;
+pub mod input;
+pub mod plasticity;
+pub mod synapses;
+
+pub use conductance::{ConductanceGroup, ConductanceParams};
+pub use input::PoissonInput;
+pub use plasticity::{Plasticity, TripletStdp};
+pub use synapses::DelayedDense;

@@ -25,6 +25,8 @@
 
 pub mod analysis;
 pub mod commands;
+pub mod data;
+pub mod decoding;
 pub mod error;
 pub mod figures;
 pub mod jobs;
@@ -36,6 +38,7 @@ pub mod plasticity;
 pub mod presets;
 pub mod qspike;
 pub mod spec;
+pub mod training;
 pub mod special;
 pub mod synapse;
 

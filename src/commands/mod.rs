@@ -7,6 +7,7 @@ mod qspike;
 mod run;
 mod sweep;
 mod synapse;
+mod train;
 
 use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand};
@@ -16,6 +17,7 @@ pub use qspike::QSpikeArgs;
 pub use run::RunArgs;
 pub use sweep::{HeatmapArgs, OrbitArgs};
 pub use synapse::SynapseArgs;
+pub use train::{EvalArgs, TrainArgs};
 
 /// mesonet: measure the MesoNet spiking-network learning theory.
 #[derive(Debug, Parser)]
@@ -44,6 +46,11 @@ pub enum Command {
     Orbit(OrbitArgs),
     /// Heatmap of the largest Lyapunov exponent over two parameters, with figure and data.
     Heatmap(HeatmapArgs),
+    /// Train a spiking network (preset diehl-cook) on MNIST-format data, then evaluate it:
+    /// labels assigned from training responses, accuracy on the test split.
+    Train(TrainArgs),
+    /// Evaluate a checkpoint written by `train`.
+    Eval(EvalArgs),
 }
 
 /// What a command produced.
@@ -81,11 +88,13 @@ pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
         Command::Heatmap(a) => {
             with_threads(a.common.threads, || sweep::heatmap(&a)).map(|r| (r, a.common.json))
         }
+        Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
+        Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),
     }
 }
 
 /// Runs `f` inside a rayon pool of `threads` workers (0 = the default pool).
-fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+pub(crate) fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     if threads == 0 {
         return f();
     }

@@ -17,6 +17,7 @@
 pub mod bifurcation;
 pub mod heatmap;
 pub mod line;
+pub mod training;
 
 pub use bifurcation::{bifurcation, BifurcationFigure};
 pub use heatmap::{heatmap, HeatmapFigure};

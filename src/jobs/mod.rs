@@ -7,6 +7,7 @@ pub mod orbit;
 pub mod spike_timing;
 pub mod stdp_window;
 pub mod synapse_map;
+pub mod training;
 
 use crate::error::Result;
 use crate::output::StagedDir;

@@ -1,0 +1,74 @@
+//! Figures of a training run: learned receptive fields, running accuracy against training
+//! samples, the confusion matrix and the histogram of adaptive thresholds θ.
+
+use crate::error::Result;
+use crate::figures::training::{confusion, histogram, tile_grid, ConfusionFigure, Histogram, TileGrid};
+use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
+use crate::training::{Checkpoint, Evaluation};
+use std::path::Path;
+
+/// Draws `receptive_fields`, `accuracy`, `confusion` and `theta` (PNG + SVG) into `dir`.
+pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
+    let net = &ckpt.network;
+    let n = net.neurons();
+    let w = &net.input.w;
+    let tiles: Vec<Vec<f64>> = (0..n)
+        .map(|j| (0..net.input.n_pre).map(|i| w[i * n + j]).collect())
+        .collect();
+    let c = &ckpt.config;
+    tile_grid(
+        &TileGrid {
+            title: format!(
+                "Learned input weights, {} neurons, {} training samples (seed {})",
+                n, ckpt.samples_done, c.seed
+            ),
+            tile_rows: 28,
+            tile_cols: 28,
+            tiles,
+            columns: None,
+            value_label: "weight".into(),
+            shared_scale: true,
+        },
+        &dir.join("receptive_fields"),
+    )?;
+    line_chart(
+        &LineChart {
+            title: format!(
+                "Running accuracy during training (labels from the previous {} samples)",
+                crate::training::WINDOW
+            ),
+            x_label: "training samples".into(),
+            y_label: "accuracy on the last window".into(),
+            series: vec![Series {
+                label: format!("{} neurons", n),
+                points: ckpt.curve.iter().map(|p| (p.samples as f64, p.accuracy)).collect(),
+                style: SeriesStyle::Line,
+            }],
+            x_range: Some((0.0, ckpt.samples_done.max(1) as f64)),
+            y_range: Some((0.0, 1.0)),
+            vlines: vec![],
+            hlines: vec![],
+        },
+        &dir.join("accuracy"),
+    )?;
+    confusion(
+        &ConfusionFigure {
+            title: format!(
+                "Test confusion (all-activity vote), {} test samples",
+                eval.test_samples
+            ),
+            class_names: (0..10).map(|d| d.to_string()).collect(),
+            counts: eval.confusion.counts.clone(),
+        },
+        &dir.join("confusion"),
+    )?;
+    histogram(
+        &Histogram {
+            title: "Adaptive thresholds after training".into(),
+            x_label: "θ (mV)".into(),
+            values: net.exc.theta.clone(),
+            bins: 30,
+        },
+        &dir.join("theta"),
+    )
+}

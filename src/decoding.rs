@@ -31,7 +31,13 @@ pub fn assign(responses: &[Vec<u32>], labels: &[u8], classes: usize) -> Assignme
     let mut proportions = vec![0.0; neurons * classes];
     for j in 0..neurons {
         let rates: Vec<f64> = (0..classes)
-            .map(|c| if per_class[c] > 0 { sums[j * classes + c] / per_class[c] as f64 } else { 0.0 })
+            .map(|c| {
+                if per_class[c] > 0 {
+                    sums[j * classes + c] / per_class[c] as f64
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let total: f64 = rates.iter().sum();
         if total > 0.0 {

@@ -38,8 +38,8 @@ pub mod plasticity;
 pub mod presets;
 pub mod qspike;
 pub mod spec;
-pub mod training;
 pub mod special;
 pub mod synapse;
+pub mod training;
 
 pub use error::{Error, Result};

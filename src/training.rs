@@ -66,7 +66,11 @@ impl TrainConfig {
         }
         let bounded = |name: &str, v: usize, max: usize| {
             if v == 0 || v > max {
-                Err(Error::invalid(name, v as f64, &format!("in 1..={max} (the split's size)")))
+                Err(Error::invalid(
+                    name,
+                    v as f64,
+                    &format!("in 1..={max} (the split's size)"),
+                ))
             } else {
                 Ok(())
             }
@@ -141,13 +145,18 @@ impl Checkpoint {
 
     /// Writes the checkpoint atomically (gzip-compressed JSON; a temporary file renamed).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
         {
             let mut gz = flate2::write::GzEncoder::new(tmp.as_file(), flate2::Compression::fast());
             serde_json::to_writer(&mut gz, self).map_err(|e| Error::io(path, e.into()))?;
-            gz.finish().and_then(|f| f.sync_all()).map_err(|e| Error::io(path, e))?;
+            gz.finish()
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io(path, e))?;
         }
         tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
         Ok(())
@@ -170,7 +179,10 @@ impl Checkpoint {
         if ckpt.format != FORMAT {
             return Err(Error::Data {
                 path: path.to_path_buf(),
-                message: format!("checkpoint format {} (this build reads {FORMAT})", ckpt.format),
+                message: format!(
+                    "checkpoint format {} (this build reads {FORMAT})",
+                    ckpt.format
+                ),
             });
         }
         ckpt.network.prepare();
@@ -200,10 +212,15 @@ impl Checkpoint {
             }
             self.samples_done += 1;
             self.training_seconds += started.elapsed().as_secs_f64();
-            on_sample(self.samples_done, total, self.curve.last().map(|p| p.accuracy));
+            on_sample(
+                self.samples_done,
+                total,
+                self.curve.last().map(|p| p.accuracy),
+            );
             let every = self.config.checkpoint_every;
             if let Some(path) = checkpoint {
-                if every > 0 && self.samples_done % every == 0 && self.samples_done < total {
+                if every > 0 && self.samples_done.is_multiple_of(every) && self.samples_done < total
+                {
                     self.save(path)?;
                 }
             }
@@ -212,7 +229,8 @@ impl Checkpoint {
     }
 
     fn close_window(&mut self) {
-        let (responses, labels): (Vec<Vec<u32>>, Vec<u8>) = std::mem::take(&mut self.window).into_iter().unzip();
+        let (responses, labels): (Vec<Vec<u32>>, Vec<u8>) =
+            std::mem::take(&mut self.window).into_iter().unzip();
         if let Some(a) = &self.window_assignment {
             let right = responses
                 .iter()
@@ -246,7 +264,8 @@ pub fn frozen_responses(
             chunk
                 .iter()
                 .map(|&i| {
-                    let r = net.present(data.image(i), false, stream_seed(&[seed, phase, i as u64]));
+                    let r =
+                        net.present(data.image(i), false, stream_seed(&[seed, phase, i as u64]));
                     on_sample();
                     r.counts
                 })
@@ -290,13 +309,33 @@ pub fn evaluate(
 ) -> Evaluation {
     let started = std::time::Instant::now();
     let assign_range = config.train_samples - config.assign_samples..config.train_samples;
-    let responses = frozen_responses(network, train, assign_range.clone(), config.seed, PHASE_ASSIGN, on_sample);
+    let responses = frozen_responses(
+        network,
+        train,
+        assign_range.clone(),
+        config.seed,
+        PHASE_ASSIGN,
+        on_sample,
+    );
     let labels: Vec<u8> = assign_range.clone().map(|i| train.label(i)).collect();
     let assignment = assign(&responses, &labels, CLASSES);
-    let test_responses = frozen_responses(network, test, 0..config.test_samples, config.seed, PHASE_TEST, on_sample);
+    let test_responses = frozen_responses(
+        network,
+        test,
+        0..config.test_samples,
+        config.seed,
+        PHASE_TEST,
+        on_sample,
+    );
     let truth: Vec<u8> = (0..config.test_samples).map(|i| test.label(i)).collect();
-    let vote: Vec<u8> = test_responses.iter().map(|r| predict_all_activity(r, &assignment)).collect();
-    let weighted: Vec<u8> = test_responses.iter().map(|r| predict_proportion(r, &assignment)).collect();
+    let vote: Vec<u8> = test_responses
+        .iter()
+        .map(|r| predict_all_activity(r, &assignment))
+        .collect();
+    let weighted: Vec<u8> = test_responses
+        .iter()
+        .map(|r| predict_proportion(r, &assignment))
+        .collect();
     let confusion = Confusion::new(&vote, &truth, CLASSES);
     let confusion_proportion = Confusion::new(&weighted, &truth, CLASSES);
     Evaluation {
@@ -314,10 +353,14 @@ pub fn evaluate(
 
 /// Writes `value` as pretty JSON atomically.
 pub fn write_json_atomic(path: &Path, value: &serde_json::Value) -> Result<()> {
-    let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_else(|| ".".into());
+    let dir: PathBuf = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| ".".into());
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
     let text = serde_json::to_string_pretty(value).expect("a Value always serialises");
-    tmp.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

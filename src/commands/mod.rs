@@ -94,7 +94,10 @@ pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
 }
 
 /// Runs `f` inside a rayon pool of `threads` workers (0 = the default pool).
-pub(crate) fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+pub(crate) fn with_threads<T: Send>(
+    threads: usize,
+    f: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     if threads == 0 {
         return f();
     }

@@ -70,6 +70,9 @@ pub struct EvalArgs {
     /// Test samples (default: the run's own).
     #[arg(long)]
     pub test_samples: Option<usize>,
+    /// Also write result.json and the figures into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Worker threads (0 = one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -79,7 +82,10 @@ pub struct EvalArgs {
 }
 
 fn load(dir: &Path) -> Result<(Dataset, Dataset)> {
-    Ok((load_mnist_like(dir, Split::Train)?, load_mnist_like(dir, Split::Test)?))
+    Ok((
+        load_mnist_like(dir, Split::Train)?,
+        load_mnist_like(dir, Split::Test)?,
+    ))
 }
 
 fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
@@ -137,7 +143,8 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
                 return Err(Error::InvalidParameter {
                     name: "set".into(),
                     value: args.set.join(" "),
-                    requirement: "empty with --resume (the checkpoint's parameters are used)".into(),
+                    requirement: "empty with --resume (the checkpoint's parameters are used)"
+                        .into(),
                 });
             }
             Checkpoint::load(path)?
@@ -155,7 +162,9 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
                 test_samples: args.test_samples,
                 epochs: args.epochs,
                 seed: args.seed,
-                assign_samples: args.assign_samples.unwrap_or(args.train_samples.min(10_000)),
+                assign_samples: args
+                    .assign_samples
+                    .unwrap_or(args.train_samples.min(10_000)),
                 checkpoint_every: args.checkpoint_every,
                 params,
             };
@@ -165,7 +174,10 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     };
     ckpt.config.validate(&train_set, &test_set)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from(format!("notebooks-out/train-{}-{}-s{}", ckpt.config.preset, ckpt.config.neurons, ckpt.config.seed))
+        PathBuf::from(format!(
+            "notebooks-out/train-{}-{}-s{}",
+            ckpt.config.preset, ckpt.config.neurons, ckpt.config.seed
+        ))
     });
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     let checkpoint_path = out.join("checkpoint.json.gz");
@@ -186,7 +198,13 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     let bar = super::progress_bar("evaluate");
     bar.set_length((config.assign_samples + config.test_samples) as u64);
     let eval = super::with_threads(args.threads, || {
-        Ok(evaluate(&ckpt.network, &config, &train_set, &test_set, &|| bar.inc(1)))
+        Ok(evaluate(
+            &ckpt.network,
+            &config,
+            &train_set,
+            &test_set,
+            &|| bar.inc(1),
+        ))
     })?;
     bar.finish_and_clear();
     let mut json = evaluation_json(&ckpt, &eval);
@@ -209,10 +227,21 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
     let bar = super::progress_bar("evaluate");
     bar.set_length((config.assign_samples + config.test_samples) as u64);
     let eval = super::with_threads(args.threads, || {
-        Ok(evaluate(&ckpt.network, &config, &train_set, &test_set, &|| bar.inc(1)))
+        Ok(evaluate(
+            &ckpt.network,
+            &config,
+            &train_set,
+            &test_set,
+            &|| bar.inc(1),
+        ))
     })?;
     bar.finish_and_clear();
     let json = evaluation_json(&ckpt, &eval);
+    if let Some(out) = &args.out {
+        std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        write_json_atomic(&out.join("result.json"), &json)?;
+        crate::jobs::training::draw(&ckpt, &eval, out)?;
+    }
     let text = text_summary(&json);
     Ok(Report { json, text })
 }

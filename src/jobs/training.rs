@@ -2,7 +2,9 @@
 //! samples, the confusion matrix and the histogram of adaptive thresholds θ.
 
 use crate::error::Result;
-use crate::figures::training::{confusion, histogram, tile_grid, ConfusionFigure, Histogram, TileGrid};
+use crate::figures::training::{
+    confusion, histogram, tile_grid, ConfusionFigure, Histogram, TileGrid,
+};
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
 use crate::training::{Checkpoint, Evaluation};
 use std::path::Path;
@@ -11,9 +13,12 @@ use std::path::Path;
 pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
     let net = &ckpt.network;
     let n = net.neurons();
-    let w = &net.input.w;
     let tiles: Vec<Vec<f64>> = (0..n)
-        .map(|j| (0..net.input.n_pre).map(|i| w[i * n + j]).collect())
+        .map(|j| {
+            (0..net.input.n_pre)
+                .map(|i| net.input.weight(i, j))
+                .collect()
+        })
         .collect();
     let c = &ckpt.config;
     tile_grid(
@@ -41,7 +46,11 @@ pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
             y_label: "accuracy on the last window".into(),
             series: vec![Series {
                 label: format!("{} neurons", n),
-                points: ckpt.curve.iter().map(|p| (p.samples as f64, p.accuracy)).collect(),
+                points: ckpt
+                    .curve
+                    .iter()
+                    .map(|p| (p.samples as f64, p.accuracy))
+                    .collect(),
                 style: SeriesStyle::Line,
             }],
             x_range: Some((0.0, ckpt.samples_done.max(1) as f64)),

@@ -44,6 +44,12 @@ pub struct ConductanceParams {
     pub theta_offset_mv: f64,
     /// Initial v relative to v_rest (mV).
     pub v_init_offset_mv: f64,
+    /// Integrate the conductances and θ by forward Euler (factor 1 − dt/τ per step, as the
+    /// reference code's Brian integrator does) instead of the exact factor e^{−dt/τ}. With v
+    /// sampled at the start of the step, Euler keeps each input's charge ∫g dt = g τ exactly;
+    /// the exact factor over-counts it (by 27 % for τ_ge = 1 ms at dt = 0.5 ms).
+    #[serde(default)]
+    pub euler_conductances: bool,
 }
 
 impl ConductanceParams {
@@ -104,6 +110,9 @@ pub struct ConductanceGroup {
     pub refractory_left: Vec<u32>,
     #[serde(skip, default = "no_constants")]
     constants: Option<StepConstants>,
+    /// Per neuron dt/τ, or 0 while refractory (derived from `refractory_left` by `prepare`).
+    #[serde(skip)]
+    free: Vec<f64>,
 }
 
 fn no_constants() -> Option<StepConstants> {
@@ -121,6 +130,7 @@ impl ConductanceGroup {
             theta: vec![params.theta_init_mv; n],
             refractory_left: vec![0; n],
             constants: None,
+            free: Vec::new(),
         };
         group.prepare(dt_ms);
         group
@@ -129,13 +139,26 @@ impl ConductanceGroup {
     /// Recomputes the per-step constants (after deserialising or changing dt).
     pub fn prepare(&mut self, dt_ms: f64) {
         let p = &self.params;
+        let decay = |tau: f64| {
+            if p.euler_conductances {
+                1.0 - dt_ms / tau
+            } else {
+                (-dt_ms / tau).exp()
+            }
+        };
         self.constants = Some(StepConstants {
             dt_over_tau: dt_ms / p.tau_ms,
-            ge_decay: (-dt_ms / p.tau_ge_ms).exp(),
-            gi_decay: (-dt_ms / p.tau_gi_ms).exp(),
-            theta_decay: (-dt_ms / p.tau_theta_ms).exp(),
+            ge_decay: decay(p.tau_ge_ms),
+            gi_decay: decay(p.tau_gi_ms),
+            theta_decay: decay(p.tau_theta_ms),
             refractory_steps: (p.refractory_ms / dt_ms).round() as u32,
         });
+        let dt_over_tau = dt_ms / p.tau_ms;
+        self.free = self
+            .refractory_left
+            .iter()
+            .map(|&r| if r > 0 { 0.0 } else { dt_over_tau })
+            .collect();
     }
 
     /// Number of neurons.
@@ -156,18 +179,19 @@ impl ConductanceGroup {
             .constants
             .expect("prepare() is called by new() and after loading");
         let p = self.params;
-        // Pass 1, branch-free so it vectorises: Euler step of v for the non-refractory
-        // neurons (the `free` factor is 0 while refractory), exact decay of ge, gi (and θ).
-        for (((v, ge), gi), refractory) in self
+        // Pass 1, branch-free so it vectorises: Euler step of v scaled by `free` (dt/τ, or 0
+        // while refractory), decay of ge and gi.
+        let free = &mut self.free;
+        free.resize(self.v.len(), c.dt_over_tau);
+        for (((v, ge), gi), f) in self
             .v
             .iter_mut()
             .zip(self.ge.iter_mut())
             .zip(self.gi.iter_mut())
-            .zip(&self.refractory_left)
+            .zip(free.iter())
         {
-            let free = if *refractory == 0 { c.dt_over_tau } else { 0.0 };
             let drive = (p.v_rest_mv - *v) + *ge * (p.e_exc_mv - *v) + *gi * (p.e_inh_mv - *v);
-            *v += free * drive;
+            *v += f * drive;
             *ge *= c.ge_decay;
             *gi *= c.gi_decay;
         }
@@ -179,10 +203,16 @@ impl ConductanceGroup {
         for j in 0..self.v.len() {
             if self.refractory_left[j] > 0 {
                 self.refractory_left[j] -= 1;
+                if self.refractory_left[j] == 0 {
+                    self.free[j] = c.dt_over_tau;
+                }
             } else if self.v[j] > self.theta[j] + offset {
                 spikes.push(j);
                 self.v[j] = p.v_reset_mv;
                 self.refractory_left[j] = c.refractory_steps;
+                if c.refractory_steps > 0 {
+                    self.free[j] = 0.0;
+                }
                 if adapt {
                     self.theta[j] += p.theta_plus_mv;
                 }
@@ -211,6 +241,7 @@ mod tests {
             theta_init_mv: 20.0,
             theta_offset_mv: 20.0,
             v_init_offset_mv: 0.0,
+            euler_conductances: false,
         }
     }
 

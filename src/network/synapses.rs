@@ -1,16 +1,21 @@
 //! Synapses: a dense projection with per-synapse delays and a pluggable plasticity rule.
 //!
-//! Weights are stored row-major by presynaptic neuron (`w[i * n_post + j]`), so a presynaptic
-//! spike touches one contiguous row. Each row's synapses are pre-sorted into delay buckets: a
-//! spike emitted at step t0 delivers, at step t0 + d, exactly the synapses whose delay is d
-//! steps (a ring of the spikes of the last `max_delay` steps; no per-event allocation).
-//! Presynaptic traces are per synapse (they are set at each *arrival*, which differs between
-//! synapses of one presynaptic neuron) and kept lazily as the step of the last arrival.
+//! Each presynaptic neuron's outgoing synapses are stored in *delay order*: a spike emitted at
+//! step t0 delivers, at step t0 + d, the contiguous slice of its row whose delay is d steps, so
+//! delivery streams through memory (a ring of the spikes of the last `max_delay` steps; no
+//! per-event allocation). `position` maps a postsynaptic index back to its slot, for the rare
+//! passes by postsynaptic neuron (postsynaptic spikes, normalisation).
+//!
+//! Presynaptic traces are per synapse (set at each *arrival*, which differs between synapses of
+//! one presynaptic neuron). Instead of storing every synapse's last arrival, it is derived when a
+//! postsynaptic spike needs it: the latest emission e of neuron i with e + d_ij ≤ t, taken from
+//! the spikes still in flight or, failing those, from the last emission whose synapses have all
+//! arrived.
 
 use super::plasticity::Plasticity;
 use std::collections::VecDeque;
 
-/// Marker for "no arrival yet" in [`DelayedDense::last_arrival`].
+/// Marker for "no emission yet" in [`DelayedDense::settled_emission`].
 pub const NEVER: i64 = i64::MIN;
 
 /// A dense projection with per-synapse delays.
@@ -20,30 +25,34 @@ pub struct DelayedDense {
     pub n_pre: usize,
     /// Postsynaptic population size.
     pub n_post: usize,
-    /// Weights, row-major by presynaptic neuron.
+    /// Weights in slot order: row i holds `w[i * n_post + k]` for the synapse onto
+    /// `target[i * n_post + k]`. Use [`DelayedDense::weight`] for (i, j) access.
     pub w: Vec<f64>,
-    /// Delays in steps, same layout.
+    /// Postsynaptic index of each slot (rows sorted by delay, then index).
+    pub target: Vec<u32>,
+    /// Delay (steps) of each slot.
     pub delay_steps: Vec<u16>,
-    /// Step of each synapse's last presynaptic arrival ([`NEVER`] if none), same layout.
-    pub last_arrival: Vec<i64>,
+    /// Per presynaptic neuron, the last emission step all of whose synapses have arrived.
+    pub settled_emission: Vec<i64>,
     /// Spikes emitted during the last `max_delay` steps: (emission step, presynaptic index).
     pub in_flight: VecDeque<(i64, u32)>,
     #[serde(skip)]
-    buckets: Buckets,
+    index: SlotIndex,
 }
 
-/// Per presynaptic neuron, its postsynaptic indices sorted by delay, with bucket boundaries.
+/// Derived lookup tables (rebuilt by [`DelayedDense::prepare`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Buckets {
+struct SlotIndex {
     max_delay: usize,
-    /// `order[i * n_post ..][..n_post]`: postsynaptic indices of row i sorted by delay.
-    order: Vec<u32>,
-    /// `start[i * (max_delay + 2) + d]`: first position in row i's order with delay ≥ d.
+    /// `start[i * (max_delay + 2) + d]`: first slot of row i with delay ≥ d.
     start: Vec<u32>,
+    /// `position[i * n_post + j]`: slot of the synapse (i, j) in row i.
+    position: Vec<u32>,
 }
 
 impl DelayedDense {
-    /// A projection with the given weights and delays (both `n_pre * n_post`, row-major by pre).
+    /// A projection from row-major weights and delays (`[i * n_post + j]`, both
+    /// `n_pre * n_post`); rows are reordered by delay internally.
     pub fn new(n_pre: usize, n_post: usize, w: Vec<f64>, delay_steps: Vec<u16>) -> Self {
         assert_eq!(w.len(), n_pre * n_post, "weights must be n_pre * n_post");
         assert_eq!(
@@ -51,41 +60,76 @@ impl DelayedDense {
             n_pre * n_post,
             "delays must be n_pre * n_post"
         );
+        assert!(
+            n_post <= u32::MAX as usize,
+            "postsynaptic index must fit u32"
+        );
+        let mut slot_w = Vec::with_capacity(w.len());
+        let mut target = Vec::with_capacity(w.len());
+        let mut slot_delay = Vec::with_capacity(w.len());
+        for i in 0..n_pre {
+            let row = i * n_post..(i + 1) * n_post;
+            let mut idx: Vec<u32> = (0..n_post as u32).collect();
+            idx.sort_by_key(|&j| (delay_steps[row.start + j as usize], j));
+            for &j in &idx {
+                slot_w.push(w[row.start + j as usize]);
+                slot_delay.push(delay_steps[row.start + j as usize]);
+            }
+            target.extend(idx);
+        }
         let mut projection = Self {
             n_pre,
             n_post,
-            w,
-            delay_steps,
-            last_arrival: vec![NEVER; n_pre * n_post],
+            w: slot_w,
+            target,
+            delay_steps: slot_delay,
+            settled_emission: vec![NEVER; n_pre],
             in_flight: VecDeque::new(),
-            buckets: Buckets::default(),
+            index: SlotIndex::default(),
         };
         projection.prepare();
         projection
     }
 
-    /// (Re)builds the delay buckets (after deserialising).
+    /// (Re)builds the lookup tables (after deserialising).
     pub fn prepare(&mut self) {
         let n = self.n_post;
         let max_delay = self.delay_steps.iter().copied().max().unwrap_or(0) as usize;
         let stride = max_delay + 2;
-        let mut order = Vec::with_capacity(self.n_pre * n);
         let mut start = vec![0u32; self.n_pre * stride];
+        let mut position = vec![0u32; self.n_pre * n];
         for i in 0..self.n_pre {
-            let row = &self.delay_steps[i * n..(i + 1) * n];
-            let mut idx: Vec<u32> = (0..n as u32).collect();
-            idx.sort_by_key(|&j| (row[j as usize], j));
-            for d in 0..stride {
-                start[i * stride + d] =
-                    idx.partition_point(|&j| (row[j as usize] as usize) < d) as u32;
+            let delays = &self.delay_steps[i * n..(i + 1) * n];
+            for (d, s) in start[i * stride..(i + 1) * stride].iter_mut().enumerate() {
+                *s = delays.partition_point(|&x| (x as usize) < d) as u32;
             }
-            order.extend(idx);
+            for (k, &j) in self.target[i * n..(i + 1) * n].iter().enumerate() {
+                position[i * n + j as usize] = k as u32;
+            }
         }
-        self.buckets = Buckets {
+        self.index = SlotIndex {
             max_delay,
-            order,
             start,
+            position,
         };
+    }
+
+    /// The weight of synapse (i, j).
+    pub fn weight(&self, i: usize, j: usize) -> f64 {
+        self.w[i * self.n_post + self.index.position[i * self.n_post + j] as usize]
+    }
+
+    /// The delay (steps) of synapse (i, j).
+    pub fn delay(&self, i: usize, j: usize) -> u16 {
+        self.delay_steps[i * self.n_post + self.index.position[i * self.n_post + j] as usize]
+    }
+
+    /// All weights row-major by (i, j).
+    pub fn weights_row_major(&self) -> Vec<f64> {
+        (0..self.n_pre)
+            .flat_map(|i| (0..self.n_post).map(move |j| (i, j)))
+            .map(|(i, j)| self.weight(i, j))
+            .collect()
     }
 
     /// Records a presynaptic spike emitted at `step`.
@@ -93,9 +137,8 @@ impl DelayedDense {
         self.in_flight.push_back((step, pre));
     }
 
-    /// Delivers every arrival due at `step`: `g[j] += w_ij`, marks the arrival (the
-    /// presynaptic trace is reset to 1) and, with a rule, applies its `on_pre` with the
-    /// postsynaptic trace `post1[j]`. Counts the delivered events into `events`.
+    /// Delivers every arrival due at `step`: `g[j] += w_ij` and, with a rule, its `on_pre` with
+    /// the postsynaptic trace `post1[j]`. Counts the delivered events into `events`.
     pub fn deliver<P: Plasticity + ?Sized>(
         &mut self,
         step: i64,
@@ -104,51 +147,45 @@ impl DelayedDense {
         rule: Option<&P>,
         events: &mut u64,
     ) {
-        let max_delay = self.buckets.max_delay as i64;
-        while let Some(&(t0, _)) = self.in_flight.front() {
+        let max_delay = self.index.max_delay as i64;
+        while let Some(&(t0, pre)) = self.in_flight.front() {
             if step - t0 > max_delay {
+                self.settled_emission[pre as usize] = t0;
                 self.in_flight.pop_front();
             } else {
                 break;
             }
         }
         let n = self.n_post;
-        let stride = self.buckets.max_delay + 2;
+        let stride = self.index.max_delay + 2;
+        assert!(
+            g.len() >= n && post1.len() >= n,
+            "one value per postsynaptic neuron"
+        );
         for &(t0, pre) in &self.in_flight {
             let d = (step - t0) as usize;
             let i = pre as usize;
-            let lo = self.buckets.start[i * stride + d] as usize;
-            let hi = self.buckets.start[i * stride + d + 1] as usize;
-            let order = &self.buckets.order[i * n..(i + 1) * n];
-            let row = &mut self.w[i * n..(i + 1) * n];
-            let arrivals = &mut self.last_arrival[i * n..(i + 1) * n];
-            let targets = &order[lo..hi];
-            assert!(
-                g.len() >= n && post1.len() >= n,
-                "one value per postsynaptic neuron"
-            );
-            // SAFETY: `order` is built in `prepare` as a permutation of 0..n_post for every
-            // row, so each j < n = row.len() = arrivals.len() <= g.len(), post1.len()
-            // (asserted above). Unchecked indexing removes four bounds checks per event from
-            // the simulator's hottest loop.
+            let lo = i * n + self.index.start[i * stride + d] as usize;
+            let hi = i * n + self.index.start[i * stride + d + 1] as usize;
+            let weights = &mut self.w[lo..hi];
+            let targets = &self.target[lo..hi];
+            // SAFETY: every target is a postsynaptic index < n_post = n (built as a permutation
+            // of 0..n_post in `new`), and g, post1 have at least n entries (asserted above).
+            // Unchecked indexing removes two bounds checks per event from the hottest loop.
             match rule {
                 Some(rule) => {
-                    for &j in targets {
+                    for (w, &j) in weights.iter_mut().zip(targets) {
                         let j = j as usize;
                         unsafe {
-                            let w = *row.get_unchecked(j);
-                            *g.get_unchecked_mut(j) += w;
-                            *arrivals.get_unchecked_mut(j) = step;
-                            *row.get_unchecked_mut(j) = rule.on_pre(w, *post1.get_unchecked(j));
+                            *g.get_unchecked_mut(j) += *w;
+                            *w = rule.on_pre(*w, *post1.get_unchecked(j));
                         }
                     }
                 }
                 None => {
-                    for &j in targets {
-                        let j = j as usize;
+                    for (w, &j) in weights.iter().zip(targets) {
                         unsafe {
-                            *g.get_unchecked_mut(j) += *row.get_unchecked(j);
-                            *arrivals.get_unchecked_mut(j) = step;
+                            *g.get_unchecked_mut(j as usize) += *w;
                         }
                     }
                 }
@@ -158,8 +195,8 @@ impl DelayedDense {
     }
 
     /// Applies `on_post` to every synapse onto postsynaptic neuron `j`, which spiked at `step`;
-    /// the presynaptic trace of synapse (i, j) is `pre_decay^(step − last_arrival)`, with
-    /// `pre_decay = e^{−dt/τ_pre}` (0 before any arrival).
+    /// the presynaptic trace of synapse (i, j) is `e^{(step − last arrival)·pre_decay_log}`,
+    /// with `pre_decay_log = −dt/τ_pre` (0 before any arrival).
     pub fn on_post_spike<P: Plasticity + ?Sized>(
         &mut self,
         j: usize,
@@ -169,15 +206,35 @@ impl DelayedDense {
         rule: &P,
     ) {
         let n = self.n_post;
+        // Emissions still in flight, grouped by presynaptic neuron (few: the last max_delay steps).
+        let mut in_flight_by_pre: Vec<(u32, i64)> =
+            self.in_flight.iter().map(|&(t0, i)| (i, t0)).collect();
+        in_flight_by_pre.sort_unstable();
+        let mut cursor = 0;
         for i in 0..self.n_pre {
-            let last = self.last_arrival[i * n + j];
+            let slot = i * n + self.index.position[i * n + j] as usize;
+            let d = self.delay_steps[slot] as i64;
+            let mut last = match self.settled_emission[i] {
+                NEVER => NEVER,
+                e => e + d,
+            };
+            while cursor < in_flight_by_pre.len() && (in_flight_by_pre[cursor].0 as usize) < i {
+                cursor += 1;
+            }
+            let mut k = cursor;
+            while k < in_flight_by_pre.len() && in_flight_by_pre[k].0 as usize == i {
+                let arrival = in_flight_by_pre[k].1 + d;
+                if arrival <= step {
+                    last = last.max(arrival);
+                }
+                k += 1;
+            }
             let pre = if last == NEVER {
                 0.0
             } else {
                 ((step - last) as f64 * pre_decay_log).exp()
             };
-            let w = &mut self.w[i * n + j];
-            *w = rule.on_post(*w, pre, post2_before);
+            self.w[slot] = rule.on_post(self.w[slot], pre, post2_before);
         }
     }
 
@@ -187,14 +244,18 @@ impl DelayedDense {
         let n = self.n_post;
         sums.clear();
         sums.resize(n, 0.0);
-        for row in self.w.chunks_exact(n) {
-            sums.iter_mut().zip(row).for_each(|(s, w)| *s += w);
+        for (row, targets) in self.w.chunks_exact(n).zip(self.target.chunks_exact(n)) {
+            for (w, &j) in row.iter().zip(targets) {
+                sums[j as usize] += w;
+            }
         }
         for s in sums.iter_mut() {
             *s = if *s > 0.0 { total / *s } else { 1.0 };
         }
-        for row in self.w.chunks_exact_mut(n) {
-            row.iter_mut().zip(sums.iter()).for_each(|(w, f)| *w *= f);
+        for (row, targets) in self.w.chunks_exact_mut(n).zip(self.target.chunks_exact(n)) {
+            for (w, &j) in row.iter_mut().zip(targets) {
+                *w *= sums[j as usize];
+            }
         }
     }
 }
@@ -223,17 +284,22 @@ mod tests {
         }
         assert_eq!(arrival_step, [Some(10), Some(12), Some(15)]);
         assert_eq!(events, 3);
-        assert!(p.in_flight.is_empty() || p.in_flight.len() == 1);
-        assert_eq!(p.last_arrival, vec![10, 12, 15]);
+        assert_eq!(
+            p.settled_emission,
+            vec![10],
+            "the spike settles once every synapse arrived"
+        );
+        assert!(p.in_flight.is_empty());
     }
 
     #[test]
     fn normalisation_sets_column_sums() {
         let mut p = DelayedDense::new(2, 2, vec![1.0, 0.5, 3.0, 0.5], vec![0; 4]);
         p.normalize_columns(78.0, &mut Vec::new());
-        assert!((p.w[0] + p.w[2] - 78.0).abs() < 1e-12);
-        assert!((p.w[1] + p.w[3] - 78.0).abs() < 1e-12);
-        assert!((p.w[0] / p.w[2] - 1.0 / 3.0).abs() < 1e-15);
+        let w = p.weights_row_major();
+        assert!((w[0] + w[2] - 78.0).abs() < 1e-12);
+        assert!((w[1] + w[3] - 78.0).abs() < 1e-12);
+        assert!((w[0] / w[2] - 1.0 / 3.0).abs() < 1e-15);
     }
 
     #[test]
@@ -244,15 +310,34 @@ mod tests {
             w_min: 0.0,
             w_max: 1.0,
         };
-        let mut p = DelayedDense::new(2, 1, vec![0.5, 0.5], vec![0, 0]);
-        p.last_arrival[0] = 0; // arrived 40 steps (20 ms at dt 0.5) before the post spike
+        // Input 0 emitted at step 0 with delay 4: arrival at 4, i.e. 40 steps (20 ms at
+        // dt 0.5) before the post spike at 44. Input 1 never fired.
+        let mut p = DelayedDense::new(2, 1, vec![0.5, 0.5], vec![4, 0]);
+        p.emit(0, 0);
+        let mut g = [0.0];
+        let mut events = 0;
+        for step in 0..44 {
+            p.deliver::<TripletStdp>(step, &mut g, &[0.0], None, &mut events);
+        }
         let dt_over_tau_pre = 0.5 / 20.0;
-        p.on_post_spike(0, 40, -dt_over_tau_pre, 0.8, &rule);
+        p.on_post_spike(0, 44, -dt_over_tau_pre, 0.8, &rule);
         let expected = 0.5 + 1e-2 * (-1.0f64).exp() * 0.8;
-        assert!((p.w[0] - expected).abs() < 1e-15);
+        assert!((p.weight(0, 0) - expected).abs() < 1e-15);
         assert!(
-            (p.w[1] - 0.5).abs() < 1e-15,
+            (p.weight(1, 0) - 0.5).abs() < 1e-15,
             "never-arrived synapse must not change"
         );
+        // A spike still in flight (emitted at 42, arrives at 46) does not count yet: the trace
+        // comes from the arrival at 34 of the spike emitted at 30.
+        let mut q = DelayedDense::new(1, 1, vec![0.5], vec![4]);
+        for step in 30..45 {
+            if step == 30 || step == 42 {
+                q.emit(step, 0);
+            }
+            q.deliver::<TripletStdp>(step, &mut g, &[0.0], None, &mut events);
+        }
+        q.on_post_spike(0, 44, -dt_over_tau_pre, 1.0, &rule);
+        let expected = 0.5 + 1e-2 * (-(10.0 * dt_over_tau_pre)).exp();
+        assert!((q.weight(0, 0) - expected).abs() < 1e-15);
     }
 }

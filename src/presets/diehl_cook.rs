@@ -101,6 +101,12 @@ pub struct DiehlCookParams {
     pub nu_post: f64,
     /// Each excitatory neuron's input weights are rescaled to sum to this before each sample.
     pub weight_sum: f64,
+    /// 0: exact exponential decay factors for the conductances and θ (default); 1: forward
+    /// Euler, the integrator of the Brian ports of the reference code (see
+    /// `ConductanceParams::euler_conductances`). Measured, 100 neurons, one pass over 60k
+    /// MNIST images, seed 0: exact 79.4 % / 81.8 % (all-activity / proportion), Euler 62.6 % /
+    /// 68.4 % with 2.2 presentations per sample.
+    pub euler_conductances: f64,
 }
 
 impl Default for DiehlCookParams {
@@ -147,6 +153,7 @@ impl Default for DiehlCookParams {
             nu_pre: 1e-4,
             nu_post: 1e-2,
             weight_sum: 78.0,
+            euler_conductances: 0.0,
         }
     }
 }
@@ -202,6 +209,26 @@ impl DiehlCookParams {
         ] {
             require_non_negative(name, v)?;
         }
+        let euler = (self.euler_conductances - 1.0).abs() == 0.0;
+        if !euler && self.euler_conductances != 0.0 {
+            return Err(Error::invalid(
+                "euler_conductances",
+                self.euler_conductances,
+                "0 or 1",
+            ));
+        }
+        if euler {
+            // Forward Euler of a decay is stable and sign-preserving only for dt <= τ.
+            for (name, tau) in [("tau_ge_ms", self.tau_ge_ms), ("tau_gi_ms", self.tau_gi_ms)] {
+                if tau < self.dt_ms {
+                    return Err(Error::invalid(
+                        name,
+                        tau,
+                        &format!(">= dt_ms = {} with euler_conductances = 1", self.dt_ms),
+                    ));
+                }
+            }
+        }
         if self.delay_max_ms / self.dt_ms > u16::MAX as f64 - 2.0 {
             return Err(Error::invalid(
                 "delay_max_ms",
@@ -230,6 +257,7 @@ impl DiehlCookParams {
             theta_init_mv: self.theta_init,
             theta_offset_mv: self.theta_offset,
             v_init_offset_mv: self.v_init_offset,
+            euler_conductances: self.euler_conductances > 0.5,
         }
     }
 
@@ -250,6 +278,7 @@ impl DiehlCookParams {
             theta_init_mv: 0.0,
             theta_offset_mv: 0.0,
             v_init_offset_mv: self.v_init_offset,
+            euler_conductances: self.euler_conductances > 0.5,
         }
     }
 
@@ -498,6 +527,10 @@ mod tests {
         // E[(U + 0.01)·0.3] = 0.153; standard error ≈ 0.087/√7840 ≈ 0.001.
         assert!((mean - 0.153).abs() < 0.005, "{mean}");
         assert!(net.input.delay_steps.iter().all(|&d| d <= 20));
+        // Rows are stored in delay order; (i, j) access still finds each synapse.
+        let mut rng = ChaCha8Rng::seed_from_u64(stream_seed(&[3, 0]));
+        let first: f64 = (rng.random::<f64>() + 0.01) * 0.3;
+        assert!((net.input.weight(0, 0) - first).abs() < 1e-15);
         assert!(DiehlCook::new(DiehlCookParams::default(), 0, 3).is_err());
     }
 

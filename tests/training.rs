@@ -1,0 +1,265 @@
+//! Integration tests of `mesonet train` / `mesonet eval` on the real MNIST files in
+//! `../shared/data/mnist` (present beside the repository in CI).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const DATA: &str = "../shared/data/mnist";
+
+fn mesonet() -> Command {
+    Command::cargo_bin("mesonet").expect("binary built")
+}
+
+fn train(args: &[&str], out: &Path) -> Value {
+    let output = mesonet()
+        .args([
+            "train",
+            "--data",
+            DATA,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn checkpoint_weights(path: &Path) -> Vec<u64> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["network"]["input"]["w"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_f64().unwrap().to_bits())
+        .collect()
+}
+
+/// 1000 training samples, 100 neurons. Measured with seeds 0-4 (see the closing note of the
+/// issue): trained 0.63-0.68 (proportion) and 0.53-0.61 (all-activity); the same network with
+/// STDP off (nu_pre = nu_post = 0) 0.35-0.45 and 0.29-0.37. The floors sit between.
+#[test]
+fn smoke_training_beats_an_untrained_network() {
+    let out = tempfile::tempdir().unwrap();
+    let v = train(
+        &[
+            "--neurons",
+            "100",
+            "--train-samples",
+            "1000",
+            "--test-samples",
+            "500",
+            "--seed",
+            "0",
+        ],
+        out.path(),
+    );
+    assert!(
+        v["test_accuracy_proportion"].as_f64().unwrap() >= 0.55,
+        "{v}"
+    );
+    assert!(v["test_accuracy"].as_f64().unwrap() >= 0.45, "{v}");
+    for key in [
+        "train_samples",
+        "seconds_per_sample",
+        "synaptic_events",
+        "seed",
+        "params",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    for file in [
+        "result.json",
+        "checkpoint.json.gz",
+        "receptive_fields.png",
+        "confusion.png",
+        "accuracy.png",
+        "theta.png",
+    ] {
+        assert!(out.path().join(file).exists(), "missing {file}");
+    }
+    // `eval` on the checkpoint reproduces the accuracy (same streams, same assignment).
+    let output = mesonet()
+        .args(["eval", "--data", DATA, "--json", "--checkpoint"])
+        .arg(out.path().join("checkpoint.json.gz"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let e: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(e["test_accuracy"], v["test_accuracy"]);
+    assert_eq!(e["confusion"], v["confusion"]);
+}
+
+#[test]
+fn same_seed_gives_identical_weights_and_results_with_one_or_two_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = |t: &'static str| {
+        [
+            "--neurons",
+            "16",
+            "--train-samples",
+            "300",
+            "--test-samples",
+            "300",
+            "--seed",
+            "7",
+            "--threads",
+            t,
+        ]
+    };
+    let va = train(&args("1"), a.path());
+    let vb = train(&args("2"), b.path());
+    assert_eq!(va["confusion"], vb["confusion"]);
+    assert_eq!(va["confusion_proportion"], vb["confusion_proportion"]);
+    assert_eq!(
+        checkpoint_weights(&a.path().join("checkpoint.json.gz")),
+        checkpoint_weights(&b.path().join("checkpoint.json.gz"))
+    );
+}
+
+#[test]
+fn a_run_killed_mid_way_resumes_to_the_uninterrupted_weights() {
+    let args = [
+        "--neurons",
+        "16",
+        "--train-samples",
+        "600",
+        "--test-samples",
+        "50",
+        "--seed",
+        "3",
+        "--checkpoint-every",
+        "100",
+    ];
+    let whole = tempfile::tempdir().unwrap();
+    train(&args, whole.path());
+    let expected = checkpoint_weights(&whole.path().join("checkpoint.json.gz"));
+
+    let cut = tempfile::tempdir().unwrap();
+    let checkpoint = cut.path().join("checkpoint.json.gz");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mesonet"))
+        .args([
+            "train",
+            "--data",
+            DATA,
+            "--out",
+            cut.path().to_str().unwrap(),
+        ])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    while !checkpoint.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    let interrupted: Value = {
+        let file = std::fs::File::open(&checkpoint).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let done = interrupted["samples_done"].as_u64().unwrap();
+    assert!(
+        done < 600,
+        "the run finished before it was killed; the test proves nothing"
+    );
+    assert!(!cut.path().join("result.json").exists());
+
+    let output = mesonet()
+        .args([
+            "train",
+            "--data",
+            DATA,
+            "--out",
+            cut.path().to_str().unwrap(),
+            "--json",
+            "--resume",
+        ])
+        .arg(&checkpoint)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        checkpoint_weights(&checkpoint),
+        expected,
+        "resumed from sample {done}"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let out = tempfile::tempdir().unwrap();
+    let bad = |args: &[&str], needles: &[&str]| {
+        let o = mesonet()
+            .arg("train")
+            .args(args)
+            .arg("--out")
+            .arg(out.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{args:?}: '{n}' not in {err}");
+        }
+    };
+    bad(&["--data", DATA, "--neurons", "0"], &["neurons", "0"]);
+    bad(
+        &["--data", DATA, "--set", "intensity=-1"],
+        &["intensity", "-1"],
+    );
+    bad(
+        &["--data", DATA, "--train-samples", "70000"],
+        &["train-samples", "70000"],
+    );
+    bad(&["--data", "/nonexistent"], &["/nonexistent", "not found"]);
+    // A truncated image file and wrong dimensions in a copy of the test split.
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ] {
+        std::fs::copy(Path::new(DATA).join(name), dir.path().join(name)).unwrap();
+    }
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(
+            std::fs::File::open(Path::new(DATA).join("t10k-images-idx3-ubyte.gz")).unwrap(),
+        ),
+        &mut raw,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t10k-images-idx3-ubyte"),
+        &raw[..raw.len() - 100],
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    bad(&["--data", d], &["t10k-images-idx3-ubyte", "found"]);
+    raw[11] = 27; // rows = 27 (big-endian u32 at bytes 8..12)
+    std::fs::write(dir.path().join("t10k-images-idx3-ubyte"), &raw).unwrap();
+    bad(&["--data", d], &["t10k-images-idx3-ubyte"]);
+}

@@ -158,8 +158,7 @@ impl Checkpoint {
                 .and_then(|f| f.sync_all())
                 .map_err(|e| Error::io(path, e))?;
         }
-        tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-        Ok(())
+        persist_readable(tmp, path)
     }
 
     /// Reads a checkpoint written by [`Checkpoint::save`].
@@ -361,6 +360,19 @@ pub fn write_json_atomic(path: &Path, value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value).expect("a Value always serialises");
     tmp.write_all(text.as_bytes())
         .map_err(|e| Error::io(path, e))?;
+    persist_readable(tmp, path)
+}
+
+/// Renames a finished temporary file into place with ordinary permissions (tempfile creates
+/// them owner-only).
+fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

@@ -22,6 +22,7 @@ pub mod training;
 pub use bifurcation::{bifurcation, BifurcationFigure};
 pub use heatmap::{heatmap, HeatmapFigure};
 pub use line::{line_chart, LineChart, RefLine, Series, SeriesStyle};
+pub use training::{confusion, histogram, tile_grid, ConfusionFigure, Histogram, TileGrid};
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

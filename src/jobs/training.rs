@@ -62,10 +62,7 @@ pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
     )?;
     confusion(
         &ConfusionFigure {
-            title: format!(
-                "Test confusion (all-activity vote), {} test samples",
-                eval.test_samples
-            ),
+            title: "Test confusion (all-activity vote)".into(),
             class_names: (0..10).map(|d| d.to_string()).collect(),
             counts: eval.confusion.counts.clone(),
         },

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Diehl & Cook training speed: mesonet against Brian2 on the same machine, same samples.
+
+Runs `mesonet train` (release build) and `brian2_diehl_cook.py` (Brian2 in a throwaway venv,
+see that script's header) on the first S MNIST training images for each N, and prints one JSON
+line per N with both seconds per training sample (training only, retries included) and the
+ratio. Also measures the machine's memory bandwidth (a large numpy copy) so that mesonet's
+synaptic events per second can be set against it.
+
+    python3 -m venv /tmp/venv-brian2 && /tmp/venv-brian2/bin/pip install brian2 "numpy<2.3"
+    cargo build --release
+    /tmp/venv-brian2/bin/python benches/peer/compare_diehl_cook.py --samples 500 --neurons 100 400
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def copy_bandwidth_gb_s():
+    """Bytes moved per second by a 512 MiB array copy (read + write), best of 5."""
+    import numpy as np
+
+    a = np.ones(64 * 2**20)  # 512 MiB of float64
+    b = np.empty_like(a)
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        np.copyto(b, a)
+        best = min(best, time.perf_counter() - t)
+    return 2 * a.nbytes / best / 1e9
+
+
+def mesonet(neurons, samples, seed, data):
+    binary = os.path.join(ROOT, "target", "release", "mesonet")
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [binary, "train", "--neurons", str(neurons), "--train-samples", str(samples),
+               "--test-samples", "1", "--assign-samples", "1", "--checkpoint-every", "0",
+               "--seed", str(seed), "--data", data, "--out", out, "--json"]
+        result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    return result
+
+
+def brian2(neurons, samples, seed, data):
+    cmd = [sys.executable, os.path.join(HERE, "brian2_diehl_cook.py"), "--neurons", str(neurons),
+           "--samples", str(samples), "--seed", str(seed), "--data", data]
+    lines = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()
+    return json.loads(lines[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--neurons", type=int, nargs="+", default=[100, 400])
+    ap.add_argument("--samples", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist"))
+    args = ap.parse_args()
+    bandwidth = copy_bandwidth_gb_s()
+    for n in args.neurons:
+        ours = mesonet(n, args.samples, args.seed, args.data)
+        peer = brian2(n, args.samples, args.seed, args.data)
+        ours_s = ours["seconds_per_sample"]
+        events_per_s = ours["synaptic_events"] / ours["training_seconds"]
+        print(json.dumps({
+            "neurons": n,
+            "samples": args.samples,
+            "mesonet_seconds_per_sample": ours_s,
+            "mesonet_presentations": ours["presentations"],
+            "brian2_device": peer.get("device"),
+            "brian2_seconds_per_sample": peer["seconds_per_sample"],
+            "brian2_presentations": peer.get("presentations"),
+            "speedup": peer["seconds_per_sample"] / ours_s,
+            "mesonet_synaptic_events_per_s": events_per_s,
+            "copy_bandwidth_gb_s": bandwidth,
+            "note": "an input->exc event streams ~20 B (weight read+write, target index)",
+        }), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-//! Datasets: the IDX format of MNIST and Fashion-MNIST, and the CIFAR-10/100 binary format.
+//! Datasets: labelled images in memory ([`Dataset`]), the IDX files of MNIST and
+//! Fashion-MNIST ([`idx`], [`mnist`]) and the CIFAR-10/100 binary files ([`cifar`]).
 //! Every loader checks what it reads (magic numbers, shapes, label ranges, MD5 sums where
 //! listed) and reports a bad file as one [`crate::Error::Data`] naming the file.
 
@@ -6,5 +7,6 @@ pub mod cifar;
 pub mod idx;
 pub mod mnist;
 
-pub use cifar::{load_cifar, Cifar};
-pub use mnist::{load_mnist_like, Dataset, Split};
+pub use cifar::{load_cifar, load_cifar10, load_cifar100, Cifar};
+pub use idx::{read_idx, IdxArray, Md5Check};
+pub use mnist::{load_mnist_like, poster_split, Dataset, Split};

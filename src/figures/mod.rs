@@ -447,7 +447,7 @@ pub(crate) fn finite_extent(values: impl IntoIterator<Item = f64>) -> Option<(f6
 /// else `(0, 1)`. Always finite with `lo < hi`.
 pub(crate) fn axis_range(given: Option<(f64, f64)>, data: Option<(f64, f64)>) -> (f64, f64) {
     if let Some((lo, hi)) = given {
-        if lo.is_finite() && hi.is_finite() && hi > lo {
+        if resolvable(lo, hi) {
             return (lo, hi);
         }
     }
@@ -455,16 +455,32 @@ pub(crate) fn axis_range(given: Option<(f64, f64)>, data: Option<(f64, f64)>) ->
         return (0.0, 1.0);
     };
     let span = hi - lo;
-    if span > 0.0 && span.is_finite() {
+    if resolvable(lo, hi) {
         let pad = 0.05 * span;
-        let (a, b) = (lo - pad, hi + pad);
-        if a.is_finite() && b.is_finite() {
-            return (a, b);
+        if resolvable(lo - pad, hi + pad) {
+            return (lo - pad, hi + pad);
         }
         return (lo, hi);
     }
-    let half = if lo.abs() > 0.0 { 0.05 * lo.abs() } else { 0.5 };
-    (lo - half, hi + half)
+    // Empty, sub-ulp or overflowing span: centre a readable window on the data.
+    let mid = if (0.5 * lo + 0.5 * hi).is_finite() {
+        0.5 * lo + 0.5 * hi
+    } else {
+        0.0
+    };
+    let half = if mid.abs() > 0.0 {
+        (0.05 * mid.abs()).min(1e300)
+    } else {
+        0.5
+    };
+    (mid - half, mid + half)
+}
+
+/// True when [lo, hi] is finite, non-empty and wide enough for tick stepping: plotters' key
+/// point search never terminates when the step is below the resolution of the endpoints.
+fn resolvable(lo: f64, hi: f64) -> bool {
+    let span = hi - lo;
+    lo.is_finite() && hi.is_finite() && span.is_finite() && span > 1e-9 * lo.abs().max(hi.abs())
 }
 
 /// "Nice" tick positions (steps of 1, 2 or 5 × 10^k) covering `[lo, hi]`, about `n` of them,
@@ -842,6 +858,25 @@ pub(crate) mod test_util {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degenerate_ranges_become_resolvable() {
+        // θ values equal up to their last bits once made plotters' tick search loop forever.
+        let theta = 20.0f64;
+        let cases = [
+            (theta, f64::from_bits(theta.to_bits() + 2)),
+            (theta, theta),
+            (-1.7e308, 1.7e308),
+            (0.0, 0.0),
+            (1e-300, 2e-300),
+        ];
+        for (lo, hi) in cases {
+            let (a, b) = axis_range(None, Some((lo, hi)));
+            assert!(resolvable(a, b), "{lo}, {hi} -> {a}, {b}");
+            let (a, b) = axis_range(Some((lo, hi)), None);
+            assert!(resolvable(a, b), "given {lo}, {hi} -> {a}, {b}");
+        }
+    }
 
     #[test]
     fn scripts_are_parsed() {

@@ -194,25 +194,36 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     bar.finish_and_clear();
     ckpt.save(&checkpoint_path)?;
 
-    let config = ckpt.config.clone();
-    let bar = super::progress_bar("evaluate");
-    bar.set_length((config.assign_samples + config.test_samples) as u64);
-    let eval = super::with_threads(args.threads, || {
-        Ok(evaluate(
-            &ckpt.network,
-            &config,
-            &train_set,
-            &test_set,
-            &|| bar.inc(1),
-        ))
-    })?;
-    bar.finish_and_clear();
+    let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;
     let mut json = evaluation_json(&ckpt, &eval);
     json["output_dir"] = serde_json::json!(out);
     write_json_atomic(&out.join("result.json"), &json)?;
     crate::jobs::training::draw(&ckpt, &eval, &out)?;
     let text = text_summary(&json);
     Ok(Report { json, text })
+}
+
+/// The frozen evaluation passes with a progress bar, on `threads` workers.
+fn evaluate_with_progress(
+    ckpt: &Checkpoint,
+    train_set: &Dataset,
+    test_set: &Dataset,
+    threads: usize,
+) -> Result<Evaluation> {
+    let config = &ckpt.config;
+    let bar = super::progress_bar("evaluate");
+    bar.set_length((config.assign_samples + config.test_samples) as u64);
+    let eval = super::with_threads(threads, || {
+        Ok(evaluate(
+            &ckpt.network,
+            config,
+            train_set,
+            test_set,
+            &|| bar.inc(1),
+        ))
+    })?;
+    bar.finish_and_clear();
+    Ok(eval)
 }
 
 /// Evaluates a saved checkpoint.
@@ -223,19 +234,7 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
         ckpt.config.test_samples = m;
     }
     ckpt.config.validate(&train_set, &test_set)?;
-    let config = ckpt.config.clone();
-    let bar = super::progress_bar("evaluate");
-    bar.set_length((config.assign_samples + config.test_samples) as u64);
-    let eval = super::with_threads(args.threads, || {
-        Ok(evaluate(
-            &ckpt.network,
-            &config,
-            &train_set,
-            &test_set,
-            &|| bar.inc(1),
-        ))
-    })?;
-    bar.finish_and_clear();
+    let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;
     let json = evaluation_json(&ckpt, &eval);
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;

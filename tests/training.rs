@@ -32,12 +32,15 @@ fn train(args: &[&str], out: &Path) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-fn checkpoint_weights(path: &Path) -> Vec<u64> {
+fn read_checkpoint(path: &Path) -> Value {
     let file = std::fs::File::open(path).unwrap();
     let mut text = String::new();
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text).unwrap();
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["network"]["input"]["w"]
+    serde_json::from_str(&text).unwrap()
+}
+
+fn checkpoint_weights(path: &Path) -> Vec<u64> {
+    read_checkpoint(path)["network"]["input"]["w"]
         .as_array()
         .unwrap()
         .iter()
@@ -169,12 +172,7 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_weights() {
     }
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
-    let interrupted: Value = {
-        let file = std::fs::File::open(&checkpoint).unwrap();
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text).unwrap();
-        serde_json::from_str(&text).unwrap()
-    };
+    let interrupted = read_checkpoint(&checkpoint);
     let done = interrupted["samples_done"].as_u64().unwrap();
     assert!(
         done < 600,

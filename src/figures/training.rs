@@ -665,8 +665,8 @@ pub struct Histogram {
 ///
 /// Bars with a thin dark outline over the finite range (a single distinct value gets one bar
 /// of width 1 around it), the mean as a solid and the median as a dashed vertical line, and a
-/// legend with n, mean and median. No finite value gives empty axes saying "no data". Backend
-/// failures are [`crate::Error::Plot`].
+/// legend with n, mean and median. No finite value (or a finite range wider than `f64::MAX`)
+/// gives empty axes saying "no data". Backend failures are [`crate::Error::Plot`].
 pub fn histogram(fig: &Histogram, stem: &Path) -> crate::Result<()> {
     render_both(fig, stem)
 }
@@ -699,6 +699,10 @@ impl Histogram {
             .filter(|v| v.is_finite())
             .collect();
         let (lo, hi) = finite_extent(finite.iter().copied())?;
+        if !(hi - lo).is_finite() {
+            // The range overflows f64 (values near ±1.8e308): no axis can show it.
+            return None;
+        }
         let (lo, hi) = if hi > lo {
             (lo, hi)
         } else {
@@ -735,7 +739,9 @@ impl Histogram {
         let skipped = self.values.iter().filter(|v| !v.is_finite()).count();
         let n = b.map_or(0, |b| b.n);
         let mut count = format!("n = {n}");
-        if skipped > 0 {
+        if b.is_none() && skipped < self.values.len() {
+            count.push_str(" (range too wide to bin)");
+        } else if skipped > 0 {
             count.push_str(&format!(" ({skipped} non-finite skipped)"));
         }
         let mut entries = vec![(Mark::Patch(BAR_COLOR), count)];

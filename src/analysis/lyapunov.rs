@@ -398,19 +398,17 @@ pub fn flow_spectrum<F: Flow + ?Sized>(
     let mut s = vec![0.0; n + n * n];
     s[..n].copy_from_slice(x0);
     s[n..].copy_from_slice(&identity_basis(n));
+    // `validate` guarantees >= 1; the guard keeps an unvalidated 0 from dividing by zero.
+    let renorm_every = opts.renorm_every.max(1);
+    let mut discarded = vec![0.0; n];
     for step in 0..opts.transient {
         rk.step(flow, &mut s, opts.dt);
-        if flow.classify(&s[..n]) != OrbitStatus::Ok {
-            return Ok(LyapunovResult::stopped(
-                flow.classify(&s[..n]),
-                n,
-                0,
-                METHOD,
-            ));
+        let status = flow.classify(&s[..n]);
+        if status != OrbitStatus::Ok {
+            return Ok(LyapunovResult::stopped(status, n, 0, METHOD));
         }
-        if step % opts.renorm_every.max(1) == 0 {
-            let mut discard = vec![0.0; n];
-            orthonormalise(&mut s[n..], n, &mut discard);
+        if step % renorm_every == 0 {
+            orthonormalise(&mut s[n..], n, &mut discarded);
         }
     }
     s[n..].copy_from_slice(&identity_basis(n));
@@ -421,7 +419,7 @@ pub fn flow_spectrum<F: Flow + ?Sized>(
         if status != OrbitStatus::Ok {
             return Ok(LyapunovResult::stopped(status, n, step + 1, METHOD));
         }
-        if (step + 1) % opts.renorm_every == 0 || step + 1 == opts.steps {
+        if (step + 1) % renorm_every == 0 || step + 1 == opts.steps {
             orthonormalise(&mut s[n..], n, &mut log_sums);
         }
     }

@@ -347,6 +347,17 @@ pub struct DiehlCook {
     scratch: Scratch,
 }
 
+/// Per-step constants of [`DiehlCook::tick`], derived from the parameters once per sample.
+struct TickConstants {
+    /// e^{−dt/τ_post1}.
+    post1_decay: f64,
+    /// e^{−dt/τ_post2}.
+    post2_decay: f64,
+    /// −dt/τ_pre: the presynaptic trace is e^{(steps since arrival)·pre_decay_log}.
+    pre_decay_log: f64,
+    rule: TripletStdp,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Scratch {
     poisson: PoissonInput,
@@ -407,6 +418,12 @@ impl DiehlCook {
         let mut intensity = p.intensity;
         let mut counts = vec![0u32; self.neurons()];
         let mut attempt = 0u32;
+        let constants = TickConstants {
+            post1_decay: (-p.dt_ms / p.tau_post1_ms).exp(),
+            post2_decay: (-p.dt_ms / p.tau_post2_ms).exp(),
+            pre_decay_log: -p.dt_ms / p.tau_pre_ms,
+            rule: p.rule(),
+        };
         loop {
             if learn {
                 let sums = &mut self.scratch.sums;
@@ -429,11 +446,16 @@ impl DiehlCook {
                 while next_event < poisson.events.len() && poisson.events[next_event].0 == s {
                     next_event += 1;
                 }
-                self.tick(&poisson.events[start..next_event], learn, Some(&mut counts));
+                self.tick(
+                    &constants,
+                    &poisson.events[start..next_event],
+                    learn,
+                    Some(&mut counts),
+                );
             }
             self.scratch.poisson = poisson;
             for _ in 0..rest_steps {
-                self.tick(&[], learn, None);
+                self.tick(&constants, &[], learn, None);
             }
             let total: u32 = counts.iter().sum();
             if total as f64 >= p.min_spikes || attempt as f64 >= p.max_retries {
@@ -449,7 +471,13 @@ impl DiehlCook {
     }
 
     /// One time step: groups update and fire, then synapses propagate (Brian2's schedule).
-    fn tick(&mut self, input_spikes: &[(u32, u32)], learn: bool, counts: Option<&mut [u32]>) {
+    fn tick(
+        &mut self,
+        c: &TickConstants,
+        input_spikes: &[(u32, u32)],
+        learn: bool,
+        counts: Option<&mut [u32]>,
+    ) {
         let p = self.params;
         let step = self.step;
         let mut exc_spikes = std::mem::take(&mut self.scratch.exc_spikes);
@@ -458,28 +486,24 @@ impl DiehlCook {
         inh_spikes.clear();
         self.exc.step(learn, &mut exc_spikes);
         self.inh.step(false, &mut inh_spikes);
-        let decay1 = (-p.dt_ms / p.tau_post1_ms).exp();
-        let decay2 = (-p.dt_ms / p.tau_post2_ms).exp();
-        self.post1.iter_mut().for_each(|x| *x *= decay1);
-        self.post2.iter_mut().for_each(|x| *x *= decay2);
+        self.post1.iter_mut().for_each(|x| *x *= c.post1_decay);
+        self.post2.iter_mut().for_each(|x| *x *= c.post2_decay);
 
         for &(_, i) in input_spikes {
             self.input.emit(step, i);
         }
-        let rule = p.rule();
         self.input.deliver(
             step,
             &mut self.exc.ge,
             &self.post1,
-            learn.then_some(&rule),
+            learn.then_some(&c.rule),
             &mut self.synaptic_events,
         );
-        let pre_decay_log = -p.dt_ms / p.tau_pre_ms;
         for &j in &exc_spikes {
             self.inh.ge[j] += p.w_exc_inh;
             if learn {
                 self.input
-                    .on_post_spike(j, step, pre_decay_log, self.post2[j], &rule);
+                    .on_post_spike(j, step, c.pre_decay_log, self.post2[j], &c.rule);
             }
             self.post1[j] = 1.0;
             self.post2[j] = 1.0;

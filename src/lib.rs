@@ -41,5 +41,6 @@ pub mod spec;
 pub mod special;
 pub mod synapse;
 pub mod training;
+pub mod variable_plasticity;
 
 pub use error::{Error, Result};

@@ -8,6 +8,9 @@ use crate::analysis::systems::{Henon, Linear, Logistic, Lorenz, Tent};
 use crate::analysis::{Flow, Map};
 use crate::error::{Error, Result};
 use crate::synapse::{FixedPointKind, SynapseMap, SynapseModel, SynapseParams};
+use crate::variable_plasticity::{
+    CoupledFlow, CoupledMap, CoupledSystem, Drive, VariablePlasticityParams,
+};
 
 /// One named parameter with its default and meaning.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,6 +43,10 @@ pub enum SystemKind {
     Lorenz,
     /// The reduced 1:1 synapse map of MODEL.md §4 ([`SynapseMap`]).
     Synapse,
+    /// The coupled (w, η) system of MODEL.md §5 in map form ([`CoupledMap`], step h).
+    Plasticity,
+    /// The coupled (w, η) system of MODEL.md §5 in flow form ([`CoupledFlow`]).
+    PlasticityFlow,
 }
 
 const LOGISTIC_PARAMS: &[ParamDef] = &[def("r", 4.0, "growth parameter")];
@@ -59,32 +66,50 @@ const LORENZ_PARAMS: &[ParamDef] = &[
     def("rho", 28.0, "Rayleigh number"),
     def("beta", 8.0 / 3.0, "geometric factor"),
 ];
-const SYNAPSE_PARAMS: &[ParamDef] = &[
-    def("T", 6.0, "presynaptic period (ms)"),
-    def("a_plus", 1.0, "potentiation amplitude A+"),
-    def("a_minus", 1.0, "depression amplitude A-"),
-    def("tau", 2.0, "STDP time constant tau = tau+ = tau- (ms)"),
-    def("w_max", 3.0, "soft-bound upper weight"),
+/// The synapse model's parameters (without η), shared by the 1:1 map and the coupled system.
+macro_rules! synapse_model_params {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            def("T", 6.0, "presynaptic period (ms)"),
+            def("a_plus", 1.0, "potentiation amplitude A+"),
+            def("a_minus", 1.0, "depression amplitude A-"),
+            def("tau", 2.0, "STDP time constant tau = tau+ = tau- (ms)"),
+            def("w_max", 3.0, "soft-bound upper weight"),
+            def("mu", 1.0, "soft-bound exponent (0 additive, 1 multiplicative)"),
+            def("theta", 1.0, "firing threshold"),
+            def("k", 1.0, "kernel gain of V(x) = w k x e^{-x/tau_m}"),
+            def("tau_m", 2.0, "membrane time constant (ms)"),
+            $($extra),*
+        ]
+    };
+}
+const SYNAPSE_PARAMS: &[ParamDef] = synapse_model_params!(def("eta", 0.01, "learning rate"));
+/// The coupled system's own parameters (MODEL.md §5); defaults of [`VariablePlasticityParams`].
+const PLASTICITY_PARAMS: &[ParamDef] = synapse_model_params!(
+    def("eta_min", 1.0, "rate eta relaxes to without drive"),
+    def("eta_max", 4.0, "the drive must stay below it"),
+    def("tau_d", 10.0, "decay time of eta (presynaptic periods)"),
+    def("epsilon", 0.0, "attribution gain (0 = off)"),
+    def("drive", 0.0, "0: d = w, 1: d = |S(dt)|"),
     def(
-        "mu",
-        1.0,
-        "soft-bound exponent (0 additive, 1 multiplicative)",
+        "flipping",
+        0.0,
+        "1: a weight crossing 0 resets eta to 0 (map form)"
     ),
-    def("theta", 1.0, "firing threshold"),
-    def("k", 1.0, "kernel gain of V(x) = w k x e^{-x/tau_m}"),
-    def("tau_m", 2.0, "membrane time constant (ms)"),
-    def("eta", 0.01, "learning rate"),
-];
+    def("h", 1.0, "map step (presynaptic periods)"),
+);
 
 impl SystemKind {
     /// Every system, in the order listed to users.
-    pub const ALL: [SystemKind; 6] = [
+    pub const ALL: [SystemKind; 8] = [
         SystemKind::Logistic,
         SystemKind::Tent,
         SystemKind::Henon,
         SystemKind::Linear,
         SystemKind::Lorenz,
         SystemKind::Synapse,
+        SystemKind::Plasticity,
+        SystemKind::PlasticityFlow,
     ];
 
     /// The system's name on the command line.
@@ -96,6 +121,8 @@ impl SystemKind {
             SystemKind::Linear => "linear",
             SystemKind::Lorenz => "lorenz",
             SystemKind::Synapse => "synapse",
+            SystemKind::Plasticity => "plasticity",
+            SystemKind::PlasticityFlow => "plasticity-flow",
         }
     }
 
@@ -119,6 +146,7 @@ impl SystemKind {
             SystemKind::Linear => LINEAR_PARAMS,
             SystemKind::Lorenz => LORENZ_PARAMS,
             SystemKind::Synapse => SYNAPSE_PARAMS,
+            SystemKind::Plasticity | SystemKind::PlasticityFlow => PLASTICITY_PARAMS,
         }
     }
 
@@ -129,12 +157,13 @@ impl SystemKind {
             SystemKind::Henon | SystemKind::Linear => &["x", "y"],
             SystemKind::Lorenz => &["x", "y", "z"],
             SystemKind::Synapse => &["w"],
+            SystemKind::Plasticity | SystemKind::PlasticityFlow => &["w", "eta"],
         }
     }
 
     /// True for discrete maps, false for flows.
     pub fn is_map(self) -> bool {
-        self != SystemKind::Lorenz
+        !matches!(self, SystemKind::Lorenz | SystemKind::PlasticityFlow)
     }
 }
 
@@ -215,6 +244,27 @@ impl ParamSet {
         serde_json::Value::Object(map)
     }
 
+    /// The coupled system (for `SystemKind::Plasticity` and `PlasticityFlow` sets), validated.
+    pub fn coupled_system(&self) -> Result<CoupledSystem> {
+        let v = |n: &str| self.get(n);
+        let flipping = v("flipping")?;
+        if !(flipping.abs() < f64::EPSILON || (flipping - 1.0).abs() < f64::EPSILON) {
+            return Err(Error::invalid("flipping", flipping, "0 (off) or 1 (on)"));
+        }
+        let model = SynapseModel::new(self.synapse_params()?)?;
+        CoupledSystem::new(
+            model,
+            VariablePlasticityParams {
+                eta_min: v("eta_min")?,
+                eta_max: v("eta_max")?,
+                tau_d: v("tau_d")?,
+                epsilon: v("epsilon")?,
+                drive: Drive::from_code(v("drive")?)?,
+                flipping: flipping > 0.5,
+            },
+        )
+    }
+
     /// The synapse parameters (for `SystemKind::Synapse` sets).
     pub fn synapse_params(&self) -> Result<SynapseParams> {
         let v = |n: &str| self.get(n);
@@ -293,6 +343,26 @@ pub fn build(params: &ParamSet) -> Result<System> {
                 Dynamics::Map(Box::new(SynapseMap::new(model, v("eta")?)?)),
                 vec![start],
             )
+        }
+        SystemKind::Plasticity => {
+            let system = params.coupled_system()?;
+            let start = system.default_start();
+            (
+                Dynamics::Map(Box::new(CoupledMap::new(system, v("h")?)?)),
+                start,
+            )
+        }
+        SystemKind::PlasticityFlow => {
+            let system = params.coupled_system()?;
+            if system.params().flipping {
+                return Err(Error::invalid(
+                    "flipping",
+                    1.0,
+                    "0 in the flow form (flipping is a discrete event; use system plasticity)",
+                ));
+            }
+            let start = system.default_start();
+            (Dynamics::Flow(Box::new(CoupledFlow { system })), start)
         }
     };
     Ok(System {

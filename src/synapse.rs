@@ -269,7 +269,7 @@ impl SynapseModel {
 }
 
 /// Bisection of a sign change of `g` on [a, b] down to adjacent doubles.
-fn bisect(g: &impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
+pub(crate) fn bisect(g: &impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
     let mut ga = g(a);
     loop {
         let mid = 0.5 * (a + b);

@@ -44,8 +44,8 @@ where
 }
 
 /// Fractions of a Lyapunov heatmap's cells by regime: (`negative`, `near_zero`, `positive`,
-/// `absorbed`, `diverged`), with |λ| ≤ `zero_band` counted as near zero.
-pub fn regime_fractions(cells: &[LyapunovResult], zero_band: f64) -> [(&'static str, f64); 5] {
+/// `absorbed`, `diverged`, `blown_up`), with |λ| ≤ `zero_band` counted as near zero.
+pub fn regime_fractions(cells: &[LyapunovResult], zero_band: f64) -> [(&'static str, f64); 6] {
     use super::system::OrbitStatus;
     let total = cells.len().max(1) as f64;
     let count = |pred: &dyn Fn(&LyapunovResult) -> bool| {
@@ -61,6 +61,7 @@ pub fn regime_fractions(cells: &[LyapunovResult], zero_band: f64) -> [(&'static 
         ("positive", count(&|c| ok(c) && c.largest() > zero_band)),
         ("absorbed", count(&|c| c.status == OrbitStatus::Absorbed)),
         ("diverged", count(&|c| c.status == OrbitStatus::Diverged)),
+        ("blown_up", count(&|c| c.status == OrbitStatus::BlownUp)),
     ]
 }
 

@@ -20,6 +20,9 @@ pub enum OrbitStatus {
     Absorbed,
     /// The orbit left every bound (non-finite, or beyond the system's escape radius).
     Diverged,
+    /// A rate in the system became singular (e.g. the drive of variable plasticity reached
+    /// η_max, MODEL.md §5): the model itself stops being defined there.
+    BlownUp,
 }
 
 impl OrbitStatus {
@@ -29,6 +32,7 @@ impl OrbitStatus {
             OrbitStatus::Ok => "ok",
             OrbitStatus::Absorbed => "absorbed",
             OrbitStatus::Diverged => "diverged",
+            OrbitStatus::BlownUp => "blown_up",
         }
     }
 }

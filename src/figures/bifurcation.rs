@@ -18,6 +18,8 @@ use crate::analysis::OrbitStatus;
 const ABSORBED_SHADE: RGBColor = RGBColor(214, 214, 214);
 /// Shading of parameter ranges whose orbits diverged.
 const DIVERGED_SHADE: RGBColor = RGBColor(250, 196, 196);
+/// Shade of parameter ranges whose orbit blew up (a rate of the model became singular).
+const BLOWN_UP_SHADE: RGBColor = RGBColor(216, 200, 236);
 /// Colour of the orbit dots.
 const ORBIT_COLOR: RGBColor = RGBColor(20, 20, 20);
 
@@ -132,6 +134,9 @@ impl BifurcationFigure {
         if shades.iter().any(|s| s.status == OrbitStatus::Diverged) {
             entries.push((Mark::Patch(DIVERGED_SHADE), "diverged".to_string()));
         }
+        if shades.iter().any(|s| s.status == OrbitStatus::BlownUp) {
+            entries.push((Mark::Patch(BLOWN_UP_SHADE), "blown up".to_string()));
+        }
         if self.lyapunov.is_some() {
             entries.push((Mark::Line(PALETTE[0]), self.lyapunov_label.clone()));
         }
@@ -172,6 +177,7 @@ fn draw_shades<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, shades: &[Shade]) 
         let (a, b) = (s.from.max(xr.start), s.to.min(xr.end));
         let color = match s.status {
             OrbitStatus::Absorbed => ABSORBED_SHADE,
+            OrbitStatus::BlownUp => BLOWN_UP_SHADE,
             _ => DIVERGED_SHADE,
         };
         (a < b).then(|| Rectangle::new([(a, yr.start), (b, yr.end)], color.filled()))

@@ -18,6 +18,8 @@ use crate::analysis::OrbitStatus;
 const ABSORBED_COLOR: RGBColor = RGBColor(150, 150, 150);
 /// Colour of diverged cells.
 const DIVERGED_COLOR: RGBColor = BLACK;
+/// Colour of cells whose orbit blew up (a rate of the model became singular).
+const BLOWN_UP_COLOR: RGBColor = RGBColor(148, 103, 189);
 /// Colour of the zero contour.
 const CONTOUR_COLOR: RGBColor = RGBColor(0, 0, 0);
 
@@ -147,21 +149,22 @@ impl HeatmapFigure {
         match self.cell(ix, iy) {
             (_, OrbitStatus::Absorbed) => Cell::Color(ABSORBED_COLOR),
             (_, OrbitStatus::Diverged) => Cell::Color(DIVERGED_COLOR),
+            (_, OrbitStatus::BlownUp) => Cell::Color(BLOWN_UP_COLOR),
             (v, OrbitStatus::Ok) if v.is_finite() => Cell::Color(diverging(v, limit)),
             _ => Cell::Missing,
         }
     }
 
     /// Draws the cells, merging horizontal runs of one colour into one rectangle. Returns
-    /// which statuses occurred: (absorbed, diverged, missing, any drawable cell).
+    /// which statuses occurred: (absorbed, diverged, missing, any drawable cell, blown up).
     fn draw_cells<DB: DrawingBackend>(
         &self,
         chart: &mut Chart<'_, DB>,
         (xe, ye): (&[f64], &[f64]),
         limit: f64,
-    ) -> Result<[bool; 4], String> {
+    ) -> Result<[bool; 5], String> {
         let (nx, ny) = (self.x_values.len(), self.y_values.len());
-        let mut seen = [false; 4];
+        let mut seen = [false; 5];
         for iy in 0..ny {
             let mut ix = 0;
             while ix < nx {
@@ -175,6 +178,7 @@ impl HeatmapFigure {
                     Cell::Color(c) => {
                         seen[0] |= c == ABSORBED_COLOR;
                         seen[1] |= c == DIVERGED_COLOR;
+                        seen[4] |= c == BLOWN_UP_COLOR;
                         seen[3] = true;
                         let rect = Rectangle::new([(x0, y0), (x1, y1)], c.filled());
                         chart.draw_series(std::iter::once(rect)).map_err(msg)?;
@@ -307,7 +311,13 @@ impl Render for HeatmapFigure {
         let (xe, ye) = (edges(&self.x_values), edges(&self.y_values));
         let xc: Vec<f64> = xe.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect();
         let yc: Vec<f64> = ye.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect();
-        let candidates = ["absorbed", "diverged", "no value", "zero contour"];
+        let candidates = [
+            "absorbed",
+            "diverged",
+            "no value",
+            "zero contour",
+            "blown up",
+        ];
         let column = legend_width(root, &candidates).max(220);
         let (body_w, _) = body.dim_in_pixel();
         let (plot_area, side) = body.split_horizontally(body_w - column);
@@ -347,6 +357,9 @@ impl Render for HeatmapFigure {
         }
         if seen[1] {
             legend.push((Mark::Patch(DIVERGED_COLOR), candidates[1].to_string()));
+        }
+        if seen[4] {
+            legend.push((Mark::Patch(BLOWN_UP_COLOR), candidates[4].to_string()));
         }
         if seen[2] {
             legend.push((Mark::Hatched, candidates[2].to_string()));

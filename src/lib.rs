@@ -35,6 +35,7 @@ pub mod neuron;
 pub mod output;
 pub mod params;
 pub mod plasticity;
+pub mod poster;
 pub mod presets;
 pub mod qspike;
 pub mod spec;

@@ -169,15 +169,7 @@ impl QSpikeParams {
     /// The poster's order rule, exactly as printed (MODEL.md §2):
     /// `N = min{N ≥ 0 : (N+1)! ≥ 8 e τ_m²}` with τ_m taken as its number of ms.
     pub fn order_rule(&self) -> usize {
-        let target = 8.0 * std::f64::consts::E * self.tau_m_ms * self.tau_m_ms;
-        let mut factorial = 1.0; // (N+1)! for N = 0
-        let mut order = 0;
-        // (N+1)! overflows to +inf at N = 170, so the loop always ends.
-        while factorial < target {
-            order += 1;
-            factorial *= (order + 1) as f64;
-        }
-        order
+        crate::poster::order_rule(self.tau_m_ms)
     }
 }
 

@@ -43,5 +43,6 @@ pub mod special;
 pub mod synapse;
 pub mod training;
 pub mod variable_plasticity;
+pub mod verify;
 
 pub use error::{Error, Result};

@@ -98,9 +98,13 @@ mod tests {
             max_relative = 1e-15
         );
         assert_relative_eq!(eta_star(1.0, 4.0, 3.0), 2.0, max_relative = 1e-15);
-        assert_relative_eq!(jacobian_lower_left(10.0, 4.0, 3.0), -0.1, max_relative = 1e-15);
+        assert_relative_eq!(
+            jacobian_lower_left(10.0, 4.0, 3.0),
+            -0.1,
+            max_relative = 1e-15
+        );
         assert_eq!(order_rule(2.0), 4); // 5! = 120 ≥ 8e·4 = 87.0 > 4! = 24
-        // At w = e θ/(k τ_m) W0(−1/e) = −1: 1 + W = 0, undefined.
+                                        // At w = e θ/(k τ_m) W0(−1/e) = −1: 1 + W = 0, undefined.
         assert!(lambda1(1.0, std::f64::consts::E / 2.0, 1.0, 1.0, 2.0, 0.0).is_none());
         // Theorem 1 at w = θ = k = 1, τ_m = 4: x = −4 W0(−1/4) = 1.42961182472556 ms (mpmath).
         let x = spike_time(1.0, 1.0, 1.0, 4.0).unwrap();

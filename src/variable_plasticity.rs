@@ -249,10 +249,12 @@ impl CoupledSystem {
             let gx = residual(x);
             if g_prev == 0.0 {
                 roots.push(x_prev);
-            } else if gx.is_finite() && g_prev.is_finite() && gx.signum() != g_prev.signum() {
-                if gx != 0.0 {
-                    roots.push(crate::synapse::bisect(&residual, x, x_prev));
-                }
+            } else if gx.is_finite()
+                && g_prev.is_finite()
+                && gx != 0.0
+                && gx.signum() != g_prev.signum()
+            {
+                roots.push(crate::synapse::bisect(&residual, x, x_prev));
             }
             x_prev = x;
             g_prev = gx;

@@ -314,3 +314,70 @@ fn orbit_command_writes_its_figure_and_data() {
     assert!((first - (1.0 - 1.0 / 2.8)).abs() < 1e-12);
     assert_png(&out.path().join("orbit-logistic-r").join("orbit.png"));
 }
+
+#[test]
+fn verify_reports_every_claim_of_model_section_8() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("verify");
+    let v = json(&["verify", "--quick", "--out", dir.to_str().unwrap()]);
+    let rows = v["rows"].as_array().unwrap();
+    let claims: Vec<&str> = rows.iter().map(|r| r["claim"].as_str().unwrap()).collect();
+    for claim in [
+        "theorem1_timing",
+        "order_rule",
+        "w_star",
+        "f_prime",
+        "alpha",
+        "eta_star",
+        "jacobian_upper_left",
+        "jacobian_upper_right",
+        "jacobian_lower_left",
+        "jacobian_lower_right",
+        "lambda1",
+        "lambda2",
+        "eta_c",
+        "lyapunov_function",
+    ] {
+        assert!(claims.contains(&claim), "{claim} missing from {claims:?}");
+    }
+    for r in rows {
+        for key in ["claim", "poster", "model", "rel_error", "method", "verdict"] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
+    let row = |name: &str| rows.iter().find(|r| r["claim"] == name).unwrap();
+    // The printed lower-left entry −1/(τ_d (η_max − w*)²) has the wrong sign.
+    assert_eq!(row("jacobian_lower_left")["verdict"], "disagrees");
+    assert!(f(&row("jacobian_lower_left")["model"]) > 0.0);
+    // λ2 = −1/τ_d = −0.1 at the default τ_d = 10.
+    assert!((f(&row("lambda2")["model"]) + 0.1).abs() < 1e-9);
+    let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(report.contains("| `jacobian_lower_left` |"));
+    assert!(dir.join("verify.json").is_file());
+}
+
+#[test]
+fn coupled_system_bad_input_is_refused() {
+    bad_input(
+        &["lyapunov", "--system", "plasticity", "--set", "eta_max=2.5"],
+        &["eta_max", "2.5", "reachable drive"],
+    );
+    bad_input(
+        &["lyapunov", "--system", "plasticity", "--set", "tau_d=0"],
+        &["tau_d", "0"],
+    );
+    bad_input(
+        &[
+            "lyapunov",
+            "--system",
+            "plasticity-flow",
+            "--set",
+            "flipping=1",
+        ],
+        &["flipping"],
+    );
+    bad_input(
+        &["lyapunov", "--system", "plasticity", "--set", "drive=2"],
+        &["drive", "2"],
+    );
+}

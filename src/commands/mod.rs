@@ -8,6 +8,7 @@ mod run;
 mod sweep;
 mod synapse;
 mod train;
+mod verify;
 
 use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand};
@@ -18,6 +19,7 @@ pub use run::RunArgs;
 pub use sweep::{HeatmapArgs, OrbitArgs};
 pub use synapse::SynapseArgs;
 pub use train::{EvalArgs, TrainArgs};
+pub use verify::VerifyArgs;
 
 /// mesonet: measure the MesoNet spiking-network learning theory.
 #[derive(Debug, Parser)]
@@ -51,6 +53,10 @@ pub enum Command {
     Train(TrainArgs),
     /// Evaluate a checkpoint written by `train`.
     Eval(EvalArgs),
+    /// Put every claim of the poster (MODEL.md §8) beside the model's value: relative error,
+    /// method (closed form, finite differences, simulation) and verdict; writes a Markdown
+    /// report and JSON.
+    Verify(VerifyArgs),
 }
 
 /// What a command produced.
@@ -90,6 +96,7 @@ pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
         }
         Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
         Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),
+        Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }
 }
 

@@ -381,3 +381,21 @@ fn coupled_system_bad_input_is_refused() {
         &["drive", "2"],
     );
 }
+
+#[test]
+fn plasticity_fixed_point_has_lambda2_minus_one_over_tau_d() {
+    let v = json(&["plasticity", "--set", "tau_d=4"]);
+    let fp = &v["fixed_points"][0];
+    // η* = η_min + 1/(η_max − w*) with the defaults η_min = 1, η_max = 4.
+    let w = f(&fp["w"]);
+    assert!((f(&fp["eta"]) - (1.0 + 1.0 / (4.0 - w))).abs() < 1e-12);
+    // Lower-right entry −1/τ_d, lower-left +1/(τ_d (η_max − w*)²), analytic = finite differences.
+    let j = fp["jacobian"].as_array().unwrap();
+    let fd = fp["jacobian_finite_differences"].as_array().unwrap();
+    assert!((f(&j[3]) + 0.25).abs() < 1e-15);
+    assert!((f(&j[2]) - 1.0 / (4.0 * (4.0 - w).powi(2))).abs() < 1e-14);
+    for (a, n) in j.iter().zip(fd) {
+        assert!((f(a) - f(n)).abs() < 1e-7, "{a} vs {n}");
+    }
+    bad_input(&["plasticity", "--set", "eta_max=3"], &["eta_max", "3"]);
+}

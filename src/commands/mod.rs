@@ -3,6 +3,7 @@
 //! JSON object (printed with `--json`) and a human-readable text.
 
 mod lyapunov;
+mod plasticity;
 mod qspike;
 mod run;
 mod sweep;
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand};
 
 pub use lyapunov::LyapunovArgs;
+pub use plasticity::PlasticityArgs;
 pub use qspike::QSpikeArgs;
 pub use run::RunArgs;
 pub use sweep::{HeatmapArgs, OrbitArgs};
@@ -42,6 +44,9 @@ pub enum Command {
     /// Fixed points of the reduced 1:1 synapse map, their slopes F'(w*), flip points eta_c
     /// and classification (MODEL.md §4).
     Synapse(SynapseArgs),
+    /// Fixed points (w*, η*) of the coupled variable-plasticity system (MODEL.md §5): analytic
+    /// and finite-difference Jacobians, eigenvalues, map multipliers.
+    Plasticity(PlasticityArgs),
     /// Lyapunov exponent(s) of a system.
     Lyapunov(LyapunovArgs),
     /// Orbit (bifurcation) diagram of a map over one parameter, with figure and data.
@@ -88,6 +93,7 @@ pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
         Command::Qspike(a) => qspike::run(&a).map(|r| (r, a.json)),
         Command::Synapse(a) => synapse::run(&a).map(|r| (r, a.json)),
         Command::Lyapunov(a) => lyapunov::run(&a).map(|r| (r, a.json)),
+        Command::Plasticity(a) => plasticity::run(&a).map(|r| (r, a.json)),
         Command::Orbit(a) => {
             with_threads(a.common.threads, || sweep::orbit(&a)).map(|r| (r, a.common.json))
         }

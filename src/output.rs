@@ -57,10 +57,33 @@ impl StagedDir {
     }
 }
 
-/// Writes pretty-printed JSON (non-finite numbers become null).
+/// Writes pretty-printed JSON (non-finite numbers become null) atomically: into a temporary
+/// file beside `path`, renamed into place when complete, so a reader never sees half a file.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    let dir: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
     let text = serde_json::to_string_pretty(value).expect("a serde_json::Value always serialises");
-    std::fs::write(path, text + "\n").map_err(|e| Error::io(path, e))
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.write_all(b"\n"))
+        .map_err(|e| Error::io(path, e))?;
+    persist_readable(tmp, path)
+}
+
+/// Renames a finished temporary file into place with ordinary permissions (0644; tempfile
+/// creates them owner-only).
+pub fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// Formats a number for CSV: shortest round-trip form, empty for NaN (missing).

@@ -12,8 +12,8 @@ use crate::decoding::{assign, predict_all_activity, predict_proportion, Assignme
 use crate::error::{Error, Result};
 use crate::presets::diehl_cook::{stream_seed, DiehlCook, DiehlCookParams};
 use rayon::prelude::*;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
 /// Stream tags of the protocol's phases.
 const PHASE_TRAIN: u64 = 1;
@@ -158,7 +158,7 @@ impl Checkpoint {
                 .and_then(|f| f.sync_all())
                 .map_err(|e| Error::io(path, e))?;
         }
-        persist_readable(tmp, path)
+        crate::output::persist_readable(tmp, path)
     }
 
     /// Reads a checkpoint written by [`Checkpoint::save`].
@@ -348,31 +348,4 @@ pub fn evaluate(
         test_samples: config.test_samples,
         seconds: started.elapsed().as_secs_f64(),
     }
-}
-
-/// Writes `value` as pretty JSON atomically.
-pub fn write_json_atomic(path: &Path, value: &serde_json::Value) -> Result<()> {
-    let dir: PathBuf = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| ".".into());
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
-    let text = serde_json::to_string_pretty(value).expect("a Value always serialises");
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
-    persist_readable(tmp, path)
-}
-
-/// Renames a finished temporary file into place with ordinary permissions (tempfile creates
-/// them owner-only).
-fn persist_readable(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

@@ -3,8 +3,9 @@
 use super::Report;
 use crate::data::{load_mnist_like, Dataset, Split};
 use crate::error::{Error, Result};
+use crate::output::write_json;
 use crate::presets::DiehlCookParams;
-use crate::training::{evaluate, write_json_atomic, Checkpoint, Evaluation, TrainConfig};
+use crate::training::{evaluate, Checkpoint, Evaluation, TrainConfig};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -197,7 +198,7 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;
     let mut json = evaluation_json(&ckpt, &eval);
     json["output_dir"] = serde_json::json!(out);
-    write_json_atomic(&out.join("result.json"), &json)?;
+    write_json(&out.join("result.json"), &json)?;
     crate::jobs::training::draw(&ckpt, &eval, &out)?;
     let text = text_summary(&json);
     Ok(Report { json, text })
@@ -238,7 +239,7 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
     let json = evaluation_json(&ckpt, &eval);
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-        write_json_atomic(&out.join("result.json"), &json)?;
+        write_json(&out.join("result.json"), &json)?;
         crate::jobs::training::draw(&ckpt, &eval, out)?;
     }
     let text = text_summary(&json);

@@ -5,7 +5,7 @@
 //! themselves (those live in [`crate::analysis::systems`] and [`crate::synapse`]).
 
 use crate::analysis::systems::{Henon, Linear, Logistic, Lorenz, Tent};
-use crate::analysis::{Flow, Map};
+use crate::analysis::Map;
 use crate::error::{Error, Result};
 use crate::synapse::{FixedPointKind, SynapseMap, SynapseModel, SynapseParams};
 use crate::variable_plasticity::{
@@ -292,13 +292,7 @@ pub fn parse_assignment(text: &str) -> Result<(&str, f64)> {
     Ok((name.trim(), value))
 }
 
-/// The dynamics of a built system.
-pub enum Dynamics {
-    /// A discrete map.
-    Map(Box<dyn Map + Send>),
-    /// A flow.
-    Flow(Box<dyn Flow + Send>),
-}
+pub use crate::analysis::system::Dynamics;
 
 /// A system built from a [`ParamSet`], with its default starting state.
 pub struct System {
@@ -369,6 +363,13 @@ pub fn build(params: &ParamSet) -> Result<System> {
         dynamics,
         initial_state,
     })
+}
+
+/// Builds the system with `name` set to `value` (a member of a one-parameter family).
+pub fn build_with(params: &ParamSet, name: &str, value: f64) -> Result<System> {
+    let mut params = params.clone();
+    params.set(name, value)?;
+    build(&params)
 }
 
 /// Builds the system with `name` set to `value`; errors for flows (`what` names the analysis

@@ -5,6 +5,7 @@
 //! [`Spec::validate`] turns the raw struct into a [`Plan`]: nothing runs on an unvalidated
 //! value. A spec may carry `quick` sizes that the test suite uses (`mesonet run --quick`).
 
+use crate::analysis::continuation::ContinuationOptions;
 use crate::analysis::lyapunov::LyapunovOptions;
 use crate::analysis::orbit::OrbitOptions;
 use crate::analysis::Grid;
@@ -173,6 +174,36 @@ spec_body! {
     }
 }
 
+spec_body! {
+    /// `kind: "continuation"` — pseudo-arclength continuation of a fixed point (equilibrium)
+    /// over one parameter, with located bifurcations, overlaid on the orbit diagram (maps).
+    pub struct ContinuationSpec {
+        /// System name.
+        pub system: String,
+        /// Parameters overriding the defaults.
+        #[serde(default)]
+        pub set: BTreeMap<String, f64>,
+        /// The continued parameter: range, and the orbit diagram's number of values.
+        pub sweep: AxisSpec,
+        /// Transient iterations per value of the orbit diagram.
+        pub transient: usize,
+        /// Samples per value of the orbit diagram.
+        pub samples: usize,
+        /// Period doublings to follow from flips.
+        #[serde(default)]
+        pub max_doublings: usize,
+        /// Points per branch at most.
+        #[serde(default = "default_max_points")]
+        pub max_points: usize,
+        /// Starting guess of the fixed point (default: the system's start).
+        pub x0: Option<Vec<f64>>,
+    }
+}
+
+fn default_max_points() -> usize {
+    2_000
+}
+
 fn one() -> f64 {
     1.0
 }
@@ -196,6 +227,8 @@ pub enum SpecBody {
     Orbit(OrbitSpec),
     /// See [`HeatmapSpec`].
     Heatmap(HeatmapSpec),
+    /// See [`ContinuationSpec`].
+    Continuation(ContinuationSpec),
 }
 
 /// A parsed, not yet validated spec.
@@ -224,7 +257,7 @@ struct Header {
     quick: QuickSizes,
 }
 
-const KINDS: &str = "spike_timing, stdp_window, synapse_map, orbit, heatmap";
+const KINDS: &str = "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation";
 
 impl Spec {
     /// Reads and parses a spec file.
@@ -256,6 +289,7 @@ impl Spec {
             "synapse_map" => body(&text).map(SpecBody::SynapseMap),
             "orbit" => body(&text).map(SpecBody::Orbit),
             "heatmap" => body(&text).map(SpecBody::Heatmap),
+            "continuation" => body(&text).map(SpecBody::Continuation),
             other => {
                 let (line, column) = locate(&text, "kind");
                 return Err(Error::Spec {
@@ -307,6 +341,7 @@ impl Spec {
             SpecBody::SynapseMap(s) => s.plan(&q),
             SpecBody::Orbit(s) => s.plan(&q),
             SpecBody::Heatmap(s) => s.plan(&q),
+            SpecBody::Continuation(s) => s.plan(&q),
         }
         .map_err(|e| self.locate_error(e))?;
         Ok(Plan {
@@ -419,6 +454,43 @@ impl OrbitSpec {
             grid,
             orbit,
             lyapunov,
+            x0: s.x0.clone(),
+        })
+    }
+}
+
+impl ContinuationSpec {
+    /// Validates into a plan body, with `q` overriding the orbit diagram's sizes.
+    pub fn plan(&self, q: &QuickSizes) -> Result<PlanKind> {
+        let s = self;
+        let kind = SystemKind::parse(&s.system)?;
+        let params = param_set(kind, &s.set)?;
+        params.check_name(&s.sweep.param)?;
+        let options = ContinuationOptions {
+            from: s.sweep.from,
+            to: s.sweep.to,
+            ds: None,
+            max_points: s.max_points,
+            max_doublings: s.max_doublings,
+        }
+        .validate()?;
+        let grid = Grid::linspace(
+            &s.sweep.param,
+            s.sweep.from,
+            s.sweep.to,
+            q.points.unwrap_or(s.sweep.points),
+        )?;
+        let orbit = OrbitOptions {
+            transient: q.transient.unwrap_or(s.transient),
+            samples: q.samples.unwrap_or(s.samples),
+            carry_state: false,
+            component: 0,
+        };
+        Ok(PlanKind::Continuation {
+            params,
+            grid,
+            orbit,
+            options,
             x0: s.x0.clone(),
         })
     }
@@ -565,6 +637,19 @@ pub enum PlanKind {
         /// λ panel settings.
         lyapunov: Option<LyapunovOptions>,
         /// Starting state override.
+        x0: Option<Vec<f64>>,
+    },
+    /// Continuation of a fixed point over one parameter.
+    Continuation {
+        /// System parameters.
+        params: ParamSet,
+        /// The orbit diagram's parameter values (maps).
+        grid: Grid,
+        /// Orbit diagram settings.
+        orbit: OrbitOptions,
+        /// Continuation settings.
+        options: ContinuationOptions,
+        /// Starting guess override.
         x0: Option<Vec<f64>>,
     },
     /// Lyapunov heatmap.

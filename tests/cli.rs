@@ -399,3 +399,58 @@ fn plasticity_fixed_point_has_lambda2_minus_one_over_tau_d() {
     }
     bad_input(&["plasticity", "--set", "eta_max=3"], &["eta_max", "3"]);
 }
+
+#[test]
+fn continue_finds_the_logistic_flips_and_refuses_bad_ranges() {
+    let out = tempfile::tempdir().unwrap();
+    let v = json(&[
+        "continue",
+        "--system",
+        "logistic",
+        "--param",
+        "r",
+        "--from",
+        "2.5",
+        "--to",
+        "3.5",
+        "--max-doublings",
+        "1",
+        "--points",
+        "20",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let flips: Vec<f64> = v["bifurcations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "flip")
+        .map(|b| f(&b["at"]))
+        .collect();
+    assert_eq!(flips.len(), 2, "{}", v["bifurcations"]);
+    assert!((flips[0] - 3.0).abs() < 1e-8);
+    assert!((flips[1] - (1.0 + 6.0_f64.sqrt())).abs() < 1e-8);
+    assert_png(
+        &out.path()
+            .join("continue-logistic-r")
+            .join("continuation.png"),
+    );
+    bad_input(
+        &[
+            "continue", "--system", "logistic", "--param", "r", "--from", "3", "--to", "3",
+        ],
+        &["empty range"],
+    );
+    bad_input(
+        &[
+            "continue", "--system", "logistic", "--param", "q", "--from", "3", "--to", "4",
+        ],
+        &["'q'"],
+    );
+    bad_input(
+        &[
+            "continue", "--system", "logistic", "--param", "r", "--from", "nan", "--to", "4",
+        ],
+        &["from"],
+    );
+}

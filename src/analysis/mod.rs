@@ -1,6 +1,7 @@
 //! The analysis core: written once against the small traits of [`system`] and never against
 //! the simulator's internals. Reference systems with known answers live in [`systems`].
 
+pub mod continuation;
 pub mod fixed_points;
 pub mod grid;
 pub mod heatmap;

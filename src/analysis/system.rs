@@ -37,6 +37,14 @@ impl OrbitStatus {
     }
 }
 
+/// A system's dynamics: a discrete map or a flow.
+pub enum Dynamics {
+    /// A discrete map.
+    Map(Box<dyn Map + Send>),
+    /// A flow.
+    Flow(Box<dyn Flow + Send>),
+}
+
 /// Relative step of the central finite-difference Jacobian: h_j = FD_STEP · max(1, |x_j|).
 /// The cube root of machine epsilon balances truncation and rounding error.
 pub const FD_STEP: f64 = 6.055_454_452_393_343e-6;

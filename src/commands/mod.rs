@@ -18,7 +18,7 @@ pub use lyapunov::LyapunovArgs;
 pub use plasticity::PlasticityArgs;
 pub use qspike::QSpikeArgs;
 pub use run::RunArgs;
-pub use sweep::{HeatmapArgs, OrbitArgs};
+pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SweepArgs};
 pub use synapse::SynapseArgs;
 pub use train::{EvalArgs, TrainArgs};
 pub use verify::VerifyArgs;
@@ -53,6 +53,10 @@ pub enum Command {
     Orbit(OrbitArgs),
     /// Heatmap of the largest Lyapunov exponent over two parameters, with figure and data.
     Heatmap(HeatmapArgs),
+    /// Pseudo-arclength continuation of a fixed point (equilibrium) over one parameter:
+    /// stability along the branch, folds, flips, Neimark-Sacker and Hopf points located by
+    /// bisection, period-doubled branches; figure over the orbit diagram.
+    Continue(ContinueArgs),
     /// Train a spiking network (preset diehl-cook) on MNIST-format data, then evaluate it:
     /// labels assigned from training responses, accuracy on the test split.
     Train(TrainArgs),
@@ -95,11 +99,12 @@ pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
         Command::Lyapunov(a) => lyapunov::run(&a).map(|r| (r, a.json)),
         Command::Plasticity(a) => plasticity::run(&a).map(|r| (r, a.json)),
         Command::Orbit(a) => {
-            with_threads(a.common.threads, || sweep::orbit(&a)).map(|r| (r, a.common.json))
+            with_threads(a.run.common.threads, || sweep::orbit(&a)).map(|r| (r, a.run.common.json))
         }
-        Command::Heatmap(a) => {
-            with_threads(a.common.threads, || sweep::heatmap(&a)).map(|r| (r, a.common.json))
-        }
+        Command::Heatmap(a) => with_threads(a.run.common.threads, || sweep::heatmap(&a))
+            .map(|r| (r, a.run.common.json)),
+        Command::Continue(a) => with_threads(a.run.common.threads, || sweep::continuation(&a))
+            .map(|r| (r, a.run.common.json)),
         Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
         Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),

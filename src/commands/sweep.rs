@@ -1,14 +1,70 @@
-//! `mesonet orbit` and `mesonet heatmap`: the spec kinds `orbit` and `heatmap` driven from
-//! flags. The flags are turned into the same raw spec a JSON file would give and validated by
+//! `mesonet orbit`, `mesonet heatmap` and `mesonet continue`: the spec kinds `orbit`,
+//! `heatmap` and `continuation` driven from flags. The flags are turned into the same raw spec a JSON file would give and validated by
 //! the same code, so both routes behave identically.
 
 use super::{CommonArgs, Report};
 use crate::error::{Error, Result};
 use crate::jobs::{self, Progress};
-use crate::spec::{HeatmapSpec, OrbitSpec, Plan, QuickSizes};
+use crate::spec::{ContinuationSpec, HeatmapSpec, OrbitSpec, Plan, QuickSizes};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// Flags every flag-driven analysis shares.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// Set a fixed parameter, repeatable (see `mesonet lyapunov --help` for each system's).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Starting state, comma-separated (default: the system's own start).
+    #[arg(long, value_name = "X,Y,..")]
+    pub x0: Option<String>,
+    /// Directory that receives <name>/ with the figure and data.
+    #[arg(long, default_value = "notebooks-out")]
+    pub out: PathBuf,
+    /// Output name (default: <command>-<system>-<parameters>).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Shared options.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Arguments of `mesonet continue`.
+#[derive(Debug, Clone, Args)]
+pub struct ContinueArgs {
+    /// The system: any map or flow of the registry (logistic, tent, henon, linear, lorenz,
+    /// synapse, plasticity, plasticity-flow).
+    #[arg(long)]
+    pub system: String,
+    /// The continued parameter (e.g. r for logistic, eta for synapse, rho for lorenz).
+    #[arg(long)]
+    pub param: String,
+    /// Start of the parameter range; the fixed point is first solved here from x0.
+    #[arg(long)]
+    pub from: f64,
+    /// End of the parameter range.
+    #[arg(long)]
+    pub to: f64,
+    /// Period doublings to follow: at each flip, switch onto the period-2k branch.
+    #[arg(long, default_value_t = 0)]
+    pub max_doublings: usize,
+    /// Points per branch at most.
+    #[arg(long, default_value_t = 2_000)]
+    pub max_points: usize,
+    /// Parameter values of the background orbit diagram (maps).
+    #[arg(long, default_value_t = 400)]
+    pub points: usize,
+    /// Iterations discarded at each value of the orbit diagram.
+    #[arg(long, default_value_t = 1_000)]
+    pub transient: usize,
+    /// Iterations recorded at each value of the orbit diagram.
+    #[arg(long, default_value_t = 100)]
+    pub samples: usize,
+    /// Parameters, start, output.
+    #[command(flatten)]
+    pub run: SweepArgs,
+}
 
 /// Arguments of `mesonet orbit`.
 #[derive(Debug, Clone, Args)]
@@ -40,21 +96,9 @@ pub struct OrbitArgs {
     /// Also compute λ at each value, averaging this many iterations (adds the λ panel).
     #[arg(long)]
     pub lyapunov_steps: Option<usize>,
-    /// Set a fixed parameter, repeatable.
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Starting state, comma-separated (default: the system's own).
-    #[arg(long, value_name = "X,Y,..")]
-    pub x0: Option<String>,
-    /// Directory that receives <name>/ with the figure and data.
-    #[arg(long, default_value = "notebooks-out")]
-    pub out: PathBuf,
-    /// Output name (default: orbit-<system>-<param>).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Shared options.
+    /// Parameters, start, output.
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub run: SweepArgs,
 }
 
 /// Arguments of `mesonet heatmap`.
@@ -78,21 +122,9 @@ pub struct HeatmapArgs {
     /// RK4 step for flows.
     #[arg(long, default_value_t = 0.01)]
     pub dt: f64,
-    /// Set a fixed parameter, repeatable.
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Starting state, comma-separated (default: each cell's system's own).
-    #[arg(long, value_name = "X,Y,..")]
-    pub x0: Option<String>,
-    /// Directory that receives <name>/ with the figure and data.
-    #[arg(long, default_value = "notebooks-out")]
-    pub out: PathBuf,
-    /// Output name (default: heatmap-<system>-<x>-<y>).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Shared options.
+    /// Parameters, start, output.
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub run: SweepArgs,
 }
 
 fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
@@ -151,10 +183,12 @@ fn finish(plan: Plan, out: &std::path::Path) -> Result<Report> {
 
 /// Runs an orbit diagram from flags.
 pub fn orbit(args: &OrbitArgs) -> Result<Report> {
-    let x0 = args.x0.as_deref().map(super::parse_state).transpose()?;
+    crate::error::require_finite("from", args.from)?;
+    crate::error::require_finite("to", args.to)?;
+    let x0 = args.run.x0.as_deref().map(super::parse_state).transpose()?;
     let spec: OrbitSpec = from_json(serde_json::json!({
         "system": args.system,
-        "set": assignments(&args.set)?,
+        "set": assignments(&args.run.set)?,
         "sweep": {"param": args.param, "from": args.from, "to": args.to, "points": args.points},
         "transient": args.transient,
         "samples": args.samples,
@@ -164,21 +198,22 @@ pub fn orbit(args: &OrbitArgs) -> Result<Report> {
     }))?;
     let plan = Plan {
         name: args
+            .run
             .name
             .clone()
             .unwrap_or_else(|| format!("orbit-{}-{}", args.system, args.param)),
         description: String::new(),
         kind: spec.plan(&QuickSizes::default())?,
     };
-    finish(plan, &args.out)
+    finish(plan, &args.run.out)
 }
 
 /// Runs a Lyapunov heatmap from flags.
 pub fn heatmap(args: &HeatmapArgs) -> Result<Report> {
-    let x0 = args.x0.as_deref().map(super::parse_state).transpose()?;
+    let x0 = args.run.x0.as_deref().map(super::parse_state).transpose()?;
     let x = axis(&args.x, "x")?;
     let y = axis(&args.y, "y")?;
-    let name = args.name.clone().unwrap_or_else(|| {
+    let name = args.run.name.clone().unwrap_or_else(|| {
         format!(
             "heatmap-{}-{}-{}",
             args.system,
@@ -188,7 +223,7 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<Report> {
     });
     let spec: HeatmapSpec = from_json(serde_json::json!({
         "system": args.system,
-        "set": assignments(&args.set)?,
+        "set": assignments(&args.run.set)?,
         "x": x,
         "y": y,
         "transient": args.transient,
@@ -201,5 +236,33 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<Report> {
         description: String::new(),
         kind: spec.plan(&QuickSizes::default())?,
     };
-    finish(plan, &args.out)
+    finish(plan, &args.run.out)
+}
+
+/// Runs a continuation from flags.
+pub fn continuation(args: &ContinueArgs) -> Result<Report> {
+    // JSON has no NaN or infinity: check before the flags become a raw spec.
+    crate::error::require_finite("from", args.from)?;
+    crate::error::require_finite("to", args.to)?;
+    let x0 = args.run.x0.as_deref().map(super::parse_state).transpose()?;
+    let spec: ContinuationSpec = from_json(serde_json::json!({
+        "system": args.system,
+        "set": assignments(&args.run.set)?,
+        "sweep": {"param": args.param, "from": args.from, "to": args.to, "points": args.points},
+        "transient": args.transient,
+        "samples": args.samples,
+        "max_doublings": args.max_doublings,
+        "max_points": args.max_points,
+        "x0": x0,
+    }))?;
+    let plan = Plan {
+        name: args
+            .run
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("continue-{}-{}", args.system, args.param)),
+        description: String::new(),
+        kind: spec.plan(&QuickSizes::default())?,
+    };
+    finish(plan, &args.run.out)
 }

@@ -42,7 +42,26 @@ pub struct BifurcationFigure {
     pub lyapunov_label: String,
     /// Vertical reference lines (e.g. η_c), drawn in both panels.
     pub vlines: Vec<RefLine>,
+    /// Continuation branches overlaid on the orbit: runs of `(parameter, state)`, stable ones
+    /// solid, unstable ones dashed.
+    pub branches: Vec<BranchCurve>,
+    /// Labelled points (e.g. located bifurcations), drawn as circles with their label.
+    pub markers: Vec<(f64, f64, String)>,
 }
+
+/// One run of a continuation branch with one stability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BranchCurve {
+    /// `(parameter, state)` points in branch order.
+    pub points: Vec<(f64, f64)>,
+    /// Linearly stable (solid) or not (dashed).
+    pub stable: bool,
+}
+
+/// Colour of continuation branches.
+const BRANCH_COLOR: RGBColor = RGBColor(31, 119, 180);
+/// Colour of bifurcation markers.
+const MARKER_COLOR: RGBColor = RGBColor(214, 39, 40);
 
 /// Writes `fig` to `<stem>.png` and `<stem>.svg` (1200×800, or 1200×1000 with the Lyapunov
 /// panel).
@@ -137,10 +156,38 @@ impl BifurcationFigure {
         if shades.iter().any(|s| s.status == OrbitStatus::BlownUp) {
             entries.push((Mark::Patch(BLOWN_UP_SHADE), "blown up".to_string()));
         }
+        if self.branches.iter().any(|b| b.stable) {
+            entries.push((Mark::Line(BRANCH_COLOR), "stable branch".to_string()));
+        }
+        if self.branches.iter().any(|b| !b.stable) {
+            entries.push((Mark::Dashed(BRANCH_COLOR), "unstable branch".to_string()));
+        }
         if self.lyapunov.is_some() {
             entries.push((Mark::Line(PALETTE[0]), self.lyapunov_label.clone()));
         }
         entries
+    }
+
+    /// Draws the continuation branches and the labelled markers over the orbit.
+    fn draw_overlay<DB: DrawingBackend>(&self, chart: &mut Chart<'_, DB>) -> DrawResult {
+        for branch in &self.branches {
+            draw_polyline(chart, &branch.points, BRANCH_COLOR, 3, !branch.stable)?;
+        }
+        for (i, (p, x, label)) in self.markers.iter().enumerate() {
+            let circle = Circle::new((*p, *x), 6, MARKER_COLOR.stroke_width(2));
+            chart.draw_series(std::iter::once(circle)).map_err(msg)?;
+            // Labels of neighbouring markers are staggered downwards (pixel offsets) so that
+            // a cascade of close bifurcations stays readable.
+            let offset = (10, 8 + 24 * (i % 4) as i32);
+            let text = EmptyElement::at((*p, *x))
+                + Text::new(
+                    label.clone(),
+                    offset,
+                    super::font(20.0).color(&MARKER_COLOR),
+                );
+            chart.draw_series(std::iter::once(text)).map_err(msg)?;
+        }
+        Ok(())
     }
 
     /// The Lyapunov curve as runs, broken where parameter values are missing (gaps wider than
@@ -253,9 +300,11 @@ impl Render for BifurcationFigure {
             None => (plots, None),
         };
         let (x0, x1) = self.param_range();
+        let branch_points = self.branches.iter().flat_map(|b| b.points.iter());
         let orbit_y = finite_extent(
             self.orbit
                 .iter()
+                .chain(branch_points)
                 .filter(|p| p.0.is_finite() && p.0 >= x0 && p.0 <= x1)
                 .map(|p| p.1),
         );
@@ -270,9 +319,10 @@ impl Render for BifurcationFigure {
             .map_err(msg)?;
         draw_shades(&mut top, &shades)?;
         draw_mesh(&mut top, x_ticks, true)?;
-        if !draw_orbit(root, &top, &self.orbit)? {
+        if !draw_orbit(root, &top, &self.orbit)? && self.branches.is_empty() {
             draw_no_data(root, &top)?;
         }
+        self.draw_overlay(&mut top)?;
         draw_vlines(root, &top, &self.vlines, true)?;
         let y_label_x = top_area.get_base_pixel().0 + 28;
         let x_label = if x_ticks {
@@ -390,6 +440,8 @@ mod tests {
                 value: 3.569_945_67,
                 label: "r_∞".to_string(),
             }],
+            branches: vec![],
+            markers: vec![],
         }
     }
 

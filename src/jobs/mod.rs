@@ -2,6 +2,7 @@
 //! figures (PNG + SVG) into `<out_root>/<plan name>/`, atomically (see [`crate::output`]).
 //! One module per plan kind.
 
+pub mod continuation;
 pub mod heatmap;
 pub mod orbit;
 pub mod spike_timing;
@@ -55,6 +56,7 @@ pub fn run(plan: &Plan, out_root: &Path, progress: &Progress) -> Result<JobRepor
         PlanKind::SynapseMap { .. } => synapse_map::run(plan, dir)?,
         PlanKind::Orbit { .. } => orbit::run(plan, dir, progress)?,
         PlanKind::Heatmap { .. } => heatmap::run(plan, dir, progress)?,
+        PlanKind::Continuation { .. } => continuation::run(plan, dir, progress)?,
     };
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| crate::Error::io(dir, e))?

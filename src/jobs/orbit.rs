@@ -177,6 +177,8 @@ fn draw(
             }),
             lyapunov_label: "λ (per iteration)".into(),
             vlines: marks.to_vec(),
+            branches: vec![],
+            markers: vec![],
         },
         &dir.join("orbit"),
     )

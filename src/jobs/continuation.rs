@@ -1,0 +1,174 @@
+//! Continuation of a fixed point over one parameter: the branches (stable solid, unstable
+//! dashed) and located bifurcations overlaid on the orbit diagram.
+
+use super::Progress;
+use crate::analysis::continuation::{continuation, Branch, Continuation};
+use crate::analysis::orbit::orbit_diagram;
+use crate::analysis::system::Dynamics;
+use crate::error::Result;
+use crate::figures::bifurcation::BranchCurve;
+use crate::figures::{bifurcation, BifurcationFigure};
+use crate::output::{csv_number, write_csv, write_json};
+use crate::params::{build_map_with, build_with, ParamSet};
+use crate::spec::{Plan, PlanKind};
+use std::path::Path;
+
+/// Continues the branch; writes `branches.csv`, `bifurcations.csv`, `<name>.json` and
+/// `continuation.png/svg`.
+pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::Value> {
+    let PlanKind::Continuation {
+        params,
+        grid,
+        orbit,
+        options,
+        x0,
+    } = &plan.kind
+    else {
+        unreachable!("dispatched by kind")
+    };
+    let name = grid.name.as_str();
+    let family = |p: f64| build_with(params, name, p).map(|s| s.dynamics);
+    let start = match x0 {
+        Some(x) => x.clone(),
+        None => build_with(params, name, options.from)?.initial_state,
+    };
+    let is_map = params.kind().is_map();
+    (progress.start)(if is_map { grid.len() as u64 } else { 0 });
+    let result = continuation(&family, &start, options)?;
+    let columns = if is_map {
+        orbit_diagram(
+            grid,
+            &start,
+            orbit,
+            |p| build_map_with(params, name, p, "an orbit diagram").map(|(m, _)| m),
+            progress.tick,
+        )?
+    } else {
+        Vec::new()
+    };
+    write_branches(dir, name, &result)?;
+    let curves = branch_curves(params, name, &result.branches)?;
+    bifurcation(
+        &BifurcationFigure {
+            title: if plan.description.is_empty() {
+                format!(
+                    "Continuation of the {} system in {name}",
+                    params.kind().name()
+                )
+            } else {
+                plan.description.clone()
+            },
+            param_label: super::orbit::pretty(name),
+            state_label: params.kind().state_names()[0].to_string(),
+            orbit: columns
+                .iter()
+                .flat_map(|c| c.samples.iter().map(move |&s| (c.param, s)))
+                .collect(),
+            status: columns.iter().map(|c| (c.param, c.status)).collect(),
+            lyapunov: None,
+            lyapunov_label: String::new(),
+            vlines: vec![],
+            branches: curves,
+            markers: result
+                .bifurcations
+                .iter()
+                .map(|b| {
+                    let kind = serde_json::to_value(b.kind).expect("enum");
+                    let label = format!("{} {:.6}", kind.as_str().unwrap_or_default(), b.at);
+                    (b.at, b.x[0], label)
+                })
+                .collect(),
+        },
+        &dir.join("continuation"),
+    )?;
+    let mut json = super::header(plan, "continuation");
+    json.insert("system".into(), params.kind().name().into());
+    json.insert("param".into(), name.into());
+    json.insert("params".into(), params.to_json());
+    json.insert("from".into(), options.from.into());
+    json.insert("to".into(), options.to.into());
+    json.insert("x0".into(), serde_json::json!(start));
+    json.insert(
+        "bifurcations".into(),
+        serde_json::to_value(&result.bifurcations).expect("plain struct"),
+    );
+    json.insert(
+        "branches".into(),
+        serde_json::to_value(&result.branches).expect("plain struct"),
+    );
+    let value = serde_json::Value::Object(json);
+    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
+    Ok(value)
+}
+
+fn write_branches(dir: &Path, name: &str, result: &Continuation) -> Result<()> {
+    write_csv(
+        &dir.join("branches.csv"),
+        &["branch", "period", name, "x0", "stable", "max_modulus"],
+        result.branches.iter().enumerate().flat_map(|(i, b)| {
+            b.points.iter().map(move |pt| {
+                vec![
+                    i.to_string(),
+                    b.period.to_string(),
+                    csv_number(pt.p),
+                    csv_number(pt.x[0]),
+                    pt.stable.to_string(),
+                    csv_number(pt.eigenvalues.first().map_or(f64::NAN, |e| e.modulus())),
+                ]
+            })
+        }),
+    )?;
+    write_csv(
+        &dir.join("bifurcations.csv"),
+        &["kind", "at", "x0", "period"],
+        result.bifurcations.iter().map(|b| {
+            vec![
+                serde_json::to_value(b.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                csv_number(b.at),
+                csv_number(b.x[0]),
+                b.period.to_string(),
+            ]
+        }),
+    )
+}
+
+/// The branches as drawable runs of one stability. A period-k branch of a map is drawn through
+/// all k points of its cycle (the branch point and its k − 1 iterates).
+fn branch_curves(params: &ParamSet, name: &str, branches: &[Branch]) -> Result<Vec<BranchCurve>> {
+    let mut curves = Vec::new();
+    for branch in branches {
+        let mut traces: Vec<Vec<(f64, f64, bool)>> = vec![Vec::new(); branch.period];
+        for pt in &branch.points {
+            let mut x = pt.x.clone();
+            let member = build_with(params, name, pt.p)?.dynamics;
+            for trace in traces.iter_mut() {
+                trace.push((pt.p, x[0], pt.stable));
+                if let Dynamics::Map(map) = &member {
+                    let mut next = vec![0.0; x.len()];
+                    map.step(&x, &mut next);
+                    x = next;
+                }
+            }
+        }
+        for trace in traces {
+            let runs: Vec<&[(f64, f64, bool)]> = trace.chunk_by(|a, b| a.2 == b.2).collect();
+            for (i, run) in runs.iter().enumerate() {
+                // Each run reaches to the next run's first point, so the curve has no gap
+                // where the stability changes.
+                let bridge = runs.get(i + 1).map(|next| next[0]);
+                curves.push(BranchCurve {
+                    points: run
+                        .iter()
+                        .chain(bridge.iter())
+                        .map(|&(p, x, _)| (p, x))
+                        .collect(),
+                    stable: run[0].2,
+                });
+            }
+        }
+    }
+    Ok(curves)
+}

@@ -30,6 +30,7 @@ pub mod decoding;
 pub mod error;
 pub mod figures;
 pub mod jobs;
+pub mod many_synapse;
 pub mod network;
 pub mod neuron;
 pub mod output;

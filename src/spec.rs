@@ -8,8 +8,10 @@
 use crate::analysis::continuation::ContinuationOptions;
 use crate::analysis::lyapunov::LyapunovOptions;
 use crate::analysis::orbit::OrbitOptions;
+use crate::analysis::spectrum::Backend;
 use crate::analysis::Grid;
 use crate::error::{require_positive, Error, Result};
+use crate::many_synapse::{Layer, LayerParams};
 use crate::params::{ParamSet, SystemKind};
 use crate::plasticity::StdpWindow;
 use crate::qspike::QSpikeParams;
@@ -200,6 +202,113 @@ spec_body! {
     }
 }
 
+spec_body! {
+    /// `kind: "spectrum"` — eigenvalues of a large matrix against the semicircle and the
+    /// circular/elliptic laws: a symmetric Gaussian (`goe`), an i.i.d. Gaussian (`iid`), or the
+    /// Jacobian of the reduced many-synapse layer at its fixed point (`synapses`, MODEL.md §7).
+    pub struct SpectrumSpec {
+        /// `goe`, `iid` or `synapses`.
+        pub matrix: String,
+        /// Matrix size for `goe` / `iid`.
+        #[serde(default)]
+        pub n: usize,
+        /// Post neurons of the layer (`synapses`).
+        #[serde(default)]
+        pub posts: usize,
+        /// Inputs per post neuron (`synapses`).
+        #[serde(default)]
+        pub inputs_per_post: usize,
+        /// Largest pairing offset in ms (`synapses`).
+        #[serde(default)]
+        pub d_max: f64,
+        /// Learning rate (`synapses`).
+        #[serde(default = "default_layer_eta")]
+        pub eta: f64,
+        /// Synapse parameters overriding the defaults (`synapses`).
+        #[serde(default)]
+        pub set: BTreeMap<String, f64>,
+        /// Seed of the matrix or of the offsets.
+        #[serde(default)]
+        pub seed: u64,
+        /// `nalgebra` (default) or `lapack`.
+        #[serde(default = "default_backend")]
+        pub backend: String,
+    }
+}
+
+fn default_layer_eta() -> f64 {
+    0.05
+}
+
+fn default_backend() -> String {
+    "nalgebra".into()
+}
+
+/// The matrix of a spectrum plan.
+#[derive(Debug, Clone)]
+pub enum SpectrumMatrix {
+    /// Symmetric, off-diagonal N(0, 1/n), diagonal N(0, 2/n).
+    Goe {
+        /// Size.
+        n: usize,
+    },
+    /// I.i.d. N(0, 1/n).
+    Iid {
+        /// Size.
+        n: usize,
+    },
+    /// The many-synapse layer's Jacobian at its fixed point.
+    Synapses(LayerParams),
+}
+
+impl SpectrumSpec {
+    /// Validates into a plan body; `q.points` replaces n (goe, iid) or the post count.
+    pub fn plan(&self, q: &QuickSizes) -> Result<PlanKind> {
+        let s = self;
+        let backend = Backend::parse(&s.backend)?;
+        let sized = |n: usize, name: &str| -> Result<usize> {
+            let n = q.points.unwrap_or(n);
+            if n == 0 {
+                return Err(Error::invalid(name, 0.0, ">= 1"));
+            }
+            Ok(n)
+        };
+        let matrix = match s.matrix.as_str() {
+            "goe" => SpectrumMatrix::Goe {
+                n: sized(s.n, "n")?,
+            },
+            "iid" => SpectrumMatrix::Iid {
+                n: sized(s.n, "n")?,
+            },
+            "synapses" => {
+                let params = param_set(SystemKind::Synapse, &s.set)?;
+                let layer = LayerParams {
+                    synapse: params.synapse_params()?,
+                    eta: s.eta,
+                    posts: sized(s.posts, "posts")?,
+                    inputs_per_post: s.inputs_per_post,
+                    d_max_ms: s.d_max,
+                    seed: s.seed,
+                };
+                Layer::new(layer)?;
+                SpectrumMatrix::Synapses(layer)
+            }
+            other => {
+                return Err(Error::InvalidParameter {
+                    name: "matrix".into(),
+                    value: other.into(),
+                    requirement: "goe, iid or synapses".into(),
+                })
+            }
+        };
+        Ok(PlanKind::Spectrum {
+            matrix,
+            seed: s.seed,
+            backend,
+        })
+    }
+}
+
 fn default_max_points() -> usize {
     2_000
 }
@@ -229,6 +338,8 @@ pub enum SpecBody {
     Heatmap(HeatmapSpec),
     /// See [`ContinuationSpec`].
     Continuation(ContinuationSpec),
+    /// See [`SpectrumSpec`].
+    Spectrum(SpectrumSpec),
 }
 
 /// A parsed, not yet validated spec.
@@ -257,7 +368,8 @@ struct Header {
     quick: QuickSizes,
 }
 
-const KINDS: &str = "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation";
+const KINDS: &str =
+    "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation, spectrum";
 
 impl Spec {
     /// Reads and parses a spec file.
@@ -290,6 +402,7 @@ impl Spec {
             "orbit" => body(&text).map(SpecBody::Orbit),
             "heatmap" => body(&text).map(SpecBody::Heatmap),
             "continuation" => body(&text).map(SpecBody::Continuation),
+            "spectrum" => body(&text).map(SpecBody::Spectrum),
             other => {
                 let (line, column) = locate(&text, "kind");
                 return Err(Error::Spec {
@@ -342,6 +455,7 @@ impl Spec {
             SpecBody::Orbit(s) => s.plan(&q),
             SpecBody::Heatmap(s) => s.plan(&q),
             SpecBody::Continuation(s) => s.plan(&q),
+            SpecBody::Spectrum(s) => s.plan(&q),
         }
         .map_err(|e| self.locate_error(e))?;
         Ok(Plan {
@@ -651,6 +765,15 @@ pub enum PlanKind {
         options: ContinuationOptions,
         /// Starting guess override.
         x0: Option<Vec<f64>>,
+    },
+    /// Eigenvalue spectrum against the random-matrix laws.
+    Spectrum {
+        /// The matrix.
+        matrix: SpectrumMatrix,
+        /// Seed.
+        seed: u64,
+        /// Eigenvalue backend.
+        backend: Backend,
     },
     /// Lyapunov heatmap.
     Heatmap {

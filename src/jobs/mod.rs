@@ -5,6 +5,7 @@
 pub mod continuation;
 pub mod heatmap;
 pub mod orbit;
+pub mod spectrum;
 pub mod spike_timing;
 pub mod stdp_window;
 pub mod synapse_map;
@@ -57,6 +58,7 @@ pub fn run(plan: &Plan, out_root: &Path, progress: &Progress) -> Result<JobRepor
         PlanKind::Orbit { .. } => orbit::run(plan, dir, progress)?,
         PlanKind::Heatmap { .. } => heatmap::run(plan, dir, progress)?,
         PlanKind::Continuation { .. } => continuation::run(plan, dir, progress)?,
+        PlanKind::Spectrum { .. } => spectrum::run(plan, dir)?,
     };
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| crate::Error::io(dir, e))?

@@ -186,7 +186,11 @@ impl Layer {
             let Some(&[a, b]) = bracket else {
                 return Err(Error::Undefined {
                     what: format!("the fixed point of post neuron {j}"),
-                    why: "no latency x in (0, tau_m) balances its synapses (x*(Σ w) = x)".into(),
+                    why: format!(
+                        "no latency x in (0, tau_m) balances its synapses (x*(Σ w) = x); with \
+                         {n_in} inputs per post neuron try theta = {n_in} (each input then \
+                         carries the 1:1 synapse's share)"
+                    ),
                 });
             };
             let x = crate::synapse::bisect(&residual, a, b);

@@ -265,7 +265,7 @@ impl SpectrumSpec {
     /// Validates into a plan body; `q.points` replaces n (goe, iid) or the post count.
     pub fn plan(&self, q: &QuickSizes) -> Result<PlanKind> {
         let s = self;
-        let backend = Backend::parse(&s.backend)?;
+        let backend = Backend::parse(&s.backend)?.available()?;
         let sized = |n: usize, name: &str| -> Result<usize> {
             let n = q.points.unwrap_or(n);
             if n == 0 {

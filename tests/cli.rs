@@ -336,6 +336,7 @@ fn verify_reports_every_claim_of_model_section_8() {
         "lambda1",
         "lambda2",
         "eta_c",
+        "semicircle_law",
         "lyapunov_function",
     ] {
         assert!(claims.contains(&claim), "{claim} missing from {claims:?}");
@@ -453,4 +454,47 @@ fn continue_finds_the_logistic_flips_and_refuses_bad_ranges() {
         ],
         &["from"],
     );
+}
+
+#[test]
+fn spectrum_reference_matrices_and_bad_input() {
+    let out = tempfile::tempdir().unwrap();
+    let v = json(&[
+        "spectrum",
+        "--matrix",
+        "goe",
+        "--n",
+        "300",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    // Semicircle of variance 1: second moment 1, fourth 2 (within 10 % at n = 300).
+    let m = v["moments_1_to_6"].as_array().unwrap();
+    assert!(
+        (f(&m[1]) - 1.0).abs() < 0.1 && (f(&m[3]) - 2.0).abs() < 0.2,
+        "{m:?}"
+    );
+    assert!(f(&v["ks_semicircle"]) < f(&v["ks_critical_1pct"]));
+    let v = json(&[
+        "spectrum",
+        "--matrix",
+        "synapses",
+        "--posts",
+        "5",
+        "--set",
+        "theta=10",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(v["n"], 50);
+    assert!(v["lambda1"].as_f64().unwrap() < 0.0);
+    bad_input(&["spectrum", "--matrix", "iid", "--n", "0"], &["n", "0"]);
+    bad_input(&["spectrum", "--matrix", "wigner"], &["matrix", "wigner"]);
+    bad_input(&["spectrum", "--d-max=-1"], &["d_max", "-1"]);
+    #[cfg(not(feature = "lapack"))]
+    bad_input(
+        &["spectrum", "--matrix", "goe", "--backend", "lapack"],
+        &["lapack"],
+    );
+    bad_input(&["spectrum", "--matrix", "synapses"], &["theta = 10"]);
 }

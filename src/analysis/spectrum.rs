@@ -35,6 +35,16 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The backend if this build has it (LAPACK needs the `lapack` feature).
+    pub fn available(self) -> Result<Self> {
+        if self == Backend::Lapack && !cfg!(feature = "lapack") {
+            return Err(lapack_missing());
+        }
+        Ok(self)
+    }
+}
+
 fn lapack_missing() -> Error {
     Error::InvalidParameter {
         name: "backend".into(),

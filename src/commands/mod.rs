@@ -18,7 +18,7 @@ pub use lyapunov::LyapunovArgs;
 pub use plasticity::PlasticityArgs;
 pub use qspike::QSpikeArgs;
 pub use run::RunArgs;
-pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SweepArgs};
+pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
 pub use synapse::SynapseArgs;
 pub use train::{EvalArgs, TrainArgs};
 pub use verify::VerifyArgs;
@@ -57,6 +57,9 @@ pub enum Command {
     /// stability along the branch, folds, flips, Neimark-Sacker and Hopf points located by
     /// bisection, period-doubled branches; figure over the orbit diagram.
     Continue(ContinueArgs),
+    /// Eigenvalue spectrum of a large matrix (symmetric or i.i.d. Gaussian reference, or the
+    /// many-synapse layer's Jacobian) against the semicircle and the circular/elliptic laws.
+    Spectrum(SpectrumArgs),
     /// Train a spiking network (preset diehl-cook) on MNIST-format data, then evaluate it:
     /// labels assigned from training responses, accuracy on the test split.
     Train(TrainArgs),
@@ -104,6 +107,8 @@ pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
         Command::Heatmap(a) => with_threads(a.run.common.threads, || sweep::heatmap(&a))
             .map(|r| (r, a.run.common.json)),
         Command::Continue(a) => with_threads(a.run.common.threads, || sweep::continuation(&a))
+            .map(|r| (r, a.run.common.json)),
+        Command::Spectrum(a) => with_threads(a.run.common.threads, || sweep::spectrum(&a))
             .map(|r| (r, a.run.common.json)),
         Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
         Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),

@@ -5,7 +5,7 @@
 use super::{CommonArgs, Report};
 use crate::error::{Error, Result};
 use crate::jobs::{self, Progress};
-use crate::spec::{ContinuationSpec, HeatmapSpec, OrbitSpec, Plan, QuickSizes};
+use crate::spec::{ContinuationSpec, HeatmapSpec, OrbitSpec, Plan, QuickSizes, SpectrumSpec};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -62,6 +62,39 @@ pub struct ContinueArgs {
     #[arg(long, default_value_t = 100)]
     pub samples: usize,
     /// Parameters, start, output.
+    #[command(flatten)]
+    pub run: SweepArgs,
+}
+
+/// Arguments of `mesonet spectrum`.
+#[derive(Debug, Clone, Args)]
+pub struct SpectrumArgs {
+    /// The matrix: goe (symmetric Gaussian, semicircle reference), iid (i.i.d. Gaussian,
+    /// circular-law reference) or synapses (the many-synapse layer's Jacobian, MODEL.md §7).
+    #[arg(long, default_value = "synapses")]
+    pub matrix: String,
+    /// Matrix size for goe and iid.
+    #[arg(long, default_value_t = 1_000)]
+    pub n: usize,
+    /// Post neurons of the layer (synapses).
+    #[arg(long, default_value_t = 100)]
+    pub posts: usize,
+    /// Inputs per post neuron (synapses); n = posts × inputs-per-post.
+    #[arg(long, default_value_t = 10)]
+    pub inputs_per_post: usize,
+    /// Largest pairing offset d_max in ms (synapses; offsets uniform in [0, d_max]).
+    #[arg(long, default_value_t = 1.0)]
+    pub d_max: f64,
+    /// Learning rate η (synapses).
+    #[arg(long, default_value_t = 0.05)]
+    pub eta: f64,
+    /// Seed of the matrix or of the offsets.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Eigenvalue backend: nalgebra, or lapack (builds with --features lapack).
+    #[arg(long, default_value = "nalgebra")]
+    pub backend: String,
+    /// Synapse parameters (synapses), e.g. theta=10 so that n_in inputs share the threshold.
     #[command(flatten)]
     pub run: SweepArgs,
 }
@@ -261,6 +294,33 @@ pub fn continuation(args: &ContinueArgs) -> Result<Report> {
             .name
             .clone()
             .unwrap_or_else(|| format!("continue-{}-{}", args.system, args.param)),
+        description: String::new(),
+        kind: spec.plan(&QuickSizes::default())?,
+    };
+    finish(plan, &args.run.out)
+}
+
+/// Runs a spectrum from flags.
+pub fn spectrum(args: &SpectrumArgs) -> Result<Report> {
+    crate::error::require_finite("d_max", args.d_max)?;
+    crate::error::require_finite("eta", args.eta)?;
+    let spec: SpectrumSpec = from_json(serde_json::json!({
+        "matrix": args.matrix,
+        "n": args.n,
+        "posts": args.posts,
+        "inputs_per_post": args.inputs_per_post,
+        "d_max": args.d_max,
+        "eta": args.eta,
+        "set": assignments(&args.run.set)?,
+        "seed": args.seed,
+        "backend": args.backend,
+    }))?;
+    let plan = Plan {
+        name: args
+            .run
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("spectrum-{}", args.matrix)),
         description: String::new(),
         kind: spec.plan(&QuickSizes::default())?,
     };

@@ -65,6 +65,18 @@ impl ClaimRow {
         method: Method,
         note: impl Into<String>,
     ) -> Self {
+        Self::compare_within(claim, poster, model, method, method.tolerance(), note)
+    }
+
+    /// Compares within an explicit tolerance (e.g. a statistical critical value).
+    pub fn compare_within(
+        claim: &'static str,
+        poster: Option<f64>,
+        model: Option<f64>,
+        method: Method,
+        tolerance: f64,
+        note: impl Into<String>,
+    ) -> Self {
         let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
         let (rel_error, verdict) = match (finite(poster), finite(model)) {
             (Some(p), Some(m)) => {
@@ -74,7 +86,7 @@ impl ClaimRow {
                 } else {
                     difference / p.abs()
                 };
-                let verdict = if rel <= method.tolerance() {
+                let verdict = if rel <= tolerance {
                     Verdict::Agrees
                 } else {
                     Verdict::Disagrees

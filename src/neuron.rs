@@ -249,7 +249,18 @@ impl LifNeuron {
     /// above θ and fall back within the step (via the analytic maximum of V); after a spike
     /// V ← V_reset, the refractory clock starts, and the rest of the step is integrated from
     /// the spike time.
-    pub fn step_each(&mut self, propagator: &Propagator, mut on_spike: impl FnMut(f64)) -> usize {
+    pub fn step_each(&mut self, propagator: &Propagator, on_spike: impl FnMut(f64)) -> usize {
+        self.step_each_with_threshold(propagator, propagator.params.theta, on_spike)
+    }
+
+    /// [`LifNeuron::step_each`] with the threshold `theta` given per call (an adaptive
+    /// threshold θ + θ_adapt of a neuron group); the parameters' own θ is not used.
+    pub fn step_each_with_threshold(
+        &mut self,
+        propagator: &Propagator,
+        theta: f64,
+        mut on_spike: impl FnMut(f64),
+    ) -> usize {
         let params = &propagator.params;
         let dt_ms = propagator.dt_ms;
         let mut elapsed_ms = 0.0;
@@ -276,7 +287,7 @@ impl LifNeuron {
             };
             let (u0, i0) = (self.v - params.v_rest, self.i);
             let (u_end, i_end) = span.apply(u0, i0);
-            match crossing_time(params, u0, i0, span_ms, (u_end, i_end)) {
+            match crossing_time(params, theta, u0, i0, span_ms, (u_end, i_end)) {
                 None => {
                     self.v = params.v_rest + u_end;
                     self.i = i_end;
@@ -303,12 +314,13 @@ impl LifNeuron {
 /// then `[0, end]` or `[0, s_peak]` brackets exactly the first crossing.
 fn crossing_time(
     params: &LifParams,
+    theta: f64,
     u0: f64,
     i0: f64,
     span_ms: f64,
     (u_end, i_end): (f64, f64),
 ) -> Option<f64> {
-    let target = params.theta - params.v_rest;
+    let target = theta - params.v_rest;
     if u0 >= target {
         return Some(0.0);
     }

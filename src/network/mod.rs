@@ -7,11 +7,13 @@
 //! resets. Owns the building blocks only; networks are assembled in [`crate::presets`].
 
 pub mod conductance;
+pub mod current_lif;
 pub mod input;
 pub mod plasticity;
 pub mod synapses;
 
 pub use conductance::{ConductanceGroup, ConductanceParams};
-pub use input::PoissonInput;
+pub use current_lif::{Adaptation, CurrentLifGroup};
+pub use input::{GaussianNoise, PeriodicInput, PoissonInput, SpikeListInput};
 pub use plasticity::{Plasticity, TripletStdp};
 pub use synapses::DelayedDense;

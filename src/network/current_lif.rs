@@ -1,0 +1,186 @@
+//! A group of current-based LIF neurons integrated exactly between events (MODEL.md §1):
+//! `τ_m dV/dt = −(V − V_rest) + I`, `τ_s dI/dt = −I + Σ w δ(t − t_k)`, with an optional adaptive
+//! threshold θ_i = θ + a_i (a_i += θ_plus at each spike, decaying with τ_θ) and refractoriness.
+//!
+//! Every neuron shares one [`Propagator`]; spike times are located inside the step on the
+//! analytic trajectory ([`LifNeuron::step_each_with_threshold`]), so results do not depend on
+//! the step beyond the input's own timing. Owns the group's state only: inputs and synapses
+//! deliver charges through [`CurrentLifGroup::receive`].
+
+use crate::error::{require_non_negative, require_positive, Error, Result};
+use crate::neuron::{LifNeuron, LifParams, Propagator};
+
+/// Adaptive threshold: a_i += `theta_plus` at each spike of neuron i, then a_i decays with
+/// `tau_theta_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Adaptation {
+    /// Increment per spike (voltage units).
+    pub theta_plus: f64,
+    /// Decay time constant of the increment (ms).
+    pub tau_theta_ms: f64,
+}
+
+/// N current-based LIF neurons.
+#[derive(Debug, Clone)]
+pub struct CurrentLifGroup {
+    propagator: Propagator,
+    neurons: Vec<LifNeuron>,
+    adaptation: Option<Adaptation>,
+    /// Adaptive part a_i of each threshold.
+    theta_adapt: Vec<f64>,
+    /// e^{−dt/τ_θ}.
+    theta_decay: f64,
+}
+
+impl CurrentLifGroup {
+    /// `n` neurons at rest with the given parameters and step `dt_ms`.
+    pub fn new(params: LifParams, n: usize, dt_ms: f64, adaptation: Option<Adaptation>) -> Result<Self> {
+        if n == 0 {
+            return Err(Error::invalid("neurons", 0.0, ">= 1"));
+        }
+        let propagator = Propagator::new(&params, dt_ms)?;
+        let theta_decay = match adaptation {
+            Some(a) => {
+                require_non_negative("theta_plus", a.theta_plus)?;
+                (-dt_ms / require_positive("tau_theta", a.tau_theta_ms)?).exp()
+            }
+            None => 1.0,
+        };
+        Ok(Self {
+            propagator,
+            neurons: vec![LifNeuron::at_rest(&params); n],
+            adaptation,
+            theta_adapt: vec![0.0; n],
+            theta_decay,
+        })
+    }
+
+    /// Number of neurons.
+    pub fn len(&self) -> usize {
+        self.neurons.len()
+    }
+
+    /// True when the group has no neuron (never, after construction).
+    pub fn is_empty(&self) -> bool {
+        self.neurons.is_empty()
+    }
+
+    /// State of neuron `j`.
+    pub fn neuron(&self, j: usize) -> &LifNeuron {
+        &self.neurons[j]
+    }
+
+    /// Adaptive threshold part a_j.
+    pub fn theta_adapt(&self, j: usize) -> f64 {
+        self.theta_adapt[j]
+    }
+
+    /// An input spike of weight `q` onto neuron `j` at the start of the next step:
+    /// I_j ← I_j + q/τ_s. Out-of-range `j` is ignored by the caller's validated wiring.
+    pub fn receive(&mut self, j: usize, q: f64) {
+        let params = *self.propagator.params();
+        self.neurons[j].receive(&params, q);
+    }
+
+    /// Advances every neuron by one step; pushes `(neuron, time within the step in ms)` for
+    /// every spike into `spikes` (cleared first), in neuron order.
+    pub fn step(&mut self, spikes: &mut Vec<(usize, f64)>) {
+        spikes.clear();
+        let theta = self.propagator.params().theta();
+        for (j, neuron) in self.neurons.iter_mut().enumerate() {
+            let threshold = theta + self.theta_adapt[j];
+            neuron.step_each_with_threshold(&self.propagator, threshold, |s| spikes.push((j, s)));
+        }
+        if let Some(a) = self.adaptation {
+            for value in &mut self.theta_adapt {
+                *value *= self.theta_decay;
+            }
+            for &(j, _) in spikes.iter() {
+                self.theta_adapt[j] += a.theta_plus;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::neuron::{first_spike_time_ms, psp};
+
+    fn params(theta: f64, t_ref: f64) -> LifParams {
+        LifParams::new(2.0, 1.0, 0.0, 0.0, theta, t_ref).unwrap()
+    }
+
+    #[test]
+    fn one_input_follows_the_closed_form_psp() {
+        // Subthreshold: V(t) = q (e^{−t/τ_m} − e^{−t/τ_s})/(τ_m − τ_s) at every step end.
+        let p = params(10.0, 0.0);
+        let dt = 0.1;
+        let mut group = CurrentLifGroup::new(p, 3, dt, None).unwrap();
+        group.receive(1, 0.7);
+        let mut spikes = Vec::new();
+        for step in 1..=100 {
+            group.step(&mut spikes);
+            let t = step as f64 * dt;
+            let expected = psp(&p, 0.7, t);
+            assert!((group.neuron(1).v - expected).abs() < 1e-12, "t = {t}");
+            assert!(group.neuron(0).v.abs() < 1e-300 && spikes.is_empty());
+        }
+    }
+
+    #[test]
+    fn spike_time_matches_the_single_neuron_reference_and_resets() {
+        let p = params(1.0, 2.0);
+        let dt = 0.25;
+        let q = 5.0;
+        let reference = first_spike_time_ms(&p, q, dt, 20.0).unwrap().unwrap();
+        let mut group = CurrentLifGroup::new(p, 1, dt, None).unwrap();
+        group.receive(0, q);
+        let mut spikes = Vec::new();
+        let mut first = None;
+        for step in 0..80 {
+            group.step(&mut spikes);
+            if let Some(&(_, s)) = spikes.first() {
+                first.get_or_insert(step as f64 * dt + s);
+                // Held at V_reset during the 2 ms refractory period.
+                assert!(group.neuron(0).refractory_left_ms > 0.0);
+                assert!(group.neuron(0).v.abs() < 1e-300);
+            }
+        }
+        assert!((first.unwrap() - reference).abs() < 1e-12);
+    }
+
+    #[test]
+    fn adaptive_threshold_grows_per_spike_and_decays() {
+        let p = params(1.0, 0.0);
+        let dt = 0.5;
+        let a = Adaptation {
+            theta_plus: 0.05,
+            tau_theta_ms: 100.0,
+        };
+        let mut group = CurrentLifGroup::new(p, 2, dt, Some(a)).unwrap();
+        group.receive(0, 5.0);
+        let mut spikes = Vec::new();
+        let mut count = 0;
+        for _ in 0..40 {
+            group.step(&mut spikes);
+            count += spikes.len();
+            assert!(spikes.iter().all(|&(j, _)| j == 0));
+        }
+        assert!(count >= 1);
+        // After the last spike, a decays by e^{−dt/τ_θ} per step; bounded by count·θ_plus.
+        assert!(group.theta_adapt(0) > 0.0 && group.theta_adapt(0) <= count as f64 * 0.05);
+        assert!(group.theta_adapt(1).abs() < 1e-300);
+        assert!(CurrentLifGroup::new(p, 0, dt, None).is_err());
+        assert!(CurrentLifGroup::new(
+            p,
+            1,
+            dt,
+            Some(Adaptation {
+                theta_plus: 0.1,
+                tau_theta_ms: 0.0
+            })
+        )
+        .is_err());
+    }
+}

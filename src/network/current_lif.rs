@@ -34,7 +34,12 @@ pub struct CurrentLifGroup {
 
 impl CurrentLifGroup {
     /// `n` neurons at rest with the given parameters and step `dt_ms`.
-    pub fn new(params: LifParams, n: usize, dt_ms: f64, adaptation: Option<Adaptation>) -> Result<Self> {
+    pub fn new(
+        params: LifParams,
+        n: usize,
+        dt_ms: f64,
+        adaptation: Option<Adaptation>,
+    ) -> Result<Self> {
         if n == 0 {
             return Err(Error::invalid("neurons", 0.0, ">= 1"));
         }

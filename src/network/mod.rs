@@ -9,11 +9,15 @@
 pub mod conductance;
 pub mod current_lif;
 pub mod input;
+pub mod monitors;
 pub mod plasticity;
+pub mod projections;
 pub mod synapses;
 
 pub use conductance::{ConductanceGroup, ConductanceParams};
 pub use current_lif::{Adaptation, CurrentLifGroup};
 pub use input::{GaussianNoise, PeriodicInput, PoissonInput, SpikeListInput};
-pub use plasticity::{Plasticity, TripletStdp};
+pub use monitors::{Raster, SpikeCounts, StateTrace, WeightSnapshots};
+pub use plasticity::{PairStdp, Plasticity, TripletStdp};
+pub use projections::{DelayRing, SparseProjection};
 pub use synapses::DelayedDense;

@@ -21,3 +21,6 @@ pub use monitors::{Raster, SpikeCounts, StateTrace, WeightSnapshots};
 pub use plasticity::{PairStdp, Plasticity, TripletStdp};
 pub use projections::{DelayRing, SparseProjection};
 pub use synapses::DelayedDense;
+
+#[cfg(test)]
+mod composed_tests;

@@ -23,12 +23,14 @@ pub enum Method {
 /// Arguments of `mesonet lyapunov`.
 #[derive(Debug, Clone, Args)]
 pub struct LyapunovArgs {
-    /// The system: logistic, tent, henon, linear, lorenz, synapse.
+    /// The system: logistic, tent, henon, linear, lorenz, synapse, plasticity (coupled (w, η)
+    /// map), plasticity-flow (its flow form).
     #[arg(long)]
     pub system: String,
     /// Set a parameter, repeatable (logistic: r; tent: mu; henon: a, b; linear: a11, a12,
     /// a21, a22; lorenz: sigma, rho, beta; synapse: T, a_plus, a_minus, tau, w_max, mu,
-    /// theta, k, tau_m, eta).
+    /// theta, k, tau_m, eta; plasticity and plasticity-flow: the synapse's without eta, plus
+    /// eta_min, eta_max, tau_d, epsilon, drive (0: d = w, 1: d = |S|), flipping (0/1), h).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
     /// The full spectrum (Benettin/QR) instead of the largest exponent only.

@@ -102,7 +102,7 @@ pub struct SpectrumArgs {
 /// Arguments of `mesonet orbit`.
 #[derive(Debug, Clone, Args)]
 pub struct OrbitArgs {
-    /// The map: logistic, tent, henon, linear, synapse.
+    /// The map: logistic, tent, henon, linear, synapse, plasticity.
     #[arg(long)]
     pub system: String,
     /// The swept parameter (e.g. r for logistic, eta for synapse).
@@ -137,7 +137,7 @@ pub struct OrbitArgs {
 /// Arguments of `mesonet heatmap`.
 #[derive(Debug, Clone, Args)]
 pub struct HeatmapArgs {
-    /// The system: logistic, tent, henon, linear, lorenz, synapse.
+    /// The system: logistic, tent, henon, linear, lorenz, synapse, plasticity, plasticity-flow.
     #[arg(long)]
     pub system: String,
     /// Horizontal axis as NAME:FROM:TO:POINTS, e.g. eta:0:3:200.

@@ -171,3 +171,28 @@ fn soft_bound_synapse_flips_at_eta_c() {
         }
     }
 }
+
+#[test]
+fn coupled_plasticity_map_flips_where_eta_star_reaches_eta_c() {
+    // Variable plasticity (MODEL.md §5, h = 1, d = w): the w-multiplier is 1 + η* F'(w*) with
+    // η* = η_min + 1/(η_max − w*), so continuing in η_min the flip sits at
+    // η_min = η_c − 1/(η_max − w*).
+    use crate::params::{build_with, ParamSet, SystemKind};
+    use crate::synapse::SynapseModel;
+    let params = ParamSet::defaults(SystemKind::Plasticity);
+    let fp = SynapseModel::new(params.synapse_params().unwrap())
+        .unwrap()
+        .fixed_points()[0];
+    let eta_max = params.get("eta_max").unwrap();
+    let expected = fp.eta_c.unwrap() - 1.0 / (eta_max - fp.w);
+    let family = |v: f64| build_with(&params, "eta_min", v).map(|s| s.dynamics);
+    let start = build_with(&params, "eta_min", 0.5).unwrap().initial_state;
+    let c = continuation(&family, &start, &opts(0.5, 2.5, 0)).unwrap();
+    let at = flips(&c);
+    assert_eq!(at.len(), 1, "{:?}", c.bifurcations);
+    assert!(
+        (at[0] - expected).abs() <= 1e-8 * expected,
+        "{} vs {expected}",
+        at[0]
+    );
+}

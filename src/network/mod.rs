@@ -9,6 +9,7 @@
 pub mod conductance;
 pub mod current_lif;
 pub mod input;
+pub mod learning_map;
 pub mod monitors;
 pub mod plasticity;
 pub mod projections;
@@ -17,6 +18,7 @@ pub mod synapses;
 pub use conductance::{ConductanceGroup, ConductanceParams};
 pub use current_lif::{Adaptation, CurrentLifGroup};
 pub use input::{GaussianNoise, PeriodicInput, PoissonInput, SpikeListInput};
+pub use learning_map::{LearningMapParams, LearningReturnMap};
 pub use monitors::{Raster, SpikeCounts, StateTrace, WeightSnapshots};
 pub use plasticity::{PairStdp, Plasticity, TripletStdp};
 pub use projections::{DelayRing, SparseProjection};

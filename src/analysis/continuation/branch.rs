@@ -131,6 +131,16 @@ pub fn continuation(
 ) -> Result<Continuation> {
     let opts = opts.validate()?;
     let map = is_map(family, opts.from)?;
+    if let crate::analysis::system::Dynamics::Map(member) = family.at(opts.from)? {
+        if !member.is_smooth() {
+            return Err(Error::Undefined {
+                what: "continuation".into(),
+                why: "the map is not smooth (kinks, clipping or flips): its Jacobian, and so \
+                      the tangent and the test functions, are not defined everywhere"
+                    .into(),
+            });
+        }
+    }
     let x_start = solve_at_fixed_p(family, x0, opts.from, 1)?;
     let direction = (opts.to - opts.from).signum();
     let mut pending = vec![(x_start, opts.from, 1usize, direction, 0usize)];

@@ -196,3 +196,65 @@ fn coupled_plasticity_map_flips_where_eta_star_reaches_eta_c() {
         at[0]
     );
 }
+
+#[test]
+fn neutral_saddles_are_not_hopf_or_neimark_sacker() {
+    // Map diag(2 + p, 0.5): μ1 μ2 crosses 1 at p = 0 with real multipliers — no Neimark-Sacker.
+    let map = |p: f64| -> Result<Dynamics> {
+        Ok(Dynamics::Map(Box::new(crate::analysis::systems::Linear {
+            a: [2.0 + p, 0.0, 0.0, 0.5],
+        })))
+    };
+    let c = continuation(&map, &[0.0, 0.0], &opts(-0.5, 0.5, 0)).unwrap();
+    assert!(
+        c.bifurcations
+            .iter()
+            .all(|b| b.kind != BifurcationKind::NeimarkSacker),
+        "{:?}",
+        c.bifurcations
+    );
+    // Flow diag(1 + p, −1): the trace crosses 0 at p = 0 with real eigenvalues 1, −1 (the
+    // bialternate test vanishes) — a neutral saddle, not a Hopf point.
+    let flow = |p: f64| -> Result<Dynamics> {
+        Ok(Dynamics::Flow(Box::new(DiagonalFlow {
+            a: 1.0 + p,
+            b: -1.0,
+        })))
+    };
+    let c = continuation(&flow, &[0.0, 0.0], &opts(-0.5, 0.5, 0)).unwrap();
+    assert!(
+        c.bifurcations
+            .iter()
+            .all(|b| b.kind != BifurcationKind::Hopf),
+        "{:?}",
+        c.bifurcations
+    );
+    assert!(c.branches[0].points.len() > 2);
+}
+
+#[derive(Debug)]
+struct DiagonalFlow {
+    a: f64,
+    b: f64,
+}
+
+impl crate::analysis::Flow for DiagonalFlow {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn rhs(&self, x: &[f64], out: &mut [f64]) {
+        out[0] = self.a * x[0];
+        out[1] = self.b * x[1];
+    }
+}
+
+#[test]
+fn non_smooth_maps_are_refused() {
+    let tent = |mu: f64| -> Result<Dynamics> {
+        Ok(Dynamics::Map(Box::new(crate::analysis::systems::Tent {
+            mu,
+        })))
+    };
+    let e = continuation(&tent, &[0.6], &opts(1.2, 1.9, 0)).unwrap_err();
+    assert!(e.to_string().contains("not smooth"), "{e}");
+}

@@ -332,6 +332,7 @@ fn eta_c_row(model: &SynapseModel, settings: &Settings) -> Result<ClaimRow> {
     let printed_w = poster::w_star(p.theta, p.k, p.tau_m_ms);
     let printed_slope_per_eta = poster::f_prime(1.0, POSTER_N, p.tau_m_ms, printed_w, p.k);
     let closed = fp.eta_c.unwrap_or(f64::NAN);
+    let continued = continued_flip(model, fp.w)?;
     Ok(ClaimRow::compare(
         "eta_c",
         Some(-2.0 / printed_slope_per_eta),
@@ -340,11 +341,34 @@ fn eta_c_row(model: &SynapseModel, settings: &Settings) -> Result<ClaimRow> {
         format!(
             "soft-bound synapse map; simulated: first η whose orbit from w* + 0.01 has not \
              settled (|Δw| ≥ 1e-9) after {steps} steps, bisected; model closed form −2/F'(w*) = \
-             {closed:.9} (rel. error of the simulation {:.1e}); the poster's forms give a \
-             negative η_c: no switch for any η > 0",
+             {closed:.9} (rel. error of the simulation {:.1e}); pseudo-arclength continuation \
+             in η: flip at {continued:.12}; the poster's forms give a negative η_c: no switch for \
+             any η > 0",
             (simulated - closed).abs() / closed
         ),
     ))
+}
+
+/// The first flip of the synapse map's fixed-point branch continued in η from 0.05 to 10.
+fn continued_flip(model: &SynapseModel, w_star: f64) -> Result<f64> {
+    use crate::analysis::continuation::{continuation, BifurcationKind, ContinuationOptions};
+    use crate::analysis::system::Dynamics;
+    let family = |eta: f64| -> Result<Dynamics> {
+        Ok(Dynamics::Map(Box::new(SynapseMap::new(*model, eta)?)))
+    };
+    let options = ContinuationOptions {
+        from: 0.05,
+        to: 10.0,
+        ds: None,
+        max_points: 2_000,
+        max_doublings: 0,
+    };
+    let found = continuation(&family, &[w_star], &options)?;
+    Ok(found
+        .bifurcations
+        .iter()
+        .find(|b| b.kind == BifurcationKind::Flip)
+        .map_or(f64::NAN, |b| b.at))
 }
 
 /// The semicircle law of the central theorem on the reduced many-synapse layer (MODEL.md §7):

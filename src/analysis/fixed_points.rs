@@ -24,6 +24,9 @@ impl Eigenvalue {
     }
 }
 
+/// Deflation tolerances of the Schur decomposition, tried in order.
+const DEFLATION_TOLERANCES: [f64; 3] = [f64::EPSILON, 1e-14, 1e-12];
+
 /// Iteration cap of the Schur decomposition (per eigenvalue, as in LAPACK's 30·n rule).
 const SCHUR_ITERATIONS_PER_ROW: usize = 30;
 
@@ -37,13 +40,22 @@ pub fn eigenvalues(a: &[f64], n: usize) -> Result<Vec<Eigenvalue>> {
     }
     let matrix = DMatrix::from_row_slice(n, n, a);
     let max_iterations = SCHUR_ITERATIONS_PER_ROW * n.max(1);
-    let schur = nalgebra::linalg::Schur::try_new(matrix, f64::EPSILON, max_iterations).ok_or_else(
-        || Error::NotConverged {
-            method: "real Schur decomposition".into(),
+    // nalgebra deflates a subdiagonal entry when it falls below `tolerance` times its diagonal
+    // neighbours. At machine epsilon some matrices (e.g. finite-difference Jacobians of a
+    // simulated network) never get there; 1e-14 and 1e-12 still give eigenvalues to about
+    // that relative accuracy, so those are tried next.
+    let schur = DEFLATION_TOLERANCES
+        .iter()
+        .find_map(|&tolerance| {
+            nalgebra::linalg::Schur::try_new(matrix.clone(), tolerance, max_iterations)
+        })
+        .ok_or_else(|| Error::NotConverged {
+            method: format!(
+                "real Schur decomposition (deflation tolerances {DEFLATION_TOLERANCES:?})"
+            ),
             iterations: max_iterations,
             residual: f64::NAN,
-        },
-    )?;
+        })?;
     let mut values: Vec<Eigenvalue> = schur
         .complex_eigenvalues()
         .iter()

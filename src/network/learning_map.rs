@@ -186,6 +186,52 @@ mod tests {
     }
 
     #[test]
+    fn jacobian_spectrum_after_learning_is_computable_and_consistent() {
+        // The finite-difference Jacobian of the map after 3000 presentations (20 inputs × 5
+        // neurons, charge 4) stalls nalgebra's Schur form at machine-epsilon deflation; the
+        // eigenvalues must still come out, and their sum and sum of squares must equal tr J and
+        // tr J² (independent of the decomposition).
+        let m = LearningReturnMap::new(
+            LearningMapParams {
+                inputs: 20,
+                posts: 5,
+                rate_hz: 40.0,
+                duration_ms: 100.0,
+                dt_ms: 0.5,
+                charge_per_weight: 4.0,
+                seed: 4,
+            },
+            LifParams::new(2.0, 1.0, 0.0, 0.0, 1.0, 2.0).unwrap(),
+            PairStdp {
+                a_plus: 0.01,
+                a_minus: 0.01,
+                bounds: SoftBounds::new(1.0, 3.0).unwrap(),
+                w_min: 0.0,
+                w_max: 3.0,
+            },
+        )
+        .unwrap();
+        let n = m.dim();
+        let (mut w, mut next) = (vec![1.0; n], vec![0.0; n]);
+        for _ in 0..3000 {
+            m.step(&w, &mut next);
+            std::mem::swap(&mut w, &mut next);
+        }
+        let jac = map_jacobian(&m, &w);
+        let values = crate::analysis::fixed_points::eigenvalues(&jac, n).unwrap();
+        let a = nalgebra::DMatrix::from_row_slice(n, n, &jac);
+        let trace = a.trace();
+        let trace_sq = (&a * &a).trace();
+        let sum: f64 = values.iter().map(|e| e.re).sum();
+        let sum_sq: f64 = values.iter().map(|e| e.re * e.re - e.im * e.im).sum();
+        assert!(
+            (sum - trace).abs() < 1e-9 * trace.abs().max(1.0),
+            "{sum} vs {trace}"
+        );
+        assert!((sum_sq - trace_sq).abs() < 1e-9 * trace_sq.abs().max(1.0));
+    }
+
+    #[test]
     fn without_learning_the_map_is_the_identity_and_its_jacobian_is_i() {
         let m = map(0.0);
         let w: Vec<f64> = (0..m.dim()).map(|k| 0.5 + 0.1 * k as f64).collect();

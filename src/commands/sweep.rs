@@ -70,7 +70,9 @@ pub struct ContinueArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SpectrumArgs {
     /// The matrix: goe (symmetric Gaussian, semicircle reference), iid (i.i.d. Gaussian,
-    /// circular-law reference) or synapses (the many-synapse layer's Jacobian, MODEL.md §7).
+    /// circular-law reference), synapses (the many-synapse layer's Jacobian, MODEL.md §7) or
+    /// network (a simulated network's learning return map: inputs-per-post Poisson inputs →
+    /// posts LIF neurons, Jacobian by finite differences with common random numbers).
     #[arg(long, default_value = "synapses")]
     pub matrix: String,
     /// Matrix size for goe and iid.
@@ -94,6 +96,9 @@ pub struct SpectrumArgs {
     /// Eigenvalue backend: nalgebra, or lapack (builds with --features lapack).
     #[arg(long, default_value = "nalgebra")]
     pub backend: String,
+    /// Charge per unit weight of one input spike (network).
+    #[arg(long, default_value_t = 8.0)]
+    pub charge: f64,
     /// Synapse parameters (synapses), e.g. theta=10 so that n_in inputs share the threshold.
     #[command(flatten)]
     pub run: SweepArgs,
@@ -304,6 +309,7 @@ pub fn continuation(args: &ContinueArgs) -> Result<Report> {
 pub fn spectrum(args: &SpectrumArgs) -> Result<Report> {
     crate::error::require_finite("d_max", args.d_max)?;
     crate::error::require_finite("eta", args.eta)?;
+    crate::error::require_finite("charge", args.charge)?;
     let spec: SpectrumSpec = from_json(serde_json::json!({
         "matrix": args.matrix,
         "n": args.n,
@@ -314,6 +320,7 @@ pub fn spectrum(args: &SpectrumArgs) -> Result<Report> {
         "set": assignments(&args.run.set)?,
         "seed": args.seed,
         "backend": args.backend,
+        "charge": args.charge,
     }))?;
     let plan = Plan {
         name: args

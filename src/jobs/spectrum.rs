@@ -9,8 +9,10 @@ use crate::analysis::spectrum::{
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
 use crate::many_synapse::{compare_with_laws, Layer};
+use crate::network::{LearningMapParams, LearningReturnMap, PairStdp};
 use crate::output::{csv_number, write_csv, write_json};
 use crate::spec::{Plan, PlanKind, SpectrumMatrix};
+use nalgebra::DMatrix;
 use std::path::Path;
 
 /// Computes the spectrum and its comparisons; writes `eigenvalues.csv`, `<name>.json`,
@@ -100,6 +102,9 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
             );
             (c.eigenvalues, Some(c.predicted), Some(c.ellipse))
         }
+        SpectrumMatrix::Network { params, eta } => {
+            network_spectrum(params, *eta, *backend, &mut json)?
+        }
     };
     write_csv(
         &dir.join("eigenvalues.csv"),
@@ -112,6 +117,83 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
     let value = serde_json::Value::Object(json);
     write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
     Ok(value)
+}
+
+/// Iterations of the learning return map towards its fixed point.
+const NETWORK_ITERATIONS: usize = 3_000;
+
+/// The simulated network's learning return map (pair STDP, A± = η, soft bounds w_max = 3):
+/// iterated from w = 1 for [`NETWORK_ITERATIONS`] presentations (the last step's largest
+/// change is reported as `fixed_point_residual`), then its Jacobian by central differences
+/// (the same input trains for every evaluation: common random numbers) and the spectrum of
+/// J − I. No closed-form λ1 exists for this network: the semicircle drawn is moment-matched to
+/// the eigenvalues (mean and variance of the real parts), so its KS distance tests the shape
+/// alone.
+fn network_spectrum(
+    params: &LearningMapParams,
+    eta: f64,
+    backend: crate::analysis::spectrum::Backend,
+    json: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(Vec<Eigenvalue>, Option<Semicircle>, Option<Ellipse>)> {
+    use crate::analysis::system::map_jacobian;
+    use crate::analysis::Map;
+    use crate::neuron::LifParams;
+    use crate::plasticity::SoftBounds;
+    let lif = LifParams::new(2.0, 1.0, 0.0, 0.0, 1.0, 2.0)?;
+    let rule = PairStdp {
+        a_plus: eta,
+        a_minus: eta,
+        bounds: SoftBounds::new(1.0, 3.0)?,
+        w_min: 0.0,
+        w_max: 3.0,
+    };
+    let map = LearningReturnMap::new(*params, lif, rule)?;
+    let n = map.dim();
+    let (mut w, mut next) = (vec![1.0; n], vec![0.0; n]);
+    let mut residual = f64::NAN;
+    for _ in 0..NETWORK_ITERATIONS {
+        map.step(&w, &mut next);
+        residual = next
+            .iter()
+            .zip(&w)
+            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+        std::mem::swap(&mut w, &mut next);
+    }
+    let jac = DMatrix::from_row_slice(n, n, &map_jacobian(&map, &w));
+    let flow = &jac - DMatrix::<f64>::identity(n, n);
+    let values = general_eigenvalues(&flow, backend)?;
+    let real: Vec<f64> = values.iter().map(|e| e.re).collect();
+    let mean = real.iter().sum::<f64>() / n as f64;
+    let variance = real.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+    let fitted = Semicircle {
+        centre: mean,
+        variance,
+    };
+    let ellipse = Ellipse::fit(&flow);
+    json.insert("matrix".into(), "network".into());
+    json.insert(
+        "network".into(),
+        serde_json::to_value(params).expect("plain"),
+    );
+    json.insert("eta".into(), eta.into());
+    json.insert("n".into(), n.into());
+    json.insert("iterations".into(), NETWORK_ITERATIONS.into());
+    json.insert("fixed_point_residual".into(), residual.into());
+    json.insert(
+        "fitted_semicircle".into(),
+        serde_json::to_value(fitted).expect("plain"),
+    );
+    json.insert(
+        "ks_semicircle_fitted".into(),
+        ks_distance(&real, |x| fitted.cdf(x)).into(),
+    );
+    json.insert(
+        "ellipse".into(),
+        serde_json::to_value(ellipse).expect("plain"),
+    );
+    json.insert("ks_ellipse".into(), ellipse.ks_distance(&values).into());
+    json.insert("ks_critical_1pct".into(), ks_critical_1pct(n).into());
+    Ok((values, Some(fitted), Some(ellipse)))
 }
 
 /// Density histogram of the real parts (a step line) over `bins` equal bins.

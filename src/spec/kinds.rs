@@ -9,6 +9,7 @@ use crate::analysis::spectrum::Backend;
 use crate::analysis::Grid;
 use crate::error::{require_positive, Error, Result};
 use crate::many_synapse::{Layer, LayerParams};
+use crate::network::LearningMapParams;
 use crate::params::{ParamSet, SystemKind};
 use crate::plasticity::StdpWindow;
 use crate::qspike::QSpikeParams;
@@ -200,8 +201,10 @@ spec_body! {
 
 spec_body! {
     /// `kind: "spectrum"` — eigenvalues of a large matrix against the semicircle and the
-    /// circular/elliptic laws: a symmetric Gaussian (`goe`), an i.i.d. Gaussian (`iid`), or the
-    /// Jacobian of the reduced many-synapse layer at its fixed point (`synapses`, MODEL.md §7).
+    /// circular/elliptic laws: a symmetric Gaussian (`goe`), an i.i.d. Gaussian (`iid`), the
+    /// Jacobian of the reduced many-synapse layer at its fixed point (`synapses`, MODEL.md §7),
+    /// or of a simulated network's learning return map (`network`: `inputs_per_post` Poisson
+    /// inputs → `posts` LIF neurons, finite differences with common random numbers).
     pub struct SpectrumSpec {
         /// `goe`, `iid` or `synapses`.
         pub matrix: String,
@@ -229,11 +232,18 @@ spec_body! {
         /// `nalgebra` (default) or `lapack`.
         #[serde(default = "default_backend")]
         pub backend: String,
+        /// Charge per unit weight of one input spike (`network`).
+        #[serde(default = "default_charge")]
+        pub charge: f64,
     }
 }
 
 fn default_layer_eta() -> f64 {
     0.05
+}
+
+fn default_charge() -> f64 {
+    8.0
 }
 
 fn default_backend() -> String {
@@ -255,6 +265,14 @@ pub enum SpectrumMatrix {
     },
     /// The many-synapse layer's Jacobian at its fixed point.
     Synapses(LayerParams),
+    /// The learning return map of a small simulated network: its Jacobian by finite
+    /// differences with common random numbers where the iteration has settled.
+    Network {
+        /// The network.
+        params: LearningMapParams,
+        /// Pair-rule amplitude A+ = A− = η.
+        eta: f64,
+    },
 }
 
 impl SpectrumSpec {
@@ -289,11 +307,27 @@ impl SpectrumSpec {
                 Layer::new(layer)?;
                 SpectrumMatrix::Synapses(layer)
             }
+            "network" => {
+                if s.inputs_per_post == 0 {
+                    return Err(Error::invalid("inputs_per_post", 0.0, ">= 1"));
+                }
+                let params = LearningMapParams {
+                    inputs: s.inputs_per_post,
+                    posts: sized(s.posts, "posts")?,
+                    rate_hz: 40.0,
+                    duration_ms: 100.0,
+                    dt_ms: 0.5,
+                    charge_per_weight: require_positive("charge", s.charge)?,
+                    seed: s.seed,
+                };
+                require_positive("eta", s.eta)?;
+                SpectrumMatrix::Network { params, eta: s.eta }
+            }
             other => {
                 return Err(Error::InvalidParameter {
                     name: "matrix".into(),
                     value: other.into(),
-                    requirement: "goe, iid or synapses".into(),
+                    requirement: "goe, iid, synapses or network".into(),
                 })
             }
         };

@@ -39,13 +39,13 @@ pub enum Error {
         valid: String,
     },
     /// A malformed `name=value` assignment.
-    #[error("malformed assignment '{text}': expected name=value with a finite number")]
+    #[error("set: malformed assignment '{text}': expected name=value with a finite number of magnitude <= 1e100")]
     MalformedAssignment {
         /// The text as given.
         text: String,
     },
     /// A range with no interior, or a grid with too few points.
-    #[error("{name}: empty range [{from}, {to}] with {points} points")]
+    #[error("{name}: empty range from {from} to {to} with {points} points (needs finite from < to and points >= 2)")]
     EmptyRange {
         /// The range's name.
         name: String,
@@ -57,7 +57,7 @@ pub enum Error {
         points: usize,
     },
     /// A spec file that does not parse or does not validate.
-    #[error("{path}:{line}:{column}: {message}")]
+    #[error("{}: {message}", spec_location(path, *line, *column))]
     Spec {
         /// The spec file.
         path: PathBuf,
@@ -94,14 +94,38 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
-    /// File-system failure.
-    #[error("{path}: {source}")]
+    /// File-system failure (the OS error is part of the one-line message, not a second line).
+    #[error("{path}: {error}")]
     Io {
         /// The path involved.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
+    },
+    /// An output path the command may not write: occupied by something it did not create,
+    /// not a directory, or escaping the output root.
+    #[error("{field}: {path}: {why}")]
+    Output {
+        /// The flag or spec field that gave the path (`out`, `name`).
+        field: String,
+        /// The path.
+        path: PathBuf,
+        /// Why it is refused and what to do.
+        why: String,
+    },
+    /// Work that would not fit in this machine's memory.
+    #[error("{field} = {value}: needs about {needed} of memory, more than the {available} available; {hint}")]
+    TooLarge {
+        /// The flag or field that sets the size.
+        field: String,
+        /// Its value.
+        value: String,
+        /// The estimate, formatted (e.g. "80.0 GB").
+        needed: String,
+        /// What the machine has, formatted.
+        available: String,
+        /// What to change.
+        hint: String,
     },
     /// Figure rendering failed.
     #[error("rendering {path}: {message}")]
@@ -114,55 +138,103 @@ pub enum Error {
 }
 
 impl Error {
-    /// True for errors caused by the user's input (exit code 2), false for environment failures.
+    /// True for errors caused by the user's input (exit code 2), false for failures of the
+    /// environment (exit code 1): a full disk, a broken device, a renderer or solver failure.
+    /// A missing file, a path that is not a directory or a permission refused is input.
     pub fn is_input(&self) -> bool {
-        !matches!(
-            self,
-            Error::Io { .. } | Error::Plot { .. } | Error::NotConverged { .. }
-        )
+        use std::io::ErrorKind as K;
+        match self {
+            Error::Io { error, .. } => matches!(
+                error.kind(),
+                K::NotFound
+                    | K::PermissionDenied
+                    | K::AlreadyExists
+                    | K::NotADirectory
+                    | K::IsADirectory
+                    | K::ReadOnlyFilesystem
+                    | K::InvalidInput
+                    | K::InvalidFilename
+                    | K::DirectoryNotEmpty
+                    | K::InvalidData
+            ),
+            Error::Plot { .. } | Error::NotConverged { .. } => false,
+            _ => true,
+        }
     }
 
     /// Shorthand for [`Error::InvalidParameter`].
     pub fn invalid(name: &str, value: f64, requirement: &str) -> Self {
         Error::InvalidParameter {
             name: name.to_string(),
-            value: format!("{value}"),
+            value: show_value(value),
             requirement: requirement.to_string(),
         }
     }
 
     /// Wraps an I/O error with its path.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }
 
-/// Checks that `value` is finite and strictly positive.
+/// `path:line:column`, or just `path` when the line is unknown (0).
+fn spec_location(path: &std::path::Path, line: usize, column: usize) -> String {
+    if line == 0 {
+        path.display().to_string()
+    } else {
+        format!("{}:{line}:{column}", path.display())
+    }
+}
+
+/// The largest magnitude a real parameter may have: beyond it the product of two parameters
+/// (w k τ_m, e θ, …) may overflow f64, so every model, simulator and analysis parameter is
+/// refused above it rather than turned into a silently infinite intermediate.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Formats a value for an error message: `1e308`, `-2`, `0.5`, `NaN`, `inf`.
+pub fn show_value(value: f64) -> String {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value}")
+    } else {
+        format!("{value:?}")
+    }
+}
+
+/// True for a finite value of magnitude at most [`MAX_MAGNITUDE`].
+pub fn is_real(value: f64) -> bool {
+    value.is_finite() && value.abs() <= MAX_MAGNITUDE
+}
+
+/// Checks that `value` is finite, at most [`MAX_MAGNITUDE`] and strictly positive.
 pub fn require_positive(name: &str, value: f64) -> Result<f64> {
-    if value.is_finite() && value > 0.0 {
+    if is_real(value) && value > 0.0 {
         Ok(value)
     } else {
-        Err(Error::invalid(name, value, "finite and > 0"))
+        Err(Error::invalid(name, value, "finite, > 0 and <= 1e100"))
     }
 }
 
-/// Checks that `value` is finite and non-negative.
+/// Checks that `value` is finite, at most [`MAX_MAGNITUDE`] and non-negative.
 pub fn require_non_negative(name: &str, value: f64) -> Result<f64> {
-    if value.is_finite() && value >= 0.0 {
+    if is_real(value) && value >= 0.0 {
         Ok(value)
     } else {
-        Err(Error::invalid(name, value, "finite and >= 0"))
+        Err(Error::invalid(name, value, "finite, >= 0 and <= 1e100"))
     }
 }
 
-/// Checks that `value` is finite.
+/// Checks that `value` is finite with magnitude at most [`MAX_MAGNITUDE`].
 pub fn require_finite(name: &str, value: f64) -> Result<f64> {
-    if value.is_finite() {
+    if is_real(value) {
         Ok(value)
     } else {
-        Err(Error::invalid(name, value, "finite"))
+        Err(Error::invalid(
+            name,
+            value,
+            "finite with magnitude <= 1e100",
+        ))
     }
 }

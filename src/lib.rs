@@ -39,6 +39,7 @@ pub mod plasticity;
 pub mod poster;
 pub mod presets;
 pub mod qspike;
+pub mod resources;
 pub mod spec;
 pub mod special;
 pub mod synapse;

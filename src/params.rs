@@ -161,6 +161,26 @@ impl SystemKind {
         }
     }
 
+    /// Checks a starting state given as `field`: one finite number per state component.
+    pub fn check_state(self, field: &str, state: &[f64]) -> Result<()> {
+        let names = self.state_names();
+        if state.len() == names.len() && state.iter().all(|&v| crate::error::is_real(v)) {
+            return Ok(());
+        }
+        let shown: Vec<String> = state.iter().map(|&v| crate::error::show_value(v)).collect();
+        Err(Error::InvalidParameter {
+            name: field.into(),
+            value: shown.join(","),
+            requirement: format!(
+                "{} finite number{} ({}) for the {} system",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", "),
+                self.name()
+            ),
+        })
+    }
+
     /// True for discrete maps, false for flows.
     pub fn is_map(self) -> bool {
         !matches!(self, SystemKind::Lorenz | SystemKind::PlasticityFlow)
@@ -289,6 +309,9 @@ pub fn parse_assignment(text: &str) -> Result<(&str, f64)> {
     };
     let (name, value) = text.split_once('=').ok_or_else(malformed)?;
     let value: f64 = value.trim().parse().map_err(|_| malformed())?;
+    if name.trim().is_empty() || !crate::error::is_real(value) {
+        return Err(malformed());
+    }
     Ok((name.trim(), value))
 }
 

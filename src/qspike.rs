@@ -493,11 +493,16 @@ mod tests {
         assert_eq!(QSpikeParams::new(1.0, 1.0, 0.1).unwrap().order_rule(), 0);
         // τ = 3: 195.7 → 5! = 120 < 195.7 ≤ 720 = 6! → N = 5.
         assert_eq!(QSpikeParams::new(1.0, 1.0, 3.0).unwrap().order_rule(), 5);
-        // Huge τ: the factorial reaches +inf, the loop still ends.
-        assert_eq!(
-            QSpikeParams::new(1.0, 1.0, 1e300).unwrap().order_rule(),
-            170
-        );
+        // The largest τ accepted (1e100): the rule in log space, ln (N+1)! >= ln(8e) + 2 ln τ.
+        let bound = (8.0 * std::f64::consts::E).ln() + 2.0 * 1e100f64.ln();
+        let mut ln_factorial = 0.0;
+        let mut n = 0usize;
+        while ln_factorial + ((n + 1) as f64).ln() < bound {
+            n += 1;
+            ln_factorial += (n as f64).ln();
+        }
+        assert_eq!(QSpikeParams::new(1.0, 1.0, 1e100).unwrap().order_rule(), n);
+        assert!(QSpikeParams::new(1.0, 1.0, 1e300).is_err());
     }
 
     #[test]

@@ -109,6 +109,15 @@ impl SynapseModel {
         let bounds = SoftBounds::new(params.mu, params.w_max)?;
         let timing = QSpikeParams::new(params.k, params.theta, params.tau_m_ms)?;
         require_positive("T", params.period_ms)?;
+        if params.a_plus == 0.0 && params.a_minus == 0.0 {
+            return Err(Error::InvalidParameter {
+                name: "a_plus".into(),
+                value: "0 (and a_minus = 0)".into(),
+                requirement: "non-zero, or a_minus non-zero: with both 0 the drift F(w) is \
+                              identically 0 and every weight is a fixed point"
+                    .into(),
+            });
+        }
         if params.period_ms <= params.tau_m_ms {
             return Err(Error::invalid(
                 "T",

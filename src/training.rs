@@ -55,17 +55,54 @@ pub struct TrainConfig {
     pub params: DiehlCookParams,
 }
 
+/// Bytes one input synapse takes while training (weight 8, target 4, delay 2, slot index 4)
+/// and, at most, while its checkpoint is read (its text, about 30 bytes).
+const BYTES_PER_SYNAPSE: f64 = 50.0;
+/// Rough training cost per excitatory neuron and presentation (s): 2.5 ms per sample at 100
+/// neurons (criterion bench `diehl_cook`).
+const SECONDS_PER_NEURON_SAMPLE: f64 = 2.5e-5;
+
 impl TrainConfig {
-    /// Checks sizes against the data.
-    pub fn validate(&self, train: &Dataset, test: &Dataset) -> Result<()> {
-        if self.neurons == 0 {
-            return Err(Error::invalid("neurons", 0.0, ">= 1"));
+    /// Checks everything that does not need the data: counts, parameters, and that the
+    /// network fits in memory. Runs before any data is read.
+    pub fn validate(&self) -> Result<()> {
+        let at_least_one = |name: &str, v: usize| {
+            if v == 0 {
+                Err(Error::invalid(name, 0.0, ">= 1"))
+            } else {
+                Ok(())
+            }
+        };
+        at_least_one("neurons", self.neurons)?;
+        at_least_one("epochs", self.epochs)?;
+        at_least_one("train-samples", self.train_samples)?;
+        at_least_one("test-samples", self.test_samples)?;
+        at_least_one("assign-samples", self.assign_samples)?;
+        if self.assign_samples > self.train_samples {
+            return Err(Error::invalid(
+                "assign-samples",
+                self.assign_samples as f64,
+                &format!("<= train-samples = {}", self.train_samples),
+            ));
         }
-        if self.epochs == 0 {
-            return Err(Error::invalid("epochs", 0.0, ">= 1"));
-        }
+        self.params.validate()?;
+        let synapses = (crate::presets::diehl_cook::N_INPUT * self.neurons) as f64;
+        let samples =
+            (self.train_samples * self.epochs + self.test_samples + self.assign_samples) as f64;
+        crate::resources::Budget::new(
+            "neurons",
+            self.neurons,
+            synapses * BYTES_PER_SYNAPSE,
+            samples * self.neurons as f64 * SECONDS_PER_NEURON_SAMPLE,
+        )
+        .hint("reduce --neurons")
+        .check("training")
+    }
+
+    /// Checks the sizes against the data.
+    pub fn validate_data(&self, train: &Dataset, test: &Dataset) -> Result<()> {
         let bounded = |name: &str, v: usize, max: usize| {
-            if v == 0 || v > max {
+            if v > max {
                 Err(Error::invalid(
                     name,
                     v as f64,
@@ -77,7 +114,6 @@ impl TrainConfig {
         };
         bounded("train-samples", self.train_samples, train.len())?;
         bounded("test-samples", self.test_samples, test.len())?;
-        bounded("assign-samples", self.assign_samples, self.train_samples)?;
         if train.rows * train.cols * train.channels != crate::presets::diehl_cook::N_INPUT {
             return Err(Error::invalid(
                 "data",
@@ -85,7 +121,7 @@ impl TrainConfig {
                 "28×28 grey images (784 pixels) for the diehl-cook preset",
             ));
         }
-        self.params.validate()
+        Ok(())
     }
 }
 
@@ -150,7 +186,7 @@ impl Checkpoint {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        let tmp = crate::output::target::temp_file(dir)?;
         {
             let mut gz = flate2::write::GzEncoder::new(tmp.as_file(), flate2::Compression::fast());
             serde_json::to_writer(&mut gz, self).map_err(|e| Error::io(path, e.into()))?;
@@ -161,31 +197,94 @@ impl Checkpoint {
         crate::output::persist_readable(tmp, path)
     }
 
-    /// Reads a checkpoint written by [`Checkpoint::save`].
+    /// Reads a checkpoint written by [`Checkpoint::save`] and checks it as strictly as the
+    /// command line: a checkpoint is input.
     pub fn load(path: &Path) -> Result<Self> {
+        let data_error = |message: String| Error::Data {
+            path: path.to_path_buf(),
+            message,
+        };
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut text = String::new();
         flate2::read::GzDecoder::new(file)
             .read_to_string(&mut text)
-            .map_err(|e| Error::Data {
-                path: path.to_path_buf(),
-                message: format!("not a gzip-compressed mesonet checkpoint: {e}"),
-            })?;
-        let mut ckpt: Checkpoint = serde_json::from_str(&text).map_err(|e| Error::Data {
-            path: path.to_path_buf(),
-            message: format!("malformed checkpoint: {e}"),
+            .map_err(|e| data_error(format!("not a gzip-compressed mesonet checkpoint: {e}")))?;
+        let de = &mut serde_json::Deserializer::from_str(&text);
+        let mut ckpt: Checkpoint = serde_path_to_error::deserialize(de).map_err(|e| {
+            data_error(format!(
+                "malformed checkpoint at {}: {}",
+                e.path(),
+                e.inner()
+            ))
         })?;
-        if ckpt.format != FORMAT {
-            return Err(Error::Data {
-                path: path.to_path_buf(),
-                message: format!(
-                    "checkpoint format {} (this build reads {FORMAT})",
-                    ckpt.format
-                ),
-            });
-        }
+        ckpt.validate().map_err(data_error)?;
         ckpt.network.prepare();
         Ok(ckpt)
+    }
+
+    /// Checks a deserialised checkpoint: format, configuration, network and progress.
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.format != FORMAT {
+            return Err(format!(
+                "format {} (this build reads {FORMAT})",
+                self.format
+            ));
+        }
+        self.config.validate().map_err(|e| format!("config: {e}"))?;
+        let n = self.config.neurons;
+        if let Err(e) = self.network.check(n) {
+            // A network consistent at its own size contradicts only the configuration.
+            let own = self.network.input.n_post;
+            if own != n && self.network.check(own).is_ok() {
+                return Err(format!(
+                    "config.neurons = {n} but the network has {own} excitatory neurons"
+                ));
+            }
+            return Err(e);
+        }
+        if self.network.params != self.config.params {
+            return Err("network.params differ from config.params".into());
+        }
+        if self.samples_done > self.total_samples() {
+            return Err(format!(
+                "samples_done = {} exceeds the run's {} samples",
+                self.samples_done,
+                self.total_samples()
+            ));
+        }
+        if !self.training_seconds.is_finite() || self.training_seconds < 0.0 {
+            return Err(format!("training_seconds = {}", self.training_seconds));
+        }
+        if self.window.len() >= WINDOW {
+            return Err(format!(
+                "window holds {} responses, at most {}",
+                self.window.len(),
+                WINDOW - 1
+            ));
+        }
+        if let Some((k, _)) = self
+            .window
+            .iter()
+            .enumerate()
+            .find(|(_, (counts, label))| counts.len() != n || *label as usize >= CLASSES)
+        {
+            return Err(format!(
+                "window[{k}] needs {n} spike counts and a label below {CLASSES}"
+            ));
+        }
+        if let Some(a) = &self.window_assignment {
+            let labels_ok = a.labels.iter().flatten().all(|&l| (l as usize) < CLASSES);
+            if a.classes != CLASSES
+                || a.labels.len() != n
+                || a.proportions.len() != n * CLASSES
+                || !labels_ok
+            {
+                return Err(format!(
+                    "window_assignment must hold {n} neurons × {CLASSES} classes"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Trains until every sample is done, saving to `checkpoint` every

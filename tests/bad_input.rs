@@ -40,7 +40,11 @@ impl Case {
 
     /// The case as a regression line; the test data's path is written `$SUBSET`.
     fn to_json(&self) -> Value {
-        let args: Vec<String> = self.args.iter().map(|a| a.replace(&subset(), "$SUBSET")).collect();
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| a.replace(&subset(), "$SUBSET"))
+            .collect();
         json!({"args": args, "needles": self.needles})
     }
 
@@ -127,20 +131,63 @@ fn valid_checkpoint() -> Value {
 /// The checkpoint variants: (file name, edit of the valid checkpoint's JSON).
 type Edit = fn(&mut Value);
 const CHECKPOINT_EDITS: &[(&str, Edit, &[&str])] = &[
-    ("n-post.json.gz", |c| c["network"]["input"]["n_post"] = json!(5), &["n_post"]),
-    ("w-short.json.gz", |c| {
-        c["network"]["input"]["w"].as_array_mut().unwrap().pop();
-    }, &["input.w"]),
-    ("exc-v.json.gz", |c| {
-        c["network"]["exc"]["v"].as_array_mut().unwrap().push(json!(-65.0));
-    }, &["exc.v"]),
-    ("config-neurons.json.gz", |c| c["config"]["neurons"] = json!(7), &["neurons"]),
-    ("target.json.gz", |c| c["network"]["input"]["target"][3] = json!(99), &["target"]),
-    ("dt-zero.json.gz", |c| c["network"]["params"]["dt_ms"] = json!(0.0), &["dt_ms"]),
-    ("config-dt-zero.json.gz", |c| c["config"]["params"]["dt_ms"] = json!(0.0), &["dt_ms"]),
-    ("delay.json.gz", |c| c["network"]["input"]["delay_steps"][0] = json!(60000), &["delay"]),
-    ("theta-nan.json.gz", |c| c["network"]["exc"]["theta"][0] = json!(null), &["theta"]),
-    ("samples-done.json.gz", |c| c["samples_done"] = json!(1_000_000), &["samples_done"]),
+    (
+        "n-post.json.gz",
+        |c| c["network"]["input"]["n_post"] = json!(5),
+        &["n_post"],
+    ),
+    (
+        "w-short.json.gz",
+        |c| {
+            c["network"]["input"]["w"].as_array_mut().unwrap().pop();
+        },
+        &["input.w"],
+    ),
+    (
+        "exc-v.json.gz",
+        |c| {
+            c["network"]["exc"]["v"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!(-65.0));
+        },
+        &["exc.v"],
+    ),
+    (
+        "config-neurons.json.gz",
+        |c| c["config"]["neurons"] = json!(7),
+        &["neurons"],
+    ),
+    (
+        "target.json.gz",
+        |c| c["network"]["input"]["target"][3] = json!(99),
+        &["target"],
+    ),
+    (
+        "dt-zero.json.gz",
+        |c| c["network"]["params"]["dt_ms"] = json!(0.0),
+        &["dt_ms"],
+    ),
+    (
+        "config-dt-zero.json.gz",
+        |c| c["config"]["params"]["dt_ms"] = json!(0.0),
+        &["dt_ms"],
+    ),
+    (
+        "delay.json.gz",
+        |c| c["network"]["input"]["delay_steps"][0] = json!(60000),
+        &["delay"],
+    ),
+    (
+        "theta-nan.json.gz",
+        |c| c["network"]["exc"]["theta"][0] = json!(null),
+        &["theta"],
+    ),
+    (
+        "samples-done.json.gz",
+        |c| c["samples_done"] = json!(1_000_000),
+        &["samples_done"],
+    ),
     ("format.json.gz", |c| c["format"] = json!(99), &["format"]),
 ];
 
@@ -150,16 +197,29 @@ impl Workspace {
         let ws = root.path().join("a/b/ws");
         // What a user has and must keep.
         write(&ws.join("notebooks-out/keep/data.csv"), b"x,y\n1,2\n");
-        write(&ws.join("notebooks-out/orbit-logistic-r/notes.txt"), b"mine\n");
+        write(
+            &ws.join("notebooks-out/orbit-logistic-r/notes.txt"),
+            b"mine\n",
+        );
         write(&ws.join("notebooks-out/verify/notes.txt"), b"mine\n");
         write(&ws.join("results/old/x.txt"), b"old results\n");
         write(&ws.join("n.txt"), b"notes\n");
         write(&ws.join("out/keep/data.csv"), b"1\n");
-        write(&root.path().join("a/b/sibling.txt"), b"beside the workspace\n");
+        write(
+            &root.path().join("a/b/sibling.txt"),
+            b"beside the workspace\n",
+        );
         // Specs.
         let spec = |name: &str, text: &str| write(&ws.join("specs").join(name), text.as_bytes());
         spec("syntax.json", "{\"kind\": \"orbit\", \"name\": \"x\",, }");
-        spec("unknown-kind.json", "{\"kind\": \"surface\", \"name\": \"x\"}");
+        spec(
+            "ok/window.json",
+            "{\"kind\": \"stdp_window\", \"name\": \"window\", \"a_plus\": 1, \"a_minus\": 1, \"tau\": 2, \"range_ms\": 10, \"points\": 5}",
+        );
+        spec(
+            "unknown-kind.json",
+            "{\"kind\": \"surface\", \"name\": \"x\"}",
+        );
         spec("empty.json", "");
         spec("not-json.json", "\u{0}\u{1}binary");
         spec(
@@ -178,9 +238,12 @@ impl Workspace {
             "nan-range.json",
             "{\"kind\": \"orbit\", \"name\": \"nanr\", \"system\": \"logistic\", \"sweep\": {\"param\": \"r\", \"from\": 3, \"to\": 1e999, \"points\": 10}, \"transient\": 10, \"samples\": 10}",
         );
-        let mut big = String::from("{\"kind\": \"stdp_window\", \"name\": \"big\", \"description\": \"");
+        let mut big =
+            String::from("{\"kind\": \"stdp_window\", \"name\": \"big\", \"description\": \"");
         big.push_str(&"x".repeat(3 << 20));
-        big.push_str("\", \"a_plus\": 1, \"a_minus\": 1, \"tau\": 2, \"range_ms\": 10, \"points\": 5}");
+        big.push_str(
+            "\", \"a_plus\": 1, \"a_minus\": 1, \"tau\": 2, \"range_ms\": 10, \"points\": 5}",
+        );
         spec("oversized.json", &big);
         // Data directories.
         let src = repo().join("tests/data/mnist-subset");
@@ -191,7 +254,10 @@ impl Workspace {
                 "t10k-images-idx3-ubyte.gz",
                 "t10k-labels-idx1-ubyte.gz",
             ] {
-                write(&ws.join(dir).join(name), &std::fs::read(src.join(name)).unwrap());
+                write(
+                    &ws.join(dir).join(name),
+                    &std::fs::read(src.join(name)).unwrap(),
+                );
             }
         };
         std::fs::create_dir_all(ws.join("data/empty")).unwrap();
@@ -203,7 +269,10 @@ impl Workspace {
             &images[..images.len() - 100],
         );
         copy_all("data/bad-gzip");
-        write(&ws.join("data/bad-gzip/t10k-images-idx3-ubyte.gz"), b"\x1f\x8b\x08garbage");
+        write(
+            &ws.join("data/bad-gzip/t10k-images-idx3-ubyte.gz"),
+            b"\x1f\x8b\x08garbage",
+        );
         copy_all("data/wrong-dims");
         let mut dims = images.clone();
         dims[11] = 27;
@@ -229,9 +298,15 @@ impl Workspace {
             ckpt(name, &c);
         }
         write(&ws.join("ckpt/not-gzip.json.gz"), b"{\"format\": 1}");
-        write(&ws.join("ckpt/garbage.json.gz"), &gzip(b"\x00\x01 not json"));
+        write(
+            &ws.join("ckpt/garbage.json.gz"),
+            &gzip(b"\x00\x01 not json"),
+        );
         let whole = gzip(&serde_json::to_vec(&valid).unwrap());
-        write(&ws.join("ckpt/truncated.json.gz"), &whole[..whole.len() / 2]);
+        write(
+            &ws.join("ckpt/truncated.json.gz"),
+            &whole[..whole.len() / 2],
+        );
         let before = snapshot(root.path());
         Self { root, ws, before }
     }
@@ -253,7 +328,10 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, String> {
                 let bytes = std::fs::read(&path).unwrap_or_default();
                 let mut h = std::hash::DefaultHasher::new();
                 std::hash::Hash::hash(&bytes, &mut h);
-                out.insert(key, format!("{}:{}", bytes.len(), std::hash::Hasher::finish(&h)));
+                out.insert(
+                    key,
+                    format!("{}:{}", bytes.len(), std::hash::Hasher::finish(&h)),
+                );
             }
         }
     }
@@ -288,7 +366,12 @@ fn run_case(ws: &Workspace, case: &Case) -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(2));
     };
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).ok();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .ok();
     let mut problems = Vec::new();
     if status.code() != Some(2) {
         problems.push(format!("exit code {:?}", status.code()));
@@ -326,7 +409,11 @@ fn run_case(ws: &Workspace, case: &Case) -> Result<(), String> {
         Ok(())
     } else {
         let first: String = stderr.chars().take(300).collect();
-        Err(format!("{}; stderr: {}", problems.join(", "), first.trim_end()))
+        Err(format!(
+            "{}; stderr: {}",
+            problems.join(", "),
+            first.trim_end()
+        ))
     }
 }
 
@@ -362,11 +449,23 @@ const COMMANDS: &[Invocation] = &[
             ("--tau-m", "tau_m", &["1e300"]),
             ("--tau-s", "tau_s", POSITIVE),
             ("--dt", "dt", POSITIVE),
-            ("--taylor-order", "taylor_order", &["-1", "1000000", "abc", ""]),
+            (
+                "--taylor-order",
+                "taylor_order",
+                &["-1", "1000000", "abc", ""],
+            ),
         ],
     },
     Invocation {
-        base: &["lyapunov", "--system", "logistic", "--steps", "100", "--transient", "10"],
+        base: &[
+            "lyapunov",
+            "--system",
+            "logistic",
+            "--steps",
+            "100",
+            "--transient",
+            "10",
+        ],
         fields: &[
             ("--system", "system", &["nosuch", ""]),
             ("--steps", "steps", COUNT),
@@ -379,8 +478,23 @@ const COMMANDS: &[Invocation] = &[
     },
     Invocation {
         base: &[
-            "orbit", "--system", "logistic", "--param", "r", "--from", "3", "--to", "4",
-            "--points", "5", "--transient", "10", "--samples", "5", "--out", "out",
+            "orbit",
+            "--system",
+            "logistic",
+            "--param",
+            "r",
+            "--from",
+            "3",
+            "--to",
+            "4",
+            "--points",
+            "5",
+            "--transient",
+            "10",
+            "--samples",
+            "5",
+            "--out",
+            "out",
         ],
         fields: &[
             ("--system", "system", &["nosuch", "lorenz", ""]),
@@ -394,33 +508,95 @@ const COMMANDS: &[Invocation] = &[
             ("--transient", "transient", COUNT0),
             ("--lyapunov-steps", "lyapunov_steps", COUNT),
             ("--x0", "x0", &["1,2", "nan", "a", ""]),
-            ("--name", "name", &["", ".", "..", "../escape", "../../escape", "/abs", "a/b", "keep"]),
+            (
+                "--name",
+                "name",
+                &[
+                    "",
+                    ".",
+                    "..",
+                    "../escape",
+                    "../../escape",
+                    "/abs",
+                    "a/b",
+                    "keep",
+                ],
+            ),
             ("--out", "out", &["n.txt", "n.txt/sub", "", "..", "../x"]),
         ],
     },
     Invocation {
         base: &[
-            "heatmap", "--system", "henon", "--x", "a:1:1.4:3", "--y", "b:0.2:0.3:3",
-            "--transient", "10", "--steps", "50", "--out", "out",
+            "heatmap",
+            "--system",
+            "henon",
+            "--x",
+            "a:1:1.4:3",
+            "--y",
+            "b:0.2:0.3:3",
+            "--transient",
+            "10",
+            "--steps",
+            "50",
+            "--out",
+            "out",
         ],
         fields: &[
             ("--system", "system", &["nosuch", ""]),
-            ("--x", "x", &["a:1:nan:3", "a:1:inf:3", "a:1:1.4", "a:1:1.4:0", "a:1:1.4:1", "a:1.4:1:3", "a:1:1:3", "nosuch:1:2:3", "", "a:1:1.4:-3", "a:x:1.4:3"]),
-            ("--y", "y", &["b:0.2:nan:3", "b:0.3:0.2:3", "b:0.2:0.3", "a:1:1.4:3", ""]),
-            ("--x", "x", &["a:1:1.4:100000"]),
+            (
+                "--x",
+                "x",
+                &[
+                    "a:1:nan:3",
+                    "a:1:inf:3",
+                    "a:1:1.4",
+                    "a:1:1.4:0",
+                    "a:1:1.4:1",
+                    "a:1.4:1:3",
+                    "a:1:1:3",
+                    "nosuch:1:2:3",
+                    "",
+                    "a:1:1.4:-3",
+                    "a:x:1.4:3",
+                ],
+            ),
+            (
+                "--y",
+                "y",
+                &["b:0.2:nan:3", "b:0.3:0.2:3", "b:0.2:0.3", "a:1:1.4:3", ""],
+            ),
             ("--steps", "steps", COUNT),
             ("--transient", "transient", COUNT0),
             ("--dt", "dt", POSITIVE),
             ("--x0", "x0", &["1", "1,2,3", "nan,1"]),
             ("--set", "set", &["a=2", "nosuch=1", "b", "b=nan", "=1"]),
-            ("--name", "name", &["", "..", "../../escape", "/abs", "a/b", "keep"]),
+            (
+                "--name",
+                "name",
+                &["", "..", "../../escape", "/abs", "a/b", "keep"],
+            ),
             ("--out", "out", &["n.txt", ""]),
         ],
     },
     Invocation {
         base: &[
-            "continue", "--system", "logistic", "--param", "r", "--from", "2.5", "--to", "3.2",
-            "--points", "5", "--transient", "10", "--samples", "5", "--out", "out",
+            "continue",
+            "--system",
+            "logistic",
+            "--param",
+            "r",
+            "--from",
+            "2.5",
+            "--to",
+            "3.2",
+            "--points",
+            "5",
+            "--transient",
+            "10",
+            "--samples",
+            "5",
+            "--out",
+            "out",
         ],
         fields: &[
             ("--system", "system", &["nosuch", ""]),
@@ -451,7 +627,14 @@ const COMMANDS: &[Invocation] = &[
     },
     Invocation {
         base: &[
-            "spectrum", "--matrix", "synapses", "--posts", "5", "--inputs-per-post", "3", "--out",
+            "spectrum",
+            "--matrix",
+            "synapses",
+            "--posts",
+            "5",
+            "--inputs-per-post",
+            "3",
+            "--out",
             "out",
         ],
         fields: &[
@@ -464,25 +647,26 @@ const COMMANDS: &[Invocation] = &[
     },
     Invocation {
         base: &["synapse"],
-        fields: &[(
-            "--set",
-            "set",
-            &["nosuch=1", "tau_m", "tau_m=abc", "=2"],
-        )],
+        fields: &[("--set", "set", &["nosuch=1", "tau_m", "tau_m=abc", "=2"])],
     },
     Invocation {
         base: &["plasticity"],
         fields: &[("--set", "set", &["nosuch=1", "eta_min", "h=abc"])],
     },
     Invocation {
-        base: &["run", "specs/syntax.json", "--out", "out"],
-        fields: &[
-            ("--out", "out", &["n.txt", ""]),
-        ],
+        base: &["run", "specs/ok", "--out", "out"],
+        fields: &[("--out", "out", &["n.txt", "n.txt/sub", "", "..", "../x"])],
     },
     Invocation {
         base: &[
-            "train", "--neurons", "4", "--train-samples", "10", "--test-samples", "10", "--out",
+            "train",
+            "--neurons",
+            "4",
+            "--train-samples",
+            "10",
+            "--test-samples",
+            "10",
+            "--out",
             "out/t",
         ],
         fields: &[
@@ -491,7 +675,11 @@ const COMMANDS: &[Invocation] = &[
             ("--train-samples", "train_samples", COUNT),
             ("--test-samples", "test_samples", COUNT),
             ("--epochs", "epochs", COUNT),
-            ("--assign-samples", "assign_samples", &["0", "11", "-1", "abc"]),
+            (
+                "--assign-samples",
+                "assign_samples",
+                &["0", "11", "-1", "abc"],
+            ),
             ("--seed", "seed", &["-1", "abc"]),
             ("--checkpoint-every", "checkpoint_every", &["-1", "abc"]),
             ("--threads", "threads", &["-1", "abc"]),
@@ -502,7 +690,19 @@ const COMMANDS: &[Invocation] = &[
     },
     Invocation {
         base: &["verify", "--quick", "--out", "v"],
-        fields: &[("--out", "out", &["n.txt", "n.txt/sub", "results", "notebooks-out/verify", "", ".", ".."])],
+        fields: &[(
+            "--out",
+            "out",
+            &[
+                "n.txt",
+                "n.txt/sub",
+                "results",
+                "notebooks-out/verify",
+                "",
+                ".",
+                "..",
+            ],
+        )],
     },
 ];
 
@@ -546,10 +746,26 @@ const SYSTEM_SETS: &[(&[&str], &str, &[&str])] = &[
     (&["plasticity"], "h=0", &["h"]),
     (&["plasticity"], "eta_max=1", &["eta_max"]),
     (&["plasticity"], "epsilon=nan", &["epsilon"]),
-    (&["lyapunov", "--system", "logistic", "--steps", "10"], "r=nan", &["r"]),
-    (&["lyapunov", "--system", "lorenz", "--steps", "10"], "sigma=inf", &["sigma"]),
-    (&["lyapunov", "--system", "synapse", "--steps", "10"], "nosuch=1", &["nosuch"]),
-    (&["lyapunov", "--system", "plasticity", "--steps", "10"], "drive=0.5", &["drive"]),
+    (
+        &["lyapunov", "--system", "logistic", "--steps", "10"],
+        "r=nan",
+        &["r"],
+    ),
+    (
+        &["lyapunov", "--system", "lorenz", "--steps", "10"],
+        "sigma=inf",
+        &["sigma"],
+    ),
+    (
+        &["lyapunov", "--system", "synapse", "--steps", "10"],
+        "nosuch=1",
+        &["nosuch"],
+    ),
+    (
+        &["lyapunov", "--system", "plasticity", "--steps", "10"],
+        "drive=0.5",
+        &["drive"],
+    ),
 ];
 
 /// Hand-written cases: structure, files and conflicts the table cannot express.
@@ -558,75 +774,455 @@ fn special_cases() -> Vec<Case> {
     let d = data.as_str();
     let mut cases = vec![
         // The synapse model with both amplitudes 0: F is identically 0.
-        Case::new(&["synapse", "--set", "a_plus=0", "--set", "a_minus=0"], &["a_plus"]),
+        Case::new(
+            &["synapse", "--set", "a_plus=0", "--set", "a_minus=0"],
+            &["a_plus"],
+        ),
         // A parameter swept and set at once; one parameter on both axes.
-        Case::new(&["orbit", "--system", "logistic", "--param", "r", "--from", "3", "--to", "4", "--points", "3", "--set", "r=2", "--out", "out"], &["r"]),
-        Case::new(&["heatmap", "--system", "henon", "--x", "a:1:1.4:3", "--y", "a:1:1.4:3", "--out", "out"], &["a"]),
+        Case::new(
+            &[
+                "orbit", "--system", "logistic", "--param", "r", "--from", "3", "--to", "4",
+                "--points", "3", "--set", "r=2", "--out", "out",
+            ],
+            &["r"],
+        ),
+        Case::new(
+            &[
+                "heatmap",
+                "--system",
+                "henon",
+                "--x",
+                "a:1:1.4:3",
+                "--y",
+                "a:1:1.4:3",
+                "--out",
+                "out",
+            ],
+            &["a"],
+        ),
         // Wrong state dimensions.
-        Case::new(&["continue", "--system", "lorenz", "--param", "rho", "--from", "15", "--to", "30", "--x0", "1,2", "--out", "out"], &["x0", "1,2"]),
-        Case::new(&["continue", "--system", "henon", "--param", "a", "--from", "1", "--to", "1.2", "--x0", "1", "--out", "out"], &["x0"]),
-        Case::new(&["lyapunov", "--system", "plasticity", "--x0", "1"], &["x0"]),
-        Case::new(&["lyapunov", "--system", "lorenz", "--spectrum", "--x0", "1,2", "--steps", "10"], &["x0"]),
-        Case::new(&["orbit", "--system", "plasticity", "--param", "eta_min", "--from", "1", "--to", "2", "--points", "3", "--x0", "1", "--out", "out"], &["x0"]),
+        Case::new(
+            &[
+                "continue", "--system", "lorenz", "--param", "rho", "--from", "15", "--to", "30",
+                "--x0", "1,2", "--out", "out",
+            ],
+            &["x0", "1,2"],
+        ),
+        Case::new(
+            &[
+                "continue", "--system", "henon", "--param", "a", "--from", "1", "--to", "1.2",
+                "--x0", "1", "--out", "out",
+            ],
+            &["x0"],
+        ),
+        Case::new(
+            &["lyapunov", "--system", "plasticity", "--x0", "1"],
+            &["x0"],
+        ),
+        Case::new(
+            &[
+                "lyapunov",
+                "--system",
+                "lorenz",
+                "--spectrum",
+                "--x0",
+                "1,2",
+                "--steps",
+                "10",
+            ],
+            &["x0"],
+        ),
+        Case::new(
+            &[
+                "orbit",
+                "--system",
+                "plasticity",
+                "--param",
+                "eta_min",
+                "--from",
+                "1",
+                "--to",
+                "2",
+                "--points",
+                "3",
+                "--x0",
+                "1",
+                "--out",
+                "out",
+            ],
+            &["x0"],
+        ),
         // Sizes that cannot fit in memory.
-        Case::new(&["heatmap", "--system", "henon", "--x", "a:1:1.4:100000", "--y", "b:0.2:0.3:100000", "--out", "out"], &["memory"]),
-        Case::new(&["spectrum", "--matrix", "goe", "--n", "100000", "--out", "out"], &["n", "memory"]),
-        Case::new(&["spectrum", "--matrix", "synapses", "--posts", "100000", "--inputs-per-post", "1000", "--out", "out"], &["memory"]),
-        Case::new(&["train", "--data", d, "--neurons", "1000000", "--out", "out/t"], &["neurons", "memory"]),
-        Case::new(&["run", "specs/huge-points.json", "--out", "out"], &["points", "memory"]),
-        Case::new(&["run", "specs/huge-heatmap.json", "--out", "out"], &["memory"]),
+        Case::new(
+            &[
+                "heatmap",
+                "--system",
+                "henon",
+                "--x",
+                "a:1:1.4:100000",
+                "--y",
+                "b:0.2:0.3:100000",
+                "--out",
+                "out",
+            ],
+            &["memory"],
+        ),
+        Case::new(
+            &[
+                "spectrum", "--matrix", "goe", "--n", "100000", "--out", "out",
+            ],
+            &["n", "memory"],
+        ),
+        Case::new(
+            &[
+                "spectrum",
+                "--matrix",
+                "synapses",
+                "--posts",
+                "100000",
+                "--inputs-per-post",
+                "1000",
+                "--out",
+                "out",
+            ],
+            &["memory"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                d,
+                "--neurons",
+                "1000000",
+                "--out",
+                "out/t",
+            ],
+            &["neurons", "memory"],
+        ),
+        Case::new(
+            &["run", "specs/huge-points.json", "--out", "out"],
+            &["points", "memory"],
+        ),
+        Case::new(
+            &["run", "specs/huge-heatmap.json", "--out", "out"],
+            &["memory"],
+        ),
         // Specs.
-        Case::new(&["run", "specs/syntax.json", "--out", "out"], &["syntax.json"]),
-        Case::new(&["run", "specs/unknown-kind.json", "--out", "out"], &["surface"]),
-        Case::new(&["run", "specs/empty.json", "--out", "out"], &["empty.json"]),
-        Case::new(&["run", "specs/not-json.json", "--out", "out"], &["not-json.json"]),
-        Case::new(&["run", "specs/escape-name.json", "--out", "out"], &["name", "../escape"]),
-        Case::new(&["run", "specs/oversized.json", "--out", "out"], &["oversized.json"]),
-        Case::new(&["run", "specs/nan-range.json", "--out", "out"], &["nan-range.json"]),
-        Case::new(&["run", "specs/missing.json", "--out", "out"], &["missing.json"]),
+        Case::new(
+            &["run", "specs/syntax.json", "--out", "out"],
+            &["syntax.json"],
+        ),
+        Case::new(
+            &["run", "specs/unknown-kind.json", "--out", "out"],
+            &["surface"],
+        ),
+        Case::new(
+            &["run", "specs/empty.json", "--out", "out"],
+            &["empty.json"],
+        ),
+        Case::new(
+            &["run", "specs/not-json.json", "--out", "out"],
+            &["not-json.json"],
+        ),
+        Case::new(
+            &["run", "specs/escape-name.json", "--out", "out"],
+            &["name", "../escape"],
+        ),
+        Case::new(
+            &["run", "specs/oversized.json", "--out", "out"],
+            &["oversized.json"],
+        ),
+        Case::new(
+            &["run", "specs/nan-range.json", "--out", "out"],
+            &["nan-range.json"],
+        ),
+        Case::new(
+            &["run", "specs/missing.json", "--out", "out"],
+            &["missing.json"],
+        ),
         Case::new(&["run", "specs", "--out", "out"], &["specs"]),
         // Arguments are checked before any data is looked for.
-        Case::new(&["train", "--neurons", "0", "--data", "/nonexistent", "--out", "out/t"], &["neurons", "0"]),
-        Case::new(&["train", "--set", "dt_ms=1e-9", "--data", "/nonexistent", "--out", "out/t"], &["dt_ms"]),
+        Case::new(
+            &[
+                "train",
+                "--neurons",
+                "0",
+                "--data",
+                "/nonexistent",
+                "--out",
+                "out/t",
+            ],
+            &["neurons", "0"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--set",
+                "dt_ms=1e-9",
+                "--data",
+                "/nonexistent",
+                "--out",
+                "out/t",
+            ],
+            &["dt_ms"],
+        ),
         Case::new(&["train", "--out", "out/t"], &["data"]),
         Case::new(&["eval", "--checkpoint", "ckpt/valid.json.gz"], &["data"]),
         // Data files.
-        Case::new(&["train", "--data", "/nonexistent", "--out", "out/t"], &["/nonexistent"]),
-        Case::new(&["train", "--data", "data/empty", "--out", "out/t"], &["data/empty"]),
+        Case::new(
+            &["train", "--data", "/nonexistent", "--out", "out/t"],
+            &["/nonexistent"],
+        ),
+        Case::new(
+            &["train", "--data", "data/empty", "--out", "out/t"],
+            &["data/empty"],
+        ),
         Case::new(&["train", "--data", "n.txt", "--out", "out/t"], &["n.txt"]),
-        Case::new(&["train", "--data", "data/truncated", "--neurons", "4", "--train-samples", "10", "--test-samples", "10", "--out", "out/t"], &["t10k-images"]),
-        Case::new(&["train", "--data", "data/bad-gzip", "--neurons", "4", "--train-samples", "10", "--test-samples", "10", "--out", "out/t"], &["t10k-images"]),
-        Case::new(&["train", "--data", "data/wrong-dims", "--neurons", "4", "--train-samples", "10", "--test-samples", "10", "--out", "out/t"], &["t10k-images"]),
-        Case::new(&["train", "--data", "data/bad-magic", "--neurons", "4", "--train-samples", "10", "--test-samples", "10", "--out", "out/t"], &["t10k-images"]),
-        Case::new(&["train", "--data", d, "--train-samples", "70000", "--out", "out/t"], &["train_samples", "70000"]),
-        Case::new(&["eval", "--checkpoint", "ckpt/valid.json.gz", "--data", "data/truncated"], &["t10k-images"]),
-        Case::new(&["eval", "--checkpoint", "ckpt/valid.json.gz", "--data", d, "--test-samples", "0"], &["test_samples", "0"]),
-        Case::new(&["eval", "--checkpoint", "ckpt/valid.json.gz", "--data", d, "--test-samples", "100000"], &["test_samples", "100000"]),
-        Case::new(&["eval", "--checkpoint", "ckpt/valid.json.gz", "--data", d, "--out", "n.txt"], &["out", "n.txt"]),
-        Case::new(&["eval", "--checkpoint", "ckpt/valid.json.gz", "--data", d, "--out", "results"], &["out", "results"]),
-        Case::new(&["eval", "--checkpoint", "ckpt/missing.json.gz", "--data", d], &["missing.json.gz"]),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                "data/truncated",
+                "--neurons",
+                "4",
+                "--train-samples",
+                "10",
+                "--test-samples",
+                "10",
+                "--out",
+                "out/t",
+            ],
+            &["t10k-images"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                "data/bad-gzip",
+                "--neurons",
+                "4",
+                "--train-samples",
+                "10",
+                "--test-samples",
+                "10",
+                "--out",
+                "out/t",
+            ],
+            &["t10k-images"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                "data/wrong-dims",
+                "--neurons",
+                "4",
+                "--train-samples",
+                "10",
+                "--test-samples",
+                "10",
+                "--out",
+                "out/t",
+            ],
+            &["t10k-images"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                "data/bad-magic",
+                "--neurons",
+                "4",
+                "--train-samples",
+                "10",
+                "--test-samples",
+                "10",
+                "--out",
+                "out/t",
+            ],
+            &["t10k-images"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                d,
+                "--train-samples",
+                "70000",
+                "--out",
+                "out/t",
+            ],
+            &["train_samples", "70000"],
+        ),
+        Case::new(
+            &[
+                "eval",
+                "--checkpoint",
+                "ckpt/valid.json.gz",
+                "--data",
+                "data/truncated",
+            ],
+            &["t10k-images"],
+        ),
+        Case::new(
+            &[
+                "eval",
+                "--checkpoint",
+                "ckpt/valid.json.gz",
+                "--data",
+                d,
+                "--test-samples",
+                "0",
+            ],
+            &["test_samples", "0"],
+        ),
+        Case::new(
+            &[
+                "eval",
+                "--checkpoint",
+                "ckpt/valid.json.gz",
+                "--data",
+                d,
+                "--test-samples",
+                "100000",
+            ],
+            &["test_samples", "100000"],
+        ),
+        Case::new(
+            &[
+                "eval",
+                "--checkpoint",
+                "ckpt/valid.json.gz",
+                "--data",
+                d,
+                "--out",
+                "n.txt",
+            ],
+            &["out", "n.txt"],
+        ),
+        Case::new(
+            &[
+                "eval",
+                "--checkpoint",
+                "ckpt/valid.json.gz",
+                "--data",
+                d,
+                "--out",
+                "results",
+            ],
+            &["out", "results"],
+        ),
+        Case::new(
+            &["eval", "--checkpoint", "ckpt/missing.json.gz", "--data", d],
+            &["missing.json.gz"],
+        ),
         // Conflicts with a resumed run's own configuration.
-        Case::new(&["train", "--data", d, "--resume", "ckpt/valid.json.gz", "--neurons", "50", "--out", "out/t"], &["neurons"]),
-        Case::new(&["train", "--data", d, "--resume", "ckpt/valid.json.gz", "--seed", "3", "--out", "out/t"], &["seed"]),
-        Case::new(&["train", "--data", d, "--resume", "ckpt/valid.json.gz", "--set", "nu_post=0.1", "--out", "out/t"], &["set"]),
-        Case::new(&["train", "--data", d, "--resume", "ckpt/missing.json.gz", "--out", "out/t"], &["missing.json.gz"]),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                d,
+                "--resume",
+                "ckpt/valid.json.gz",
+                "--neurons",
+                "50",
+                "--out",
+                "out/t",
+            ],
+            &["neurons"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                d,
+                "--resume",
+                "ckpt/valid.json.gz",
+                "--seed",
+                "3",
+                "--out",
+                "out/t",
+            ],
+            &["seed"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                d,
+                "--resume",
+                "ckpt/valid.json.gz",
+                "--set",
+                "nu_post=0.1",
+                "--out",
+                "out/t",
+            ],
+            &["set"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--data",
+                d,
+                "--resume",
+                "ckpt/missing.json.gz",
+                "--out",
+                "out/t",
+            ],
+            &["missing.json.gz"],
+        ),
         // Output paths that are not the command's to write.
-        Case::new(&["orbit", "--system", "logistic", "--param", "r", "--from", "3", "--to", "4", "--points", "3"], &["orbit-logistic-r"]),
+        Case::new(
+            &[
+                "orbit", "--system", "logistic", "--param", "r", "--from", "3", "--to", "4",
+                "--points", "3",
+            ],
+            &["orbit-logistic-r"],
+        ),
         Case::new(&["verify", "--quick"], &["verify"]),
-        Case::new(&["verify", "--quick", "--out", "notebooks-out"], &["notebooks-out"]),
+        Case::new(
+            &["verify", "--quick", "--out", "notebooks-out"],
+            &["notebooks-out"],
+        ),
     ];
     for file in ["not-gzip.json.gz", "garbage.json.gz", "truncated.json.gz"] {
         let path = format!("ckpt/{file}");
-        cases.push(Case::new(&["eval", "--checkpoint", &path, "--data", d], &[file]));
-        cases.push(Case::new(&["train", "--resume", &path, "--data", d, "--out", "out/t"], &[file]));
+        cases.push(Case::new(
+            &["eval", "--checkpoint", &path, "--data", d],
+            &[file],
+        ));
+        cases.push(Case::new(
+            &["train", "--resume", &path, "--data", d, "--out", "out/t"],
+            &[file],
+        ));
     }
     for (file, _, needles) in CHECKPOINT_EDITS {
         let path = format!("ckpt/{file}");
-        cases.push(Case::new(&["eval", "--checkpoint", &path, "--data", d], needles));
-        cases.push(Case::new(&["train", "--resume", &path, "--data", d, "--out", "out/t"], needles));
+        cases.push(Case::new(
+            &["eval", "--checkpoint", &path, "--data", d],
+            needles,
+        ));
+        cases.push(Case::new(
+            &["train", "--resume", &path, "--data", d, "--out", "out/t"],
+            needles,
+        ));
     }
     for (set, needles) in TRAIN_SETS {
-        let args = ["train", "--data", d, "--neurons", "4", "--train-samples", "10", "--test-samples", "10", "--out", "out/t", "--set", set];
+        let args = [
+            "train",
+            "--data",
+            d,
+            "--neurons",
+            "4",
+            "--train-samples",
+            "10",
+            "--test-samples",
+            "10",
+            "--out",
+            "out/t",
+            "--set",
+            set,
+        ];
         cases.push(Case::new(&args, needles));
     }
     for (prefix, set, needles) in SYSTEM_SETS {
@@ -664,7 +1260,9 @@ fn value_is_named(value: &str) -> bool {
     !value.is_empty()
         && value.len() < 20
         && !value.contains(['/', ':', ','])
-        && value.parse::<f64>().map_or(true, |v| v.is_finite() && v.abs() < 1e15)
+        && value
+            .parse::<f64>()
+            .map_or(true, |v| v.is_finite() && v.abs() < 1e15)
 }
 
 /// Every field × every invalid value of the table, then the hand-written cases.
@@ -676,7 +1274,12 @@ fn table_cases() -> Vec<Case> {
         for (flag, name, values) in command.fields {
             for value in *values {
                 let mut needles = vec![name.to_string()];
-                if value_is_named(value) {
+                if *flag == "--set" {
+                    // The assignment's own name is what the line must give ("set: malformed
+                    // assignment 'r'", "unknown parameter 'nosuch'").
+                    let assigned = value.split('=').next().unwrap_or_default();
+                    needles = vec![if assigned.is_empty() { value } else { assigned }.to_string()];
+                } else if value_is_named(value) {
                     needles.push(value.to_string());
                 }
                 cases.push(Case {
@@ -695,11 +1298,23 @@ fn random_invalid(rng: &mut ChaCha8Rng, pool: &[&str]) -> String {
     let positive_only = pool == POSITIVE;
     match rng.random_range(0..6) {
         0 => pool[rng.random_range(0..pool.len())].to_string(),
-        1 => ["NaN", "-nan", "+inf", "-Infinity", "infinity", "1e309", "-1e309"]
-            [rng.random_range(0..7)]
+        1 => [
+            "NaN",
+            "-nan",
+            "+inf",
+            "-Infinity",
+            "infinity",
+            "1e309",
+            "-1e309",
+        ][rng.random_range(0..7)]
         .to_string(),
-        2 if positive_only => format!("-{:e}", rng.random::<f64>() * 10f64.powi(rng.random_range(-300..300))),
-        3 => ["1.2.3", "0x10", "1e", "--", " ", "٣", "1,5", "e5"][rng.random_range(0..8)].to_string(),
+        2 if positive_only => format!(
+            "-{:e}",
+            rng.random::<f64>() * 10f64.powi(rng.random_range(-300..300))
+        ),
+        3 => {
+            ["1.2.3", "0x10", "1e", "--", " ", "٣", "1,5", "e5"][rng.random_range(0..8)].to_string()
+        }
         4 if pool == COUNT || pool == COUNT0 => format!("-{}", rng.random_range(1..1_000_000u64)),
         _ => pool[rng.random_range(0..pool.len())].to_string(),
     }
@@ -791,7 +1406,10 @@ fn run_all(cases: &[Case]) -> Vec<(Case, String)> {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     })
 }
 
@@ -802,7 +1420,10 @@ fn every_bad_input_is_refused_cleanly() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let mut cases = regressions();
-    for case in table_cases().into_iter().chain(generated_cases(2026, generated)) {
+    for case in table_cases()
+        .into_iter()
+        .chain(generated_cases(2026, generated))
+    {
         if !cases.contains(&case) {
             cases.push(case);
         }

@@ -1,11 +1,11 @@
-//! Integration tests of `mesonet train` / `mesonet eval` on the real MNIST files in
-//! `../shared/data/mnist` (present beside the repository in CI).
+//! Integration tests of `mesonet train` / `mesonet eval` on the MNIST subset in
+//! `tests/data/mnist-subset` (the first 3000 training and 1000 test images of MNIST).
 
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
-const DATA: &str = "../shared/data/mnist";
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
 
 fn mesonet() -> Command {
     Command::cargo_bin("mesonet").expect("binary built")
@@ -231,6 +231,10 @@ fn bad_input_is_one_line_and_exit_code_2() {
     bad(
         &["--data", DATA, "--train-samples", "70000"],
         &["train-samples", "70000"],
+    );
+    bad(
+        &["--data", DATA, "--train-samples", "4000"],
+        &["train-samples", "3000"],
     );
     bad(&["--data", "/nonexistent"], &["/nonexistent", "not found"]);
     // A truncated image file and wrong dimensions in a copy of the test split.

@@ -37,6 +37,7 @@ impl Grid {
         if from >= to {
             return Err(empty());
         }
+        crate::resources::check_count("points", points, 8.0)?;
         let spacing = (to - from) / (points - 1) as f64;
         let values = (0..points)
             .map(|i| {
@@ -83,6 +84,6 @@ mod tests {
         assert!(Grid::linspace("eta", 0.0, 1.0, 0).is_err());
         assert!(Grid::linspace("eta", 0.0, f64::NAN, 3).is_err());
         let msg = Grid::linspace("eta", 2.0, 1.0, 5).unwrap_err().to_string();
-        assert!(msg.contains("eta") && msg.contains("[2, 1]"), "{msg}");
+        assert!(msg.contains("eta") && msg.contains("from 2 to 1"), "{msg}");
     }
 }

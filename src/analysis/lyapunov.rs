@@ -49,9 +49,7 @@ impl LyapunovOptions {
         if self.steps == 0 {
             return Err(Error::invalid("steps", 0.0, ">= 1"));
         }
-        if !(self.dt.is_finite() && self.dt > 0.0) {
-            return Err(Error::invalid("dt", self.dt, "finite and > 0"));
-        }
+        crate::error::require_positive("dt", self.dt)?;
         if self.renorm_every == 0 {
             return Err(Error::invalid("renorm_every", 0.0, ">= 1"));
         }

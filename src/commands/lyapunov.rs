@@ -69,6 +69,7 @@ pub fn run(args: &LyapunovArgs) -> Result<Report> {
         Some(text) => super::parse_state(text)?,
         None => system.initial_state.clone(),
     };
+    kind.check_state("x0", &start)?;
     let is_map = kind.is_map();
     let opts = LyapunovOptions {
         transient: args
@@ -80,6 +81,15 @@ pub fn run(args: &LyapunovArgs) -> Result<Report> {
         ..LyapunovOptions::default()
     }
     .validate()?;
+    let dim = start.len() as f64;
+    let per_step = if is_map { 5e-8 } else { 2e-7 } * dim * dim;
+    crate::resources::Budget::new(
+        "steps",
+        opts.steps,
+        0.0,
+        (opts.transient + opts.steps) as f64 * per_step,
+    )
+    .check("the Lyapunov computation")?;
     let result = match &system.dynamics {
         Dynamics::Flow(flow) => {
             if !matches!(args.method, Method::Auto | Method::Qr) {

@@ -12,7 +12,7 @@ mod train;
 mod verify;
 
 use crate::error::{Error, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use lyapunov::LyapunovArgs;
 pub use plasticity::PlasticityArgs;
@@ -71,6 +71,78 @@ pub enum Command {
     Verify(VerifyArgs),
 }
 
+/// The outcome of parsing the command line.
+#[derive(Debug)]
+pub enum Parsed {
+    /// A command to run.
+    Run(Box<Cli>),
+    /// Nothing to run: help or version text (stdout, code 0) or a usage error (one line on
+    /// stderr naming the flag and the value, code 2).
+    Exit {
+        /// What to print.
+        text: String,
+        /// Print on stdout (help, version) rather than stderr.
+        to_stdout: bool,
+        /// The process exit code.
+        code: u8,
+    },
+}
+
+/// The command-line grammar: every value-taking flag also accepts values that start with '-'
+/// (negative numbers, `-inf`, a state `-1,2`), so they reach validation, which names the flag.
+pub fn cli_command() -> clap::Command {
+    fn hyphen_values(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|arg| {
+            if !arg.is_positional() && arg.get_action().takes_values() {
+                arg.allow_hyphen_values(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(hyphen_values)
+    }
+    hyphen_values(Cli::command())
+}
+
+/// Parses the command line; usage errors become one line (clap's own message: the flag and
+/// the value), help and version are passed through.
+pub fn parse_args<I, T>(args: I) -> Parsed
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::error::ErrorKind;
+    let error = match cli_command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => return Parsed::Run(Box::new(cli)),
+        Err(e) => e,
+    };
+    let rendered = error.render().to_string();
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Parsed::Exit {
+            text: rendered,
+            to_stdout: true,
+            code: 0,
+        },
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Parsed::Exit {
+            text: rendered.trim_end().to_string(),
+            to_stdout: false,
+            code: 2,
+        },
+        _ => Parsed::Exit {
+            text: rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("error: invalid command line")
+                .to_string(),
+            to_stdout: false,
+            code: 2,
+        },
+    }
+}
+
 /// What a command produced.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -86,44 +158,38 @@ pub struct CommonArgs {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Worker threads for parallel work (0 = one per core). Results do not depend on it.
+    /// Worker threads for parallel work (0 = one per core; capped at the number of work
+    /// items). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
 }
 
 /// Runs the parsed command line. Returns the report and whether `--json` was asked for.
-pub fn dispatch(cli: Cli) -> Result<(Report, bool)> {
+pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
     match cli.command {
-        Command::Run(a) => {
-            with_threads(a.common.threads, || run::run(&a)).map(|r| (r, a.common.json))
-        }
+        Command::Run(a) => run::run(&a).map(|r| (r, a.common.json)),
         Command::Qspike(a) => qspike::run(&a).map(|r| (r, a.json)),
         Command::Synapse(a) => synapse::run(&a).map(|r| (r, a.json)),
         Command::Lyapunov(a) => lyapunov::run(&a).map(|r| (r, a.json)),
         Command::Plasticity(a) => plasticity::run(&a).map(|r| (r, a.json)),
-        Command::Orbit(a) => {
-            with_threads(a.run.common.threads, || sweep::orbit(&a)).map(|r| (r, a.run.common.json))
-        }
-        Command::Heatmap(a) => with_threads(a.run.common.threads, || sweep::heatmap(&a))
-            .map(|r| (r, a.run.common.json)),
-        Command::Continue(a) => with_threads(a.run.common.threads, || sweep::continuation(&a))
-            .map(|r| (r, a.run.common.json)),
-        Command::Spectrum(a) => with_threads(a.run.common.threads, || sweep::spectrum(&a))
-            .map(|r| (r, a.run.common.json)),
+        Command::Orbit(a) => sweep::orbit(&a).map(|r| (r, a.run.output.common.json)),
+        Command::Heatmap(a) => sweep::heatmap(&a).map(|r| (r, a.run.output.common.json)),
+        Command::Continue(a) => sweep::continuation(&a).map(|r| (r, a.run.output.common.json)),
+        Command::Spectrum(a) => sweep::spectrum(&a).map(|r| (r, a.output.common.json)),
         Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
         Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }
 }
 
-/// Runs `f` inside a rayon pool of `threads` workers (0 = the default pool).
+/// Runs `f` inside a rayon pool of `threads` workers (0 = one per core), capped at
+/// `work_items` (more threads than work items would only idle).
 pub(crate) fn with_threads<T: Send>(
     threads: usize,
+    work_items: usize,
     f: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
-    if threads == 0 {
-        return f();
-    }
+    let threads = crate::resources::cap_threads(threads, work_items);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -1,15 +1,19 @@
 //! `mesonet qspike`: spike timing of the poster's kernel for one weight.
 
 use super::Report;
-use crate::error::{require_finite, require_positive, Result};
+use crate::error::{is_real, require_finite, require_positive, Error, Result};
 use crate::jobs::spike_timing::simulated_spike_ms;
 use crate::qspike::QSpikeParams;
 use clap::Args;
 
+/// Most simulation steps of the LIF neuron (beyond, `--dt` is too small for the horizon).
+const MAX_SIMULATION_STEPS: f64 = 1e8;
+
 /// Arguments of `mesonet qspike`.
 #[derive(Debug, Clone, Args)]
 pub struct QSpikeArgs {
-    /// Synaptic weight w of the kernel V(x) = w k x e^{-x/tau_m}.
+    /// Synaptic weight w of the kernel V(x) = w k x e^{-x/tau_m} (negative values are
+    /// accepted: --w -1 or --w=-1).
     #[arg(long)]
     pub w: f64,
     /// Kernel gain k.
@@ -41,20 +45,51 @@ pub struct QSpikeArgs {
 pub fn run(args: &QSpikeArgs) -> Result<Report> {
     let timing = QSpikeParams::new(args.k, args.theta, args.tau_m)?;
     let w = require_finite("w", args.w)?;
-    let tau_s = require_positive("tau_s", args.tau_s.unwrap_or(args.tau_m))?;
-    let order_rule = timing.order_rule();
-    let order = args.taylor_order.unwrap_or(order_rule);
-    if order > crate::qspike::MAX_TAYLOR_ORDER {
-        return Err(crate::Error::invalid(
-            "taylor-order",
-            order as f64,
+    let charge = crate::neuron::poster_charge(w, args.k, args.tau_m);
+    if !is_real(charge) {
+        return Err(Error::invalid(
+            "w",
+            w,
             &format!(
-                "<= {} (beyond it the polynomial cannot be evaluated in f64)",
-                crate::qspike::MAX_TAYLOR_ORDER
+                "such that the input charge w k tau_m² (here {}) is at most 1e100",
+                crate::error::show_value(charge)
             ),
         ));
     }
-    let simulated = simulated_spike_ms(&timing, w, tau_s, args.dt)?;
+    let tau_s = require_positive("tau_s", args.tau_s.unwrap_or(args.tau_m))?;
+    let dt = require_positive("dt", args.dt)?;
+    let horizon_ms = crate::jobs::spike_timing::horizon_ms(&timing, tau_s);
+    if horizon_ms / dt > MAX_SIMULATION_STEPS {
+        return Err(Error::invalid(
+            "dt",
+            dt,
+            &format!(
+                ">= {} ms: the simulation spans {horizon_ms} ms in at most {MAX_SIMULATION_STEPS} steps",
+                horizon_ms / MAX_SIMULATION_STEPS
+            ),
+        ));
+    }
+    let order_rule = timing.order_rule();
+    let order = args.taylor_order.unwrap_or(order_rule);
+    let max_order = crate::qspike::MAX_TAYLOR_ORDER;
+    if order > max_order {
+        let why = format!("<= {max_order} (beyond it the polynomial cannot be evaluated in f64)");
+        return Err(match args.taylor_order {
+            Some(_) => Error::invalid("taylor-order", order as f64, &why),
+            None => Error::invalid(
+                "tau_m",
+                args.tau_m,
+                &format!(
+                    "small enough that the poster's order rule gives N {why}; it gives {order} \
+                     (or pass --taylor-order)"
+                ),
+            ),
+        });
+    }
+    let simulated = simulated_spike_ms(&timing, w, tau_s, dt)?;
+    let taylor = timing.taylor_ms(w, order);
+    // Below w_c the exact kernel never reaches θ: a Taylor root there is an artefact.
+    let taylor_spurious = taylor.is_some() && timing.spike_time_ms(w).is_none();
     let json = serde_json::json!({
         "w": w,
         "k": args.k,
@@ -69,17 +104,23 @@ pub fn run(args: &QSpikeArgs) -> Result<Report> {
         "quadratic_ms": timing.quadratic_ms(w),
         "order_rule": order_rule,
         "taylor_order": order,
-        "taylor_ms": timing.taylor_ms(w, order),
+        "taylor_ms": taylor,
+        "taylor_spurious": taylor_spurious,
         "simulated_ms": simulated,
     });
     let show = super::show;
     let text = format!(
-        "w = {w}, w_c = {:.12}\nLambert W (up)   x* = {} ms\nLambert W (down)    = {} ms\nquadratic       x_Q = {} ms\nTaylor-{order}            = {} ms (order rule N = {order_rule})\nsimulated LIF (tau_s = {tau_s} ms, dt = {} ms) = {} ms\n",
+        "w = {w}, w_c = {:.12}\nLambert W (up)   x* = {} ms\nLambert W (down)    = {} ms\nquadratic       x_Q = {} ms\nTaylor-{order}            = {} ms (order rule N = {order_rule}){}\nsimulated LIF (tau_s = {tau_s} ms, dt = {} ms) = {} ms\n",
         timing.w_c(),
         show(timing.spike_time_ms(w)),
         show(timing.down_crossing_ms(w)),
         show(timing.quadratic_ms(w)),
-        show(timing.taylor_ms(w, order)),
+        show(taylor),
+        if taylor_spurious {
+            "  spurious: w < w_c, the exact kernel never reaches theta"
+        } else {
+            ""
+        },
         args.dt,
         show(simulated),
     );

@@ -3,6 +3,7 @@
 use super::{CommonArgs, Report};
 use crate::error::Result;
 use crate::jobs::{self, Progress};
+use crate::output::{Manifest, OutputDir};
 use crate::spec::{spec_files, Spec};
 use clap::Args;
 use std::path::PathBuf;
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 pub struct RunArgs {
     /// A spec file (.json) or a directory of specs (every *.json in it, in name order).
     pub path: PathBuf,
-    /// Directory that receives one sub-directory per spec.
+    /// Output root: each spec writes (only) <out>/<spec name>/, replacing it only if it is empty
+    /// or was written by `mesonet run` before (it carries .mesonet-output.json).
     #[arg(long, default_value = "notebooks-out")]
     pub out: PathBuf,
     /// Use each spec's small "quick" sizes (what the test suite runs).
@@ -23,27 +25,31 @@ pub struct RunArgs {
     pub common: CommonArgs,
 }
 
-/// Validates every spec first (nothing runs if one is invalid), then runs them in order.
+/// Validates every spec and its output directory first (nothing runs if one is invalid),
+/// then runs them in order.
 pub fn run(args: &RunArgs) -> Result<Report> {
-    let plans = spec_files(&args.path)?
-        .iter()
-        .map(|path| Spec::load(path)?.validate(args.quick))
-        .collect::<Result<Vec<_>>>()?;
-    let mut reports = Vec::with_capacity(plans.len());
+    let mut jobs_to_run = Vec::new();
+    for path in spec_files(&args.path)? {
+        let plan = Spec::load(&path)?.validate(args.quick)?;
+        let manifest = Manifest::new("run", Some(path.display().to_string()));
+        let out = OutputDir::in_root(&args.out, &plan.name, manifest)?;
+        out.check()?;
+        jobs_to_run.push((plan, out));
+    }
+    let mut reports = Vec::with_capacity(jobs_to_run.len());
     let mut text = String::new();
-    for plan in &plans {
+    for (plan, out) in &jobs_to_run {
         let bar = super::progress_bar(&plan.name);
         let start = |n: u64| bar.set_length(n);
         let tick = || bar.inc(1);
+        let progress = Progress {
+            start: &start,
+            tick: &tick,
+        };
         let started = std::time::Instant::now();
-        let report = jobs::run(
-            plan,
-            &args.out,
-            &Progress {
-                start: &start,
-                tick: &tick,
-            },
-        )?;
+        let report = super::with_threads(args.common.threads, plan.kind.work_items(), || {
+            jobs::run(plan, out, &progress)
+        })?;
         bar.finish_and_clear();
         let seconds = started.elapsed().as_secs_f64();
         text.push_str(&format!(

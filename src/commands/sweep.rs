@@ -5,29 +5,43 @@
 use super::{CommonArgs, Report};
 use crate::error::{Error, Result};
 use crate::jobs::{self, Progress};
+use crate::output::{Manifest, OutputDir};
 use crate::spec::{ContinuationSpec, HeatmapSpec, OrbitSpec, Plan, QuickSizes, SpectrumSpec};
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Flags every flag-driven analysis shares.
+/// Where a flag-driven analysis writes.
 #[derive(Debug, Clone, Args)]
-pub struct SweepArgs {
-    /// Set a fixed parameter, repeatable (see `mesonet lyapunov --help` for each system's).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Starting state, comma-separated (default: the system's own start).
-    #[arg(long, value_name = "X,Y,..")]
-    pub x0: Option<String>,
-    /// Directory that receives <name>/ with the figure and data.
+pub struct OutputArgs {
+    /// Output root: the command writes (only) the directory <out>/<name>/. It replaces that
+    /// directory only if it is empty or was written by the same command before (it carries
+    /// .mesonet-output.json); anything else there is refused.
     #[arg(long, default_value = "notebooks-out")]
     pub out: PathBuf,
-    /// Output name (default: <command>-<system>-<parameters>).
+    /// Output directory name: one plain name (letters, digits, '-', '_', '.'; default
+    /// <command>-<system>-<parameters>).
     #[arg(long)]
     pub name: Option<String>,
     /// Shared options.
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// Flags every flag-driven analysis of a system shares.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// Set a fixed parameter, repeatable (see `mesonet lyapunov --help` for each system's);
+    /// a swept parameter cannot also be set.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Starting state, comma-separated, one number per state component (default: the
+    /// system's own start), e.g. --x0 -1,0.5.
+    #[arg(long, value_name = "X,Y,..")]
+    pub x0: Option<String>,
+    /// Output root, name and shared options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `mesonet continue`.
@@ -99,9 +113,14 @@ pub struct SpectrumArgs {
     /// Charge per unit weight of one input spike (network).
     #[arg(long, default_value_t = 8.0)]
     pub charge: f64,
-    /// Synapse parameters (synapses), e.g. theta=10 so that n_in inputs share the threshold.
+    /// Set a synapse parameter of the layer (synapses), repeatable, e.g. theta=10; theta
+    /// defaults to inputs-per-post, so that each input carries the 1:1 synapse's share of the
+    /// threshold.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Output root, name and shared options.
     #[command(flatten)]
-    pub run: SweepArgs,
+    pub output: OutputArgs,
 }
 
 /// Arguments of `mesonet orbit`.
@@ -171,12 +190,14 @@ fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
         .collect()
 }
 
+/// Parses NAME:FROM:TO:POINTS (finite numbers, a whole number of points).
 fn axis(text: &str, flag: &str) -> Result<serde_json::Value> {
     let parts: Vec<&str> = text.split(':').collect();
     let bad = || Error::InvalidParameter {
         name: flag.into(),
-        value: text.into(),
-        requirement: "NAME:FROM:TO:POINTS with finite numbers and a whole number of points".into(),
+        value: format!("'{text}'"),
+        requirement: "NAME:FROM:TO:POINTS with finite FROM < TO and a whole number of POINTS >= 2"
+            .into(),
     };
     let [name, from, to, points] = parts[..] else {
         return Err(bad());
@@ -184,7 +205,15 @@ fn axis(text: &str, flag: &str) -> Result<serde_json::Value> {
     let from: f64 = from.parse().map_err(|_| bad())?;
     let to: f64 = to.parse().map_err(|_| bad())?;
     let points: usize = points.parse().map_err(|_| bad())?;
+    if name.is_empty() || !crate::error::is_real(from) || !crate::error::is_real(to) {
+        return Err(bad());
+    }
     Ok(serde_json::json!({"param": name, "from": from, "to": to, "points": points}))
+}
+
+/// Checks a real flag before it goes into a raw spec (JSON has no NaN or infinity).
+fn real(name: &str, value: f64) -> Result<f64> {
+    crate::error::require_finite(name, value)
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
@@ -195,21 +224,30 @@ fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result
     })
 }
 
-fn finish(plan: Plan, out: &std::path::Path) -> Result<Report> {
+/// Validates the plan and its output directory, then runs it.
+fn finish(
+    command: &str,
+    name: String,
+    kind: crate::Result<crate::spec::PlanKind>,
+    output: &OutputArgs,
+) -> Result<Report> {
+    let plan = Plan::new(name, String::new(), kind?)?;
+    let out = OutputDir::in_root(&output.out, &plan.name, Manifest::new(command, None))?;
+    out.check()?;
     let bar = super::progress_bar(&plan.name);
     let start = |n: u64| bar.set_length(n);
     let tick = || bar.inc(1);
-    let report = jobs::run(
-        &plan,
-        out,
-        &Progress {
-            start: &start,
-            tick: &tick,
-        },
-    )?;
+    let progress = Progress {
+        start: &start,
+        tick: &tick,
+    };
+    let report = super::with_threads(output.common.threads, plan.kind.work_items(), || {
+        jobs::run(&plan, &out, &progress)
+    })?;
     bar.finish_and_clear();
     let text = format!(
-        "wrote {} ({})\n",
+        "{}wrote {} ({})\n",
+        jobs::describe(&report.summary),
         report.dir.display(),
         report.files.join(", ")
     );
@@ -221,29 +259,29 @@ fn finish(plan: Plan, out: &std::path::Path) -> Result<Report> {
 
 /// Runs an orbit diagram from flags.
 pub fn orbit(args: &OrbitArgs) -> Result<Report> {
-    crate::error::require_finite("from", args.from)?;
-    crate::error::require_finite("to", args.to)?;
     let x0 = args.run.x0.as_deref().map(super::parse_state).transpose()?;
     let spec: OrbitSpec = from_json(serde_json::json!({
         "system": args.system,
         "set": assignments(&args.run.set)?,
-        "sweep": {"param": args.param, "from": args.from, "to": args.to, "points": args.points},
+        "sweep": {"param": args.param, "from": real("from", args.from)?, "to": real("to", args.to)?, "points": args.points},
         "transient": args.transient,
         "samples": args.samples,
         "carry_state": args.carry_state,
         "lyapunov_steps": args.lyapunov_steps,
         "x0": x0,
     }))?;
-    let plan = Plan {
-        name: args
-            .run
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("orbit-{}-{}", args.system, args.param)),
-        description: String::new(),
-        kind: spec.plan(&QuickSizes::default())?,
-    };
-    finish(plan, &args.run.out)
+    let name = args
+        .run
+        .output
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("orbit-{}-{}", args.system, args.param));
+    finish(
+        "orbit",
+        name,
+        spec.plan(&QuickSizes::default()),
+        &args.run.output,
+    )
 }
 
 /// Runs a Lyapunov heatmap from flags.
@@ -251,7 +289,7 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<Report> {
     let x0 = args.run.x0.as_deref().map(super::parse_state).transpose()?;
     let x = axis(&args.x, "x")?;
     let y = axis(&args.y, "y")?;
-    let name = args.run.name.clone().unwrap_or_else(|| {
+    let name = args.run.output.name.clone().unwrap_or_else(|| {
         format!(
             "heatmap-{}-{}-{}",
             args.system,
@@ -266,70 +304,67 @@ pub fn heatmap(args: &HeatmapArgs) -> Result<Report> {
         "y": y,
         "transient": args.transient,
         "steps": args.steps,
-        "dt": args.dt,
+        "dt": real("dt", args.dt)?,
         "x0": x0,
     }))?;
-    let plan = Plan {
+    finish(
+        "heatmap",
         name,
-        description: String::new(),
-        kind: spec.plan(&QuickSizes::default())?,
-    };
-    finish(plan, &args.run.out)
+        spec.plan(&QuickSizes::default()),
+        &args.run.output,
+    )
 }
 
 /// Runs a continuation from flags.
 pub fn continuation(args: &ContinueArgs) -> Result<Report> {
-    // JSON has no NaN or infinity: check before the flags become a raw spec.
-    crate::error::require_finite("from", args.from)?;
-    crate::error::require_finite("to", args.to)?;
     let x0 = args.run.x0.as_deref().map(super::parse_state).transpose()?;
     let spec: ContinuationSpec = from_json(serde_json::json!({
         "system": args.system,
         "set": assignments(&args.run.set)?,
-        "sweep": {"param": args.param, "from": args.from, "to": args.to, "points": args.points},
+        "sweep": {"param": args.param, "from": real("from", args.from)?, "to": real("to", args.to)?, "points": args.points},
         "transient": args.transient,
         "samples": args.samples,
         "max_doublings": args.max_doublings,
         "max_points": args.max_points,
         "x0": x0,
     }))?;
-    let plan = Plan {
-        name: args
-            .run
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("continue-{}-{}", args.system, args.param)),
-        description: String::new(),
-        kind: spec.plan(&QuickSizes::default())?,
-    };
-    finish(plan, &args.run.out)
+    let name = args
+        .run
+        .output
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("continue-{}-{}", args.system, args.param));
+    finish(
+        "continue",
+        name,
+        spec.plan(&QuickSizes::default()),
+        &args.run.output,
+    )
 }
 
 /// Runs a spectrum from flags.
 pub fn spectrum(args: &SpectrumArgs) -> Result<Report> {
-    crate::error::require_finite("d_max", args.d_max)?;
-    crate::error::require_finite("eta", args.eta)?;
-    crate::error::require_finite("charge", args.charge)?;
     let spec: SpectrumSpec = from_json(serde_json::json!({
         "matrix": args.matrix,
         "n": args.n,
         "posts": args.posts,
         "inputs_per_post": args.inputs_per_post,
-        "d_max": args.d_max,
-        "eta": args.eta,
-        "set": assignments(&args.run.set)?,
+        "d_max": real("d_max", args.d_max)?,
+        "eta": real("eta", args.eta)?,
+        "set": assignments(&args.set)?,
         "seed": args.seed,
         "backend": args.backend,
-        "charge": args.charge,
+        "charge": real("charge", args.charge)?,
     }))?;
-    let plan = Plan {
-        name: args
-            .run
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("spectrum-{}", args.matrix)),
-        description: String::new(),
-        kind: spec.plan(&QuickSizes::default())?,
-    };
-    finish(plan, &args.run.out)
+    let name = args
+        .output
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("spectrum-{}", args.matrix));
+    finish(
+        "spectrum",
+        name,
+        spec.plan(&QuickSizes::default()),
+        &args.output,
+    )
 }

@@ -1,57 +1,93 @@
 //! `mesonet train` and `mesonet eval`: the Diehl & Cook network on MNIST-format data.
+//!
+//! Arguments are validated before any data is read; the output directory is checked before
+//! anything is trained (see [`crate::output`]); a checkpoint is validated as strictly as the
+//! command line.
 
 use super::Report;
 use crate::data::{load_mnist_like, Dataset, Split};
 use crate::error::{Error, Result};
-use crate::output::write_json;
+use crate::output::{write_json, Manifest, OutputDir, TargetState};
 use crate::presets::DiehlCookParams;
 use crate::training::{evaluate, Checkpoint, Evaluation, TrainConfig};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
+/// The environment variable naming the default data directory.
+pub const DATA_ENV: &str = "MESONET_DATA";
+
+/// The checkpoint's file name inside a training directory.
+const CHECKPOINT: &str = "checkpoint.json.gz";
+
+const DATA_HELP: &str = "Directory with the four MNIST-format IDX files (train-images-idx3-ubyte, \
+train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; gzip or raw): MNIST, \
+or Fashion-MNIST (Debian's dataset-fashion-mnist installs it in \
+/usr/share/datasets/fashion-mnist). Default: $MESONET_DATA. The repository's \
+tests/data/mnist-subset holds the first 3000 training and 1000 test images of MNIST.";
+
+/// `--set` help of `train`: every preset parameter with its default.
+fn set_help() -> String {
+    let defaults = serde_json::to_value(DiehlCookParams::default()).expect("plain struct");
+    let names: Vec<String> = defaults
+        .as_object()
+        .expect("a struct serialises to an object")
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    format!(
+        "Override a preset parameter, repeatable (refused with --resume: the checkpoint's \
+         parameters are used). Parameters of diehl-cook and their defaults: {}",
+        names.join(", ")
+    )
+}
+
 /// Arguments of `mesonet train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
     /// Network preset (only `diehl-cook` so far).
-    #[arg(long, default_value = "diehl-cook")]
-    pub preset: String,
-    /// Excitatory neurons (and as many inhibitory ones).
-    #[arg(long, default_value_t = 100)]
-    pub neurons: usize,
-    /// Directory with the four IDX files (MNIST or Fashion-MNIST), gzip or raw.
-    #[arg(long, default_value = "../shared/data/mnist")]
-    pub data: PathBuf,
-    /// Training samples per epoch: the first n of the training split.
-    #[arg(long, default_value_t = 60_000)]
-    pub train_samples: usize,
-    /// Test samples: the first m of the test split.
-    #[arg(long, default_value_t = 10_000)]
-    pub test_samples: usize,
-    /// Passes over the training samples.
-    #[arg(long, default_value_t = 1)]
-    pub epochs: usize,
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Excitatory neurons (and as many inhibitory ones) [default: 100].
+    #[arg(long)]
+    pub neurons: Option<usize>,
+    #[arg(long, long_help = DATA_HELP)]
+    /// Directory with the four IDX files (default: $MESONET_DATA).
+    pub data: Option<PathBuf>,
+    /// Training samples per epoch: the first n of the training split [default: 60000].
+    #[arg(long)]
+    pub train_samples: Option<usize>,
+    /// Test samples: the first m of the test split [default: 10000].
+    #[arg(long)]
+    pub test_samples: Option<usize>,
+    /// Passes over the training samples [default: 1].
+    #[arg(long)]
+    pub epochs: Option<usize>,
     /// Training samples (the last of the epoch) whose frozen responses assign the labels
-    /// (default: min(10000, train-samples)).
+    /// [default: min(10000, train-samples)].
     #[arg(long)]
     pub assign_samples: Option<usize>,
-    /// Run seed: weights, delays and every Poisson input derive from it.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Run seed: weights, delays and every Poisson input derive from it [default: 0].
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Output directory (checkpoint, result JSON, figures); default
-    /// notebooks-out/train-<preset>-<neurons>-s<seed>.
+    /// notebooks-out/train-<preset>-<neurons>-s<seed>, or the checkpoint's directory with
+    /// --resume. A fresh run refuses a directory that already holds a training run; any
+    /// directory not written by `mesonet train` is refused unless empty.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Save a checkpoint every this many training samples (0 = only at the end).
-    #[arg(long, default_value_t = 5_000)]
-    pub checkpoint_every: u64,
-    /// Continue the run saved in this checkpoint (its configuration wins; --set is refused).
+    /// Save a checkpoint every this many training samples (0 = only at the end)
+    /// [default: 5000].
+    #[arg(long)]
+    pub checkpoint_every: Option<u64>,
+    /// Continue the run saved in this checkpoint: its configuration is used, and the flags
+    /// that would change it (--neurons, --seed, --set, …) are refused.
     #[arg(long)]
     pub resume: Option<PathBuf>,
-    /// Override a preset parameter, repeatable (e.g. nu_post=0.02); see the JSON's `params`.
-    #[arg(long = "set", value_name = "NAME=VALUE")]
+    #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help())]
+    /// Override a preset parameter, repeatable (e.g. nu_post=0.02).
     pub set: Vec<String>,
-    /// Worker threads for the frozen evaluation passes (0 = one per core). Results do not
-    /// depend on it; training itself is sequential.
+    /// Worker threads for the frozen evaluation passes (0 = one per core; capped at the work).
+    /// Results do not depend on it; training itself is sequential.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print one JSON object on stdout instead of text.
@@ -65,16 +101,17 @@ pub struct EvalArgs {
     /// A checkpoint written by `mesonet train`.
     #[arg(long)]
     pub checkpoint: PathBuf,
-    /// Directory with the four IDX files.
-    #[arg(long, default_value = "../shared/data/mnist")]
-    pub data: PathBuf,
+    #[arg(long, long_help = DATA_HELP)]
+    /// Directory with the four IDX files (default: $MESONET_DATA).
+    pub data: Option<PathBuf>,
     /// Test samples (default: the run's own).
     #[arg(long)]
     pub test_samples: Option<usize>,
-    /// Also write result.json and the figures into this directory.
+    /// Also write result.json and the figures into this directory (replaced only if empty or
+    /// written by `mesonet eval` before).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Worker threads (0 = one per core). Results do not depend on it.
+    /// Worker threads (0 = one per core; capped at the work). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print one JSON object on stdout instead of text.
@@ -82,11 +119,31 @@ pub struct EvalArgs {
     pub json: bool,
 }
 
+/// The data directory: `--data`, else `$MESONET_DATA`.
+fn data_dir(flag: &Option<PathBuf>) -> Result<PathBuf> {
+    flag.clone()
+        .or_else(|| std::env::var_os(DATA_ENV).map(PathBuf::from))
+        .ok_or_else(|| Error::InvalidParameter {
+            name: "data".into(),
+            value: "(none)".into(),
+            requirement: format!(
+                "a directory of MNIST-format IDX files: pass --data DIR or set {DATA_ENV} \
+                 (MNIST: http://yann.lecun.com/exdb/mnist/; Fashion-MNIST: apt-get install \
+                 dataset-fashion-mnist; a 3000-image MNIST subset is in tests/data/mnist-subset)"
+            ),
+        })
+}
+
 fn load(dir: &Path) -> Result<(Dataset, Dataset)> {
     Ok((
         load_mnist_like(dir, Split::Train)?,
         load_mnist_like(dir, Split::Test)?,
     ))
+}
+
+/// The build's commit (`git describe`-like, `-dirty` when the tree had changes), or "unknown".
+pub fn commit() -> &'static str {
+    option_env!("MESONET_COMMIT").unwrap_or("unknown")
 }
 
 fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
@@ -113,7 +170,7 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "synaptic_events": ckpt.network.synaptic_events,
         "curve": ckpt.curve,
         "params": c.params,
-        "commit": option_env!("MESONET_COMMIT").unwrap_or("unknown"),
+        "commit": commit(),
     })
 }
 
@@ -128,60 +185,134 @@ fn text_summary(json: &serde_json::Value) -> String {
     )
 }
 
-/// Trains (or resumes), evaluates, writes the checkpoint, `result.json` and the figures.
-pub fn train(args: &TrainArgs) -> Result<Report> {
-    if args.preset != "diehl-cook" {
+/// Refuses the flags that would change a resumed run's configuration.
+fn refuse_with_resume(args: &TrainArgs) -> Result<()> {
+    let given: [(&str, Option<String>); 8] = [
+        ("preset", args.preset.clone()),
+        ("neurons", args.neurons.map(|v| v.to_string())),
+        ("train-samples", args.train_samples.map(|v| v.to_string())),
+        ("test-samples", args.test_samples.map(|v| v.to_string())),
+        ("epochs", args.epochs.map(|v| v.to_string())),
+        ("assign-samples", args.assign_samples.map(|v| v.to_string())),
+        ("seed", args.seed.map(|v| v.to_string())),
+        (
+            "checkpoint-every",
+            args.checkpoint_every.map(|v| v.to_string()),
+        ),
+    ];
+    let set = (!args.set.is_empty()).then(|| args.set.join(" "));
+    for (name, value) in given.into_iter().chain([("set", set)]) {
+        if let Some(value) = value {
+            return Err(Error::InvalidParameter {
+                name: name.into(),
+                value,
+                requirement: "not given with --resume (the checkpoint's configuration is used)"
+                    .into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A fresh run's configuration from the flags, validated without data.
+fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
+    let preset = args.preset.clone().unwrap_or_else(|| "diehl-cook".into());
+    if preset != "diehl-cook" {
         return Err(Error::InvalidParameter {
             name: "preset".into(),
-            value: args.preset.clone(),
+            value: preset,
             requirement: "one of: diehl-cook".into(),
         });
     }
-    let (train_set, test_set) = load(&args.data)?;
-    let mut ckpt = match &args.resume {
+    let mut params = DiehlCookParams::default();
+    for text in &args.set {
+        let (name, value) = crate::params::parse_assignment(text)?;
+        params.set(name, value)?;
+    }
+    let train_samples = args.train_samples.unwrap_or(60_000);
+    let config = TrainConfig {
+        preset,
+        neurons: args.neurons.unwrap_or(100),
+        train_samples,
+        test_samples: args.test_samples.unwrap_or(10_000),
+        epochs: args.epochs.unwrap_or(1),
+        seed: args.seed.unwrap_or(0),
+        assign_samples: args.assign_samples.unwrap_or(train_samples.min(10_000)),
+        checkpoint_every: args.checkpoint_every.unwrap_or(5_000),
+        params,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+/// Refuses an output directory that holds another training run's checkpoint than `resumed`.
+fn refuse_other_run(out: &OutputDir, resumed: Option<&Path>) -> Result<()> {
+    let existing = out.path().join(CHECKPOINT);
+    if out.check()? != TargetState::Owned || !existing.exists() {
+        return Ok(());
+    }
+    let same = resumed.is_some_and(|r| {
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        canonical(r).is_some() && canonical(r) == canonical(&existing)
+    });
+    if same {
+        return Ok(());
+    }
+    Err(Error::Output {
+        field: "out".into(),
+        path: out.path().to_path_buf(),
+        why: format!(
+            "holds a training run ({CHECKPOINT}); continue it with --resume {}, or choose \
+             another --out",
+            existing.display()
+        ),
+    })
+}
+
+/// Draws the figures into a temporary directory inside `dir`, then moves each into place.
+fn draw_into(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
+    let staging = crate::output::target::temp_dir(dir)?;
+    crate::jobs::training::draw(ckpt, eval, staging.path())?;
+    for entry in std::fs::read_dir(staging.path()).map_err(|e| Error::io(staging.path(), e))? {
+        let entry = entry.map_err(|e| Error::io(staging.path(), e))?;
+        let target = dir.join(entry.file_name());
+        std::fs::rename(entry.path(), &target).map_err(|e| Error::io(&target, e))?;
+    }
+    Ok(())
+}
+
+/// Trains (or resumes), evaluates, writes the checkpoint, `result.json` and the figures.
+pub fn train(args: &TrainArgs) -> Result<Report> {
+    let manifest = Manifest::new("train", None);
+    let (mut ckpt, out) = match &args.resume {
         Some(path) => {
-            if !args.set.is_empty() {
-                return Err(Error::InvalidParameter {
-                    name: "set".into(),
-                    value: args.set.join(" "),
-                    requirement: "empty with --resume (the checkpoint's parameters are used)"
-                        .into(),
-                });
-            }
-            Checkpoint::load(path)?
+            refuse_with_resume(args)?;
+            let ckpt = Checkpoint::load(path)?;
+            let dir = args
+                .out
+                .clone()
+                .unwrap_or_else(|| crate::output::parent_dir(path));
+            let out = OutputDir::at(&dir, manifest)?;
+            refuse_other_run(&out, Some(path))?;
+            (ckpt, out)
         }
         None => {
-            let mut params = DiehlCookParams::default();
-            for text in &args.set {
-                let (name, value) = crate::params::parse_assignment(text)?;
-                params.set(name, value)?;
-            }
-            let config = TrainConfig {
-                preset: args.preset.clone(),
-                neurons: args.neurons,
-                train_samples: args.train_samples,
-                test_samples: args.test_samples,
-                epochs: args.epochs,
-                seed: args.seed,
-                assign_samples: args
-                    .assign_samples
-                    .unwrap_or(args.train_samples.min(10_000)),
-                checkpoint_every: args.checkpoint_every,
-                params,
-            };
-            config.validate(&train_set, &test_set)?;
-            Checkpoint::start(config)?
+            let config = fresh_config(args)?;
+            let dir = args.out.clone().unwrap_or_else(|| {
+                PathBuf::from(format!(
+                    "notebooks-out/train-{}-{}-s{}",
+                    config.preset, config.neurons, config.seed
+                ))
+            });
+            let out = OutputDir::at(&dir, manifest)?;
+            refuse_other_run(&out, None)?;
+            (Checkpoint::start(config)?, out)
         }
     };
-    ckpt.config.validate(&train_set, &test_set)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from(format!(
-            "notebooks-out/train-{}-{}-s{}",
-            ckpt.config.preset, ckpt.config.neurons, ckpt.config.seed
-        ))
-    });
-    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    let checkpoint_path = out.join("checkpoint.json.gz");
+    let (train_set, test_set) = load(&data_dir(&args.data)?)?;
+    ckpt.config.validate_data(&train_set, &test_set)?;
+    let out = out.open_in_place()?;
+    let checkpoint_path = out.join(CHECKPOINT);
 
     let bar = super::progress_bar("train");
     bar.set_length(ckpt.total_samples());
@@ -199,7 +330,7 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     let mut json = evaluation_json(&ckpt, &eval);
     json["output_dir"] = serde_json::json!(out);
     write_json(&out.join("result.json"), &json)?;
-    crate::jobs::training::draw(&ckpt, &eval, &out)?;
+    draw_into(&ckpt, &eval, &out)?;
     let text = text_summary(&json);
     Ok(Report { json, text })
 }
@@ -212,9 +343,11 @@ fn evaluate_with_progress(
     threads: usize,
 ) -> Result<Evaluation> {
     let config = &ckpt.config;
+    let samples = config.assign_samples + config.test_samples;
     let bar = super::progress_bar("evaluate");
-    bar.set_length((config.assign_samples + config.test_samples) as u64);
-    let eval = super::with_threads(threads, || {
+    bar.set_length(samples as u64);
+    let chunks = samples.div_ceil(crate::training::CHUNK);
+    let eval = super::with_threads(threads, chunks, || {
         Ok(evaluate(
             &ckpt.network,
             config,
@@ -230,17 +363,30 @@ fn evaluate_with_progress(
 /// Evaluates a saved checkpoint.
 pub fn eval(args: &EvalArgs) -> Result<Report> {
     let mut ckpt = Checkpoint::load(&args.checkpoint)?;
-    let (train_set, test_set) = load(&args.data)?;
     if let Some(m) = args.test_samples {
+        if m == 0 {
+            return Err(Error::invalid("test-samples", 0.0, ">= 1"));
+        }
         ckpt.config.test_samples = m;
     }
-    ckpt.config.validate(&train_set, &test_set)?;
+    let out = args
+        .out
+        .as_ref()
+        .map(|dir| OutputDir::at(dir, Manifest::new("eval", None)))
+        .transpose()?;
+    if let Some(out) = &out {
+        out.check()?;
+    }
+    let (train_set, test_set) = load(&data_dir(&args.data)?)?;
+    ckpt.config.validate_data(&train_set, &test_set)?;
     let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;
-    let json = evaluation_json(&ckpt, &eval);
-    if let Some(out) = &args.out {
-        std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-        write_json(&out.join("result.json"), &json)?;
-        crate::jobs::training::draw(&ckpt, &eval, out)?;
+    let mut json = evaluation_json(&ckpt, &eval);
+    if let Some(out) = &out {
+        json["output_dir"] = serde_json::json!(out.path());
+        let staged = out.stage()?;
+        write_json(&staged.path().join("result.json"), &json)?;
+        crate::jobs::training::draw(&ckpt, &eval, staged.path())?;
+        staged.commit()?;
     }
     let text = text_summary(&json);
     Ok(Report { json, text })

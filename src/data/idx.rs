@@ -457,9 +457,11 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "needs the full MNIST set: MESONET_DATA=/path/to/mnist cargo test -- --ignored"]
     fn real_mnist_files_match_their_md5sums() {
-        let dir = Path::new("../shared/data/mnist");
-        // Sums as published in ../shared/data/mnist/MD5SUMS, copied here independently.
+        let dir = std::path::PathBuf::from(std::env::var("MESONET_DATA").expect("MESONET_DATA"));
+        // Sums of the published MNIST files (the MD5SUMS distributed with them), copied here
+        // independently.
         let (labels, md5) = read_idx(&dir.join("t10k-labels-idx1-ubyte.gz"), LABELS_MAGIC).unwrap();
         assert_eq!(
             md5,
@@ -472,6 +474,26 @@ mod tests {
             Md5Check::Verified("2646ac647ad5339dbf082846283269ea".into())
         );
         assert_eq!(images.dims, [10_000, 28, 28]);
+    }
+
+    #[test]
+    fn the_test_subset_is_verified_by_its_md5sums() {
+        // tests/data/mnist-subset/MD5SUMS was written by Python's hashlib
+        // (scripts/mnist_subset.py) and checked with md5sum.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mnist-subset");
+        let (labels, md5) = read_idx(&dir.join("t10k-labels-idx1-ubyte.gz"), LABELS_MAGIC).unwrap();
+        assert_eq!(
+            md5,
+            Md5Check::Verified("556860b2f10365a8f7444c1e79c7e9af".into())
+        );
+        assert_eq!(labels.dims, [1_000]);
+        let (images, md5) =
+            read_idx(&dir.join("train-images-idx3-ubyte.gz"), IMAGES_MAGIC).unwrap();
+        assert_eq!(
+            md5,
+            Md5Check::Verified("ede699d4e887e6b3f29efa2f620bc2cb".into())
+        );
+        assert_eq!(images.dims, [3_000, 28, 28]);
     }
 
     proptest! {

@@ -20,8 +20,12 @@ pub fn simulated_spike_ms(
 ) -> Result<Option<f64>> {
     let lif = LifParams::new(timing.tau_m_ms(), tau_s_ms, 0.0, 0.0, timing.theta(), 0.0)?;
     let q = poster_charge(w, timing.k(), timing.tau_m_ms());
-    let horizon_ms = 20.0 * (timing.tau_m_ms() + tau_s_ms);
-    first_spike_time_ms(&lif, q, dt_ms, horizon_ms)
+    first_spike_time_ms(&lif, q, dt_ms, horizon_ms(timing, tau_s_ms))
+}
+
+/// How long the simulated neuron is followed for its first spike (ms): 20 (τ_m + τ_s).
+pub fn horizon_ms(timing: &QSpikeParams, tau_s_ms: f64) -> f64 {
+    20.0 * (timing.tau_m_ms() + tau_s_ms)
 }
 
 fn or_nan(v: Option<f64>) -> f64 {

@@ -136,6 +136,34 @@ impl ConductanceGroup {
         group
     }
 
+    /// Checks a deserialised group (a checkpoint is input): every state vector has `n` finite
+    /// entries. `name` prefixes the message, e.g. "network.exc".
+    pub fn check(&self, name: &str, n: usize) -> std::result::Result<(), String> {
+        for (field, values) in [
+            ("v", &self.v),
+            ("ge", &self.ge),
+            ("gi", &self.gi),
+            ("theta", &self.theta),
+        ] {
+            if values.len() != n {
+                return Err(format!(
+                    "{name}.{field} has {} entries, expected {n} (one per neuron)",
+                    values.len()
+                ));
+            }
+            if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+                return Err(format!("{name}.{field}[{k}] = {} is not finite", values[k]));
+            }
+        }
+        if self.refractory_left.len() != n {
+            return Err(format!(
+                "{name}.refractory_left has {} entries, expected {n} (one per neuron)",
+                self.refractory_left.len()
+            ));
+        }
+        Ok(())
+    }
+
     /// Recomputes the per-step constants (after deserialising or changing dt).
     pub fn prepare(&mut self, dt_ms: f64) {
         let p = &self.params;

@@ -91,6 +91,83 @@ impl DelayedDense {
         projection
     }
 
+    /// Checks a deserialised projection (a checkpoint is input): sizes, finite weights, each
+    /// row's targets a permutation of the postsynaptic neurons, delays in row order and at
+    /// most `max_delay_steps`, spikes in flight from existing neurons. `name` prefixes the
+    /// message, e.g. "network.input".
+    pub fn check(
+        &self,
+        name: &str,
+        n_pre: usize,
+        n_post: usize,
+        max_delay_steps: usize,
+    ) -> std::result::Result<(), String> {
+        if self.n_pre != n_pre || self.n_post != n_post {
+            return Err(format!(
+                "{name}.n_pre × n_post = {} × {}, expected {n_pre} × {n_post}",
+                self.n_pre, self.n_post
+            ));
+        }
+        let synapses = n_pre * n_post;
+        for (field, len) in [
+            ("w", self.w.len()),
+            ("target", self.target.len()),
+            ("delay_steps", self.delay_steps.len()),
+        ] {
+            if len != synapses {
+                return Err(format!(
+                    "{name}.{field} has {len} entries, expected {synapses} ({n_pre} × {n_post})"
+                ));
+            }
+        }
+        if let Some(k) = self.w.iter().position(|w| !w.is_finite()) {
+            return Err(format!("{name}.w[{k}] = {} is not finite", self.w[k]));
+        }
+        let mut seen = vec![usize::MAX; n_post];
+        for i in 0..n_pre {
+            let row = i * n_post..(i + 1) * n_post;
+            for k in row.clone() {
+                let j = self.target[k] as usize;
+                if j >= n_post || seen[j] == i {
+                    return Err(format!(
+                        "{name}.target[{k}] = {j}: row {i} must list each of the {n_post} \
+                         postsynaptic neurons once"
+                    ));
+                }
+                seen[j] = i;
+            }
+            let delays = &self.delay_steps[row.clone()];
+            if let Some(k) = delays.iter().position(|&d| d as usize > max_delay_steps) {
+                return Err(format!(
+                    "{name}.delay_steps[{}] = {} exceeds the largest delay, {max_delay_steps} steps",
+                    row.start + k,
+                    delays[k]
+                ));
+            }
+            if delays.windows(2).any(|d| d[0] > d[1]) {
+                return Err(format!(
+                    "{name}.delay_steps of row {i} are not in delay order"
+                ));
+            }
+        }
+        if self.settled_emission.len() != n_pre {
+            return Err(format!(
+                "{name}.settled_emission has {} entries, expected {n_pre}",
+                self.settled_emission.len()
+            ));
+        }
+        if let Some(&(_, pre)) = self
+            .in_flight
+            .iter()
+            .find(|(_, pre)| *pre as usize >= n_pre)
+        {
+            return Err(format!(
+                "{name}.in_flight names presynaptic neuron {pre} of {n_pre}"
+            ));
+        }
+        Ok(())
+    }
+
     /// (Re)builds the lookup tables (after deserialising).
     pub fn prepare(&mut self) {
         let n = self.n_post;

@@ -15,6 +15,13 @@ use crate::network::{ConductanceGroup, ConductanceParams, DelayedDense, PoissonI
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// Smallest time step (ms).
+pub const MIN_DT_MS: f64 = 1e-3;
+/// Longest input presentation or rest (ms).
+pub const MAX_PHASE_MS: f64 = 1e6;
+/// Most extra presentations per sample.
+pub const MAX_RETRIES: f64 = 1000.0;
+
 /// Every parameter of the preset (NETWORKS.md §2), by the name `--set` uses.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -210,6 +217,27 @@ impl DiehlCookParams {
         ] {
             require_non_negative(name, v)?;
         }
+        // Steps shorter than a microsecond resolve nothing these time constants (>= 1 ms) do
+        // not, and would make one sample take billions of steps.
+        if self.dt_ms < MIN_DT_MS || self.dt_ms > self.input_ms {
+            return Err(Error::invalid(
+                "dt_ms",
+                self.dt_ms,
+                &format!("in [{MIN_DT_MS}, input_ms = {}] ms", self.input_ms),
+            ));
+        }
+        for (name, v) in [("input_ms", self.input_ms), ("rest_ms", self.rest_ms)] {
+            if v > MAX_PHASE_MS {
+                return Err(Error::invalid(name, v, &format!("<= {MAX_PHASE_MS} ms")));
+            }
+        }
+        if self.max_retries > MAX_RETRIES || self.max_retries.fract() != 0.0 {
+            return Err(Error::invalid(
+                "max_retries",
+                self.max_retries,
+                &format!("a whole number <= {MAX_RETRIES}"),
+            ));
+        }
         let euler = (self.euler_conductances - 1.0).abs() == 0.0;
         if !euler && self.euler_conductances != 0.0 {
             return Err(Error::invalid(
@@ -230,15 +258,51 @@ impl DiehlCookParams {
                 }
             }
         }
-        if self.delay_max_ms / self.dt_ms > u16::MAX as f64 - 2.0 {
+        let max_delay_ms = (u16::MAX as f64 - 2.0) * self.dt_ms;
+        if self.delay_max_ms > max_delay_ms {
             return Err(Error::invalid(
                 "delay_max_ms",
                 self.delay_max_ms,
-                "below 65533 steps",
+                &format!(
+                    "<= 65533 steps of dt_ms = {} ({max_delay_ms} ms)",
+                    self.dt_ms
+                ),
             ));
         }
-        self.excitatory().validate("exc_")?;
-        self.inhibitory().validate("inh_")
+        for (name, v) in [
+            ("exc_v_rest", self.exc_v_rest),
+            ("exc_v_reset", self.exc_v_reset),
+            ("exc_v_thresh", self.exc_v_thresh),
+            ("exc_e_exc", self.exc_e_exc),
+            ("exc_e_inh", self.exc_e_inh),
+            ("theta_init", self.theta_init),
+            ("theta_plus", self.theta_plus),
+            ("theta_offset", self.theta_offset),
+            ("inh_v_rest", self.inh_v_rest),
+            ("inh_v_reset", self.inh_v_reset),
+            ("inh_v_thresh", self.inh_v_thresh),
+            ("inh_e_exc", self.inh_e_exc),
+            ("inh_e_inh", self.inh_e_inh),
+            ("v_init_offset", self.v_init_offset),
+        ] {
+            crate::error::require_finite(name, v)?;
+        }
+        for (name, v) in [
+            ("exc_tau_ms", self.exc_tau_ms),
+            ("inh_tau_ms", self.inh_tau_ms),
+            ("tau_ge_ms", self.tau_ge_ms),
+            ("tau_gi_ms", self.tau_gi_ms),
+            ("tau_theta_ms", self.tau_theta_ms),
+        ] {
+            require_positive(name, v)?;
+        }
+        for (name, v) in [
+            ("exc_refractory_ms", self.exc_refractory_ms),
+            ("inh_refractory_ms", self.inh_refractory_ms),
+        ] {
+            require_non_negative(name, v)?;
+        }
+        Ok(())
     }
 
     /// The excitatory group's parameters.
@@ -394,6 +458,28 @@ impl DiehlCook {
             synaptic_events: 0,
             scratch: Scratch::default(),
         })
+    }
+
+    /// Checks a deserialised network of `neurons` excitatory neurons (a checkpoint is input):
+    /// its parameters as strictly as `--set`, then every size, index and delay.
+    pub fn check(&self, neurons: usize) -> std::result::Result<(), String> {
+        self.params
+            .validate()
+            .map_err(|e| format!("network.params: {e}"))?;
+        let max_delay = (self.params.delay_max_ms / self.params.dt_ms).round() as usize;
+        self.input
+            .check("network.input", N_INPUT, neurons, max_delay)?;
+        self.exc.check("network.exc", neurons)?;
+        self.inh.check("network.inh", neurons)?;
+        for (field, values) in [("post1", &self.post1), ("post2", &self.post2)] {
+            if values.len() != neurons {
+                return Err(format!(
+                    "network.{field} has {} entries, expected {neurons}",
+                    values.len()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Restores derived state after deserialising a checkpoint.

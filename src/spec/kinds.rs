@@ -282,8 +282,8 @@ impl SpectrumSpec {
         let backend = Backend::parse(&s.backend)?.available()?;
         let sized = |n: usize, name: &str| -> Result<usize> {
             let n = q.points.unwrap_or(n);
-            if n == 0 {
-                return Err(Error::invalid(name, 0.0, ">= 1"));
+            if n < 2 {
+                return Err(Error::invalid(name, n as f64, ">= 2"));
             }
             Ok(n)
         };
@@ -405,6 +405,8 @@ impl OrbitSpec {
         }
         let params = param_set(kind, &s.set)?;
         params.check_name(&s.sweep.param)?;
+        check_swept(&s.set, &s.sweep.param, "sweep (param)")?;
+        check_x0(kind, &s.x0)?;
         let grid = Grid::linspace(
             &s.sweep.param,
             s.sweep.from,
@@ -423,6 +425,9 @@ impl OrbitSpec {
         let lyapunov = s
             .lyapunov_steps
             .map(|steps| {
+                if steps == 0 {
+                    return Err(Error::invalid("lyapunov_steps", 0.0, ">= 1"));
+                }
                 LyapunovOptions {
                     transient: orbit.transient,
                     steps: q.steps.unwrap_or(steps),
@@ -448,6 +453,8 @@ impl ContinuationSpec {
         let kind = SystemKind::parse(&s.system)?;
         let params = param_set(kind, &s.set)?;
         params.check_name(&s.sweep.param)?;
+        check_swept(&s.set, &s.sweep.param, "continuation (param)")?;
+        check_x0(kind, &s.x0)?;
         let options = ContinuationOptions {
             from: s.sweep.from,
             to: s.sweep.to,
@@ -484,20 +491,57 @@ impl HeatmapSpec {
         let s = self;
         let kind = SystemKind::parse(&s.system)?;
         let params = param_set(kind, &s.set)?;
-        params.check_name(&s.x.param)?;
-        params.check_name(&s.y.param)?;
-        let x = Grid::linspace(
-            &s.x.param,
-            s.x.from,
-            s.x.to,
-            q.x_points.unwrap_or(s.x.points),
-        )?;
-        let y = Grid::linspace(
-            &s.y.param,
-            s.y.from,
-            s.y.to,
-            q.y_points.unwrap_or(s.y.points),
-        )?;
+        for (field, axis) in [("x", &s.x), ("y", &s.y)] {
+            params
+                .check_name(&axis.param)
+                .map_err(|_| Error::InvalidParameter {
+                    name: field.into(),
+                    value: axis.param.clone(),
+                    requirement: format!(
+                        "a parameter of {}: {}",
+                        kind.name(),
+                        kind.params()
+                            .iter()
+                            .map(|p| p.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })?;
+        }
+        if s.x.param == s.y.param {
+            return Err(Error::InvalidParameter {
+                name: "y".into(),
+                value: s.y.param.clone(),
+                requirement: format!("a parameter other than the x axis' {}", s.x.param),
+            });
+        }
+        check_swept(&s.set, &s.x.param, "x axis")?;
+        check_swept(&s.set, &s.y.param, "y axis")?;
+        check_x0(kind, &s.x0)?;
+        let axis = |field: &str, spec: &AxisSpec, points: Option<usize>| {
+            Grid::linspace(
+                &spec.param,
+                spec.from,
+                spec.to,
+                points.unwrap_or(spec.points),
+            )
+            .map_err(|e| match e {
+                Error::EmptyRange {
+                    name,
+                    from,
+                    to,
+                    points,
+                } => Error::EmptyRange {
+                    name: format!("{field} axis ({name})"),
+                    from,
+                    to,
+                    points,
+                },
+                other => other,
+            })
+        };
+        let x = axis("x", &s.x, q.x_points)?;
+        let y = axis("y", &s.y, q.y_points)?;
         let lyapunov = LyapunovOptions {
             transient: q.transient.unwrap_or(s.transient),
             steps: q.steps.unwrap_or(s.steps),
@@ -541,6 +585,23 @@ impl SynapseMapSpec {
             return Err(Error::invalid("points", points as f64, ">= 2"));
         }
         Ok(PlanKind::SynapseMap { params, points })
+    }
+}
+
+/// Checks an optional starting state against the system's dimension.
+fn check_x0(kind: SystemKind, x0: &Option<Vec<f64>>) -> Result<()> {
+    x0.as_deref().map_or(Ok(()), |x| kind.check_state("x0", x))
+}
+
+/// A swept parameter cannot also be fixed by `set`.
+fn check_swept(set: &BTreeMap<String, f64>, swept: &str, axis: &str) -> Result<()> {
+    match set.get(swept) {
+        Some(&value) => Err(Error::InvalidParameter {
+            name: "set".into(),
+            value: format!("{swept}={}", crate::error::show_value(value)),
+            requirement: format!("free of {swept}: it is swept by the {axis}"),
+        }),
+        None => Ok(()),
     }
 }
 

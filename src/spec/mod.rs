@@ -63,13 +63,36 @@ struct Header {
     quick: QuickSizes,
 }
 
+/// Largest spec file read (bytes).
+pub const MAX_SPEC_BYTES: u64 = 1 << 20;
+
 const KINDS: &str =
     "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation, spectrum";
 
 impl Spec {
     /// Reads and parses a spec file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let size = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        if size > MAX_SPEC_BYTES {
+            return Err(Error::Spec {
+                path: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "{size} bytes: a spec is at most {MAX_SPEC_BYTES} bytes (it describes an \
+                     analysis, it does not carry data)"
+                ),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Spec {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!("not UTF-8 text ({e})"),
+        })?;
         Self::parse(path, text)
     }
 
@@ -109,21 +132,13 @@ impl Spec {
             }
         }
         .map_err(at)?;
-        if header.name.is_empty()
-            || !header
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if let Err(e) = crate::output::validate_name("name", &header.name) {
             let (line, column) = locate(&text, "name");
             return Err(Error::Spec {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: format!(
-                    "name '{}' must be non-empty letters, digits, '-' or '_'",
-                    header.name
-                ),
+                message: e.to_string(),
             });
         }
         Ok(Self {
@@ -153,11 +168,8 @@ impl Spec {
             SpecBody::Spectrum(s) => s.plan(&q),
         }
         .map_err(|e| self.locate_error(e))?;
-        Ok(Plan {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            kind,
-        })
+        Plan::new(self.name.clone(), self.description.clone(), kind)
+            .map_err(|e| self.locate_error(e))
     }
 
     /// Attaches the spec's location to a validation error that names a field.
@@ -167,6 +179,7 @@ impl Spec {
                 name.clone()
             }
             Error::EmptyRange { name, .. } => name.clone(),
+            Error::TooLarge { field, .. } => field.clone(),
             Error::UnknownSystem { .. } => "system".into(),
             _ => return e,
         };

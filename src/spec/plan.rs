@@ -9,6 +9,7 @@ use crate::analysis::Grid;
 use crate::params::ParamSet;
 use crate::plasticity::StdpWindow;
 use crate::qspike::QSpikeParams;
+use crate::resources::Budget;
 
 /// A validated spec, ready to run.
 #[derive(Debug, Clone)]
@@ -19,6 +20,162 @@ pub struct Plan {
     pub description: String,
     /// What to compute.
     pub kind: PlanKind,
+}
+
+impl Plan {
+    /// A plan whose name is one plain path component and whose memory estimate fits this
+    /// machine (a long one is announced on stderr).
+    pub fn new(name: String, description: String, kind: PlanKind) -> crate::Result<Self> {
+        crate::output::validate_name("name", &name)?;
+        kind.budget().check(&name)?;
+        Ok(Self {
+            name,
+            description,
+            kind,
+        })
+    }
+}
+
+/// Rough costs behind the budgets: one map iteration of a small system (s) and the bytes one
+/// recorded value takes on its way to a CSV row.
+const SECONDS_PER_ITERATION: f64 = 5e-8;
+const BYTES_PER_RECORD: f64 = 100.0;
+/// nalgebra's dense eigenvalues of an n × n matrix take about this × n³ s (measured 3.4 s at
+/// n = 1000, criterion bench `eigen`), and hold about 4 n² doubles.
+const EIGEN_SECONDS_PER_N3: f64 = 3.4e-9;
+const EIGEN_DOUBLES_PER_N2: f64 = 4.0;
+
+fn eigen_budget(field: &str, value: usize, n: usize) -> Budget {
+    let n = n as f64;
+    Budget::new(
+        field,
+        value,
+        EIGEN_DOUBLES_PER_N2 * 8.0 * n * n,
+        EIGEN_SECONDS_PER_N3 * n.powi(3),
+    )
+}
+
+impl PlanKind {
+    /// Independent work items (the unit of parallel work): heatmap cells, orbit values.
+    pub fn work_items(&self) -> usize {
+        match self {
+            PlanKind::Heatmap { x, y, .. } => x.len() * y.len(),
+            PlanKind::Orbit { grid, .. } | PlanKind::Continuation { grid, .. } => grid.len(),
+            PlanKind::SpikeTiming { weights, .. } => weights.len(),
+            PlanKind::StdpWindow { dt, .. } => dt.len(),
+            PlanKind::SynapseMap { points, .. } => *points,
+            PlanKind::Spectrum { .. } => 1,
+        }
+    }
+
+    /// What the plan will need: peak memory and a rough time, attributed to the field that
+    /// sets the size.
+    pub fn budget(&self) -> Budget {
+        let iteration = |dim: usize| SECONDS_PER_ITERATION * (dim * dim).max(1) as f64;
+        match self {
+            PlanKind::SpikeTiming {
+                weights,
+                taylor_orders,
+                tau_s_ms,
+                dt_ms,
+                timing,
+            } => {
+                let columns = (taylor_orders.len() + tau_s_ms.len() + 4) as f64;
+                let steps = 20.0 * timing.tau_m_ms() / dt_ms;
+                Budget::new(
+                    "points",
+                    weights.len(),
+                    weights.len() as f64 * columns * BYTES_PER_RECORD,
+                    weights.len() as f64 * (tau_s_ms.len() + 1) as f64 * steps * 2e-8,
+                )
+            }
+            PlanKind::StdpWindow { dt, .. } => {
+                Budget::new("points", dt.len(), dt.len() as f64 * BYTES_PER_RECORD, 0.0)
+            }
+            PlanKind::SynapseMap { points, .. } => Budget::new(
+                "points",
+                points,
+                *points as f64 * BYTES_PER_RECORD,
+                *points as f64 * 1e-6,
+            ),
+            PlanKind::Orbit {
+                params,
+                grid,
+                orbit,
+                lyapunov,
+                ..
+            } => {
+                let dim = params.kind().state_names().len();
+                let records = grid.len() as f64 * orbit.samples as f64;
+                let lyapunov_steps = lyapunov.as_ref().map_or(0, |l| l.transient + l.steps);
+                let iterations =
+                    grid.len() as f64 * (orbit.transient + orbit.samples + lyapunov_steps) as f64;
+                Budget::new(
+                    "points",
+                    grid.len(),
+                    records * dim as f64 * BYTES_PER_RECORD,
+                    iterations * iteration(dim),
+                )
+                .hint("reduce the sweep's points or the samples per value")
+            }
+            PlanKind::Continuation {
+                params,
+                grid,
+                orbit,
+                options,
+                ..
+            } => {
+                let dim = params.kind().state_names().len();
+                let records = grid.len() as f64 * orbit.samples as f64
+                    + (options.max_points * (options.max_doublings + 1)) as f64;
+                let iterations = grid.len() as f64 * (orbit.transient + orbit.samples) as f64;
+                Budget::new(
+                    "points",
+                    grid.len(),
+                    records * dim as f64 * BYTES_PER_RECORD,
+                    iterations * iteration(dim),
+                )
+            }
+            PlanKind::Heatmap {
+                params,
+                x,
+                y,
+                lyapunov,
+                ..
+            } => {
+                let dim = params.kind().state_names().len();
+                let cells = x.len() as f64 * y.len() as f64;
+                let iterations = cells * (lyapunov.transient + lyapunov.steps) as f64;
+                // Flows take 4 RK4 stages per step.
+                let stages = if params.kind().is_map() { 1.0 } else { 4.0 };
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+                Budget::new(
+                    "points",
+                    format!("{} × {}", x.len(), y.len()),
+                    cells * 4.0 * BYTES_PER_RECORD,
+                    iterations * stages * iteration(dim) / threads,
+                )
+                .hint("reduce the points of the x and y axes")
+            }
+            PlanKind::Spectrum { matrix, .. } => match matrix {
+                SpectrumMatrix::Goe { n } | SpectrumMatrix::Iid { n } => eigen_budget("n", *n, *n),
+                SpectrumMatrix::Synapses(layer) => {
+                    eigen_budget("posts", layer.posts, layer.posts * layer.inputs_per_post)
+                        .hint("reduce posts or inputs-per-post (n = posts × inputs-per-post)")
+                }
+                SpectrumMatrix::Network { params, .. } => {
+                    let n = params.posts * params.inputs;
+                    let mut budget = eigen_budget("posts", params.posts, n)
+                        .hint("reduce posts or inputs-per-post (n = posts × inputs-per-post)");
+                    // 3000 presentations to settle, then n + 1 more for the Jacobian, each
+                    // about (duration / dt) × posts × inputs steps.
+                    let steps = params.duration_ms / params.dt_ms * n as f64;
+                    budget.seconds += (3000.0 + n as f64 + 1.0) * steps * 2e-9;
+                    budget
+                }
+            },
+        }
+    }
 }
 
 /// The validated, kind-specific part of a plan.

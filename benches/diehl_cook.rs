@@ -1,6 +1,7 @@
 //! One training sample of the Diehl & Cook network (preset defaults, dt 0.5 ms, 350 + 150 ms,
 //! intensity retry) for 100, 400 and 1600 excitatory neurons, on the first MNIST training
-//! images. Each iteration presents the next image, so the time includes retries.
+//! images (`$MESONET_DATA`, else the repository's subset in tests/data/mnist-subset). Each
+//! iteration presents the next image, so the time includes retries.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mesonet::data::{load_mnist_like, Split};
@@ -8,8 +9,11 @@ use mesonet::presets::{DiehlCook, DiehlCookParams};
 use std::path::Path;
 
 fn training_sample(c: &mut Criterion) {
-    let data = load_mnist_like(Path::new("../shared/data/mnist"), Split::Train)
-        .expect("MNIST beside the repository");
+    let dir = std::env::var_os("MESONET_DATA").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mnist-subset"),
+        std::path::PathBuf::from,
+    );
+    let data = load_mnist_like(&dir, Split::Train).expect("MNIST-format data");
     let mut group = c.benchmark_group("diehl_cook_training_sample");
     group.sample_size(20);
     for neurons in [100usize, 400, 1600] {

@@ -315,6 +315,51 @@ pub fn parse_assignment(text: &str) -> Result<(&str, f64)> {
     Ok((name.trim(), value))
 }
 
+/// A parameter's symbol for figures: Greek letters for Greek names, the rest of the name as a
+/// subscript (`eta_min` → `η_min`, `tau_m` → `τ_m`, `a_plus` → `A_+`).
+pub fn symbol(name: &str) -> String {
+    match name {
+        "a_plus" => return "A_+".into(),
+        "a_minus" => return "A_−".into(),
+        _ => {}
+    }
+    let (base, rest) = match name.split_once('_') {
+        Some((b, r)) => (b, Some(r)),
+        None => (name, None),
+    };
+    let greek = match base {
+        "alpha" => "α",
+        "beta" => "β",
+        "delta" => "δ",
+        "epsilon" => "ε",
+        "eta" => "η",
+        "kappa" => "κ",
+        "lambda" => "λ",
+        "mu" => "μ",
+        "nu" => "ν",
+        "rho" => "ρ",
+        "sigma" => "σ",
+        "tau" => "τ",
+        "theta" => "θ",
+        other => other,
+    };
+    match rest {
+        Some(r) => format!("{greek}_{}", r.trim_end_matches("_ms")),
+        None => greek.to_string(),
+    }
+}
+
+/// A parameter's axis label: its [`symbol`] with the unit, when it has one (times in ms; τ_d
+/// counts presynaptic periods).
+pub fn label(name: &str) -> String {
+    let is_time = matches!(name, "T" | "tau" | "tau_m") || name.ends_with("_ms");
+    if is_time {
+        format!("{} (ms)", symbol(name))
+    } else {
+        symbol(name)
+    }
+}
+
 pub use crate::analysis::system::Dynamics;
 
 /// A system built from a [`ParamSet`], with its default starting state.
@@ -449,6 +494,17 @@ pub fn synapse_start(model: &SynapseModel) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_use_greek_symbols_and_units() {
+        assert_eq!(label("eta_min"), "η_min");
+        assert_eq!(label("tau_m"), "τ_m (ms)");
+        assert_eq!(label("tau_d"), "τ_d");
+        assert_eq!(label("T"), "T (ms)");
+        assert_eq!(label("r"), "r");
+        assert_eq!(symbol("a_plus"), "A_+");
+        assert_eq!(label("delay_max_ms"), "delay_max (ms)");
+    }
 
     #[test]
     fn unknown_parameter_lists_the_valid_ones() {

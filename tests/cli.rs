@@ -496,5 +496,235 @@ fn spectrum_reference_matrices_and_bad_input() {
         &["spectrum", "--matrix", "goe", "--backend", "lapack"],
         &["lapack"],
     );
-    bad_input(&["spectrum", "--matrix", "synapses"], &["theta = 10"]);
+    // Its own defaults work: θ defaults to inputs-per-post (each input carries the 1:1
+    // synapse's share of the threshold).
+    let v = json(&[
+        "spectrum",
+        "--posts",
+        "20",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--name",
+        "defaults",
+    ]);
+    assert_eq!(v["matrix"], "synapses");
+    assert_eq!(f(&v["layer"]["synapse"]["theta"]), 10.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output safety: the data-loss cases of the reliability issue, each reproduced, and the rule
+// that replaces them (a command writes only the one directory it owns).
+// ---------------------------------------------------------------------------------------------
+
+/// Every file under `root` with its bytes.
+fn tree(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.insert(path.clone(), b"<dir>".to_vec());
+                stack.push(path);
+            } else {
+                out.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Runs in `dir`, asserts exit code 2, one line naming every needle, and no file changed.
+fn refused_in(dir: &Path, args: &[&str], needles: &[&str]) {
+    let root = dir.parent().unwrap();
+    let before = tree(root);
+    let out = mesonet().current_dir(dir).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{args:?}: '{n}' not in {stderr}");
+    }
+    assert_eq!(tree(root), before, "{args:?} changed files");
+}
+
+#[test]
+fn the_reproduced_data_loss_cases_are_refused_and_touch_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let ws = root.path().join("ws");
+    std::fs::create_dir_all(ws.join("notebooks-out/mine")).unwrap();
+    std::fs::write(ws.join("notebooks-out/mine/result.csv"), "keep").unwrap();
+    std::fs::create_dir_all(ws.join("results/old")).unwrap();
+    std::fs::write(ws.join("results/old/x"), "keep").unwrap();
+    std::fs::write(ws.join("n.txt"), "notes\n").unwrap();
+    let orbit = [
+        "orbit",
+        "--system",
+        "logistic",
+        "--param",
+        "r",
+        "--from",
+        "3",
+        "--to",
+        "4",
+        "--points",
+        "3",
+        "--transient",
+        "5",
+        "--samples",
+        "2",
+    ];
+    // 1. An empty name would make the output root itself the output directory.
+    let mut args = orbit.to_vec();
+    args.extend(["--name", ""]);
+    refused_in(&ws, &args, &["name", "''"]);
+    let heatmap = [
+        "heatmap",
+        "--system",
+        "henon",
+        "--x",
+        "a:1:1.4:2",
+        "--y",
+        "b:0.2:0.3:2",
+        "--steps",
+        "5",
+        "--name",
+        "",
+    ];
+    refused_in(&ws, &heatmap, &["name"]);
+    // 2. A directory the command did not create is not replaced.
+    refused_in(
+        &ws,
+        &["verify", "--quick", "--out", "results"],
+        &["out", "results", "not written by"],
+    );
+    // 3. Nor is a file.
+    refused_in(
+        &ws,
+        &["verify", "--quick", "--out", "n.txt"],
+        &["out", "n.txt", "not a directory"],
+    );
+    // 4. A name cannot leave the output root.
+    let mut args = orbit.to_vec();
+    args.extend(["--name", "../../escape"]);
+    refused_in(&ws, &args, &["name", "../../escape"]);
+    let mut args = orbit.to_vec();
+    args.extend(["--name", "mine"]);
+    refused_in(&ws, &args, &["mine", "not written by"]);
+}
+
+#[test]
+fn a_command_replaces_its_own_output_and_removes_stale_temporaries() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("figs");
+    let out_s = out.to_str().unwrap();
+    let args = [
+        "orbit",
+        "--system",
+        "logistic",
+        "--param",
+        "r",
+        "--from",
+        "3",
+        "--to",
+        "4",
+        "--points",
+        "3",
+        "--transient",
+        "5",
+        "--samples",
+        "2",
+        "--out",
+        out_s,
+        "--name",
+        "o",
+    ];
+    json(&args);
+    // A staging directory left by a run killed with SIGKILL (its process, a pid above the
+    // kernel's maximum, no longer exists) and a user's file with a similar name.
+    let stale = out.join(".staging-o-4194999-abcdef");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::write(stale.join("partial.csv"), "half").unwrap();
+    std::fs::write(out.join(".staging-notes"), "user").unwrap();
+    let v = json(&args);
+    assert!(!stale.exists(), "the stale staging directory is removed");
+    assert!(out.join(".staging-notes").exists());
+    assert!(out.join("o/.mesonet-output.json").exists());
+    assert_eq!(v["files"].as_array().unwrap().len(), 5, "{v}");
+    // Another command may not replace it.
+    let other = [
+        "heatmap",
+        "--system",
+        "henon",
+        "--x",
+        "a:1:1.4:2",
+        "--y",
+        "b:0.2:0.3:2",
+        "--steps",
+        "5",
+        "--out",
+        out_s,
+        "--name",
+        "o",
+    ];
+    bad_input(&other, &["mesonet orbit", "mesonet heatmap"]);
+}
+
+#[test]
+fn long_runs_are_announced_on_stderr_even_without_a_terminal() {
+    // 10^4 cells × 10^9 steps: about 10^13 iterations, far beyond the warning threshold.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mesonet"))
+        .args(["heatmap", "--system", "henon", "--x", "a:1:1.4:100", "--y"])
+        .args(["b:0.2:0.3:100", "--steps", "1000000000", "--out"])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stderr.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        line.starts_with("warning:") && line.contains("estimated"),
+        "{line}"
+    );
+    assert!(line.contains("h") || line.contains("days"), "{line}");
+}
+
+#[test]
+fn results_record_the_commit_they_were_built_from() {
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+    let v = json(&[
+        "train",
+        "--data",
+        data,
+        "--neurons",
+        "2",
+        "--train-samples",
+        "5",
+        "--test-samples",
+        "5",
+        "--out",
+        dir.path().join("t").to_str().unwrap(),
+    ]);
+    let commit = v["commit"].as_str().unwrap();
+    match head {
+        // Built from this checkout: its HEAD (plus "-dirty" when files differ from it).
+        Some(head) => assert!(commit.starts_with(&head), "{commit} vs {head}"),
+        None => assert_eq!(commit, "unknown"),
+    }
 }

@@ -180,6 +180,10 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_weights() {
     );
     assert!(!cut.path().join("result.json").exists());
 
+    // A checkpoint write cut by the kill leaves a temporary named after the dead process; one
+    // is planted here (a pid above the kernel's maximum) so the cleanup is always exercised.
+    let stale = cut.path().join(".mesonet-tmp-4194999-partial");
+    std::fs::write(&stale, b"half a checkpoint").unwrap();
     let output = mesonet()
         .args([
             "train",
@@ -203,6 +207,35 @@ fn a_run_killed_mid_way_resumes_to_the_uninterrupted_weights() {
         expected,
         "resumed from sample {done}"
     );
+    let leftovers: Vec<String> = std::fs::read_dir(cut.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".mesonet-tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporaries left: {leftovers:?}");
+    // A fresh run may not overwrite the finished run's checkpoint.
+    let o = mesonet()
+        .args([
+            "train",
+            "--data",
+            DATA,
+            "--out",
+            cut.path().to_str().unwrap(),
+        ])
+        .args([
+            "--neurons",
+            "4",
+            "--train-samples",
+            "10",
+            "--test-samples",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--resume"), "{err}");
+    assert_eq!(checkpoint_weights(&checkpoint), expected);
 }
 
 #[test]

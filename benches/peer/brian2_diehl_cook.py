@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peer timing: Brian2 running the Diehl & Cook (2015) unsupervised STDP network on MNIST.
 
-Measures seconds per *training* sample (the `diehl-cook` preset of shared/NETWORKS.md §2) so the
+Measures seconds per *training* sample (the `diehl-cook` preset of docs/NETWORKS.md §2) so the
 Rust simulator can quote a ratio against it.
 
 How to run (throwaway venv, nothing installed system-wide; Brian2 2.9 needs numpy < 2.3):
@@ -12,7 +12,7 @@ How to run (throwaway venv, nothing installed system-wide; Brian2 2.9 needs nump
         --device runtime
 
 Options: --neurons N, --samples S (the first S images of the MNIST training set, read with gzip
-from ../shared/data/mnist relative to the repository root, or --data DIR), --device
+from --data DIR, else $MESONET_DATA, else the repository's tests/data/mnist-subset), --device
 cpp_standalone|runtime (default cpp_standalone, the fastest; it falls back to runtime if the C++
 build fails), --seed, --build-dir (standalone project directory, default a fresh temp dir),
 --make-jobs (parallel compile jobs, default 1 because the machine is shared).
@@ -92,8 +92,11 @@ P = dict(
 
 
 def default_data_dir():
-    # repository root is two levels above benches/peer; shared/ sits beside the repository
-    return Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mnist"
+    # $MESONET_DATA, else the subset in the repository (two levels above benches/peer)
+    env = os.environ.get("MESONET_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "tests" / "data" / "mnist-subset"
 
 
 def read_mnist(data_dir, count):

@@ -45,7 +45,8 @@ pub struct BifurcationFigure {
     /// Continuation branches overlaid on the orbit: runs of `(parameter, state)`, stable ones
     /// solid, unstable ones dashed.
     pub branches: Vec<BranchCurve>,
-    /// Labelled points (e.g. located bifurcations), drawn as circles with their label.
+    /// Labelled points (e.g. located bifurcations), drawn as numbered circles; the legend
+    /// gives each number's label.
     pub markers: Vec<(f64, f64, String)>,
 }
 
@@ -165,23 +166,70 @@ impl BifurcationFigure {
         if self.lyapunov.is_some() {
             entries.push((Mark::Line(PALETTE[0]), self.lyapunov_label.clone()));
         }
+        for (i, (_, _, label)) in self.markers.iter().enumerate() {
+            entries.push((Mark::Circles(MARKER_COLOR), format!("{}  {label}", i + 1)));
+        }
         entries
     }
 
-    /// Draws the continuation branches and the labelled markers over the orbit.
+    /// Draws the continuation branches and the numbered markers over the orbit. Each number
+    /// goes to the first of a ring of positions around its marker that overlaps no number
+    /// placed before and no marker, so a cascade of close bifurcations stays readable; the
+    /// legend says what each number is.
     fn draw_overlay<DB: DrawingBackend>(&self, chart: &mut Chart<'_, DB>) -> DrawResult {
         for branch in &self.branches {
             draw_polyline(chart, &branch.points, BRANCH_COLOR, 3, !branch.stable)?;
         }
-        for (i, (p, x, label)) in self.markers.iter().enumerate() {
+        const TAG_H: i32 = 20;
+        let tag_w = |i: usize| 12 * (i + 1).to_string().len() as i32;
+        let centres: Vec<(i32, i32)> = self
+            .markers
+            .iter()
+            .map(|(p, x, _)| chart.backend_coord(&(*p, *x)))
+            .collect();
+        let overlaps = |a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)| {
+            a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+        };
+        let marker_boxes: Vec<(i32, i32, i32, i32)> = centres
+            .iter()
+            .map(|&(cx, cy)| (cx - 7, cy - 7, cx + 7, cy + 7))
+            .collect();
+        let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+        for (i, (p, x, _)) in self.markers.iter().enumerate() {
             let circle = Circle::new((*p, *x), 6, MARKER_COLOR.stroke_width(2));
             chart.draw_series(std::iter::once(circle)).map_err(msg)?;
-            // Labels of neighbouring markers are staggered downwards (pixel offsets) so that
-            // a cascade of close bifurcations stays readable.
-            let offset = (10, 8 + 24 * (i % 4) as i32);
+            let (cx, cy) = centres[i];
+            let w = tag_w(i);
+            let ring: [(i32, i32); 6] = [
+                (10, -24),
+                (10, 6),
+                (-10 - w, -24),
+                (-10 - w, 6),
+                (-w / 2, -34),
+                (-w / 2, 14),
+            ];
+            let offset = (1..=4)
+                .flat_map(|r: i32| {
+                    ring.iter()
+                        .map(move |&(dx, dy)| (dx * r, dy + (r - 1) * dy.signum() * TAG_H))
+                })
+                .find(|&(dx, dy)| {
+                    let tag = (cx + dx, cy + dy, cx + dx + w, cy + dy + TAG_H);
+                    !placed
+                        .iter()
+                        .chain(&marker_boxes)
+                        .any(|&b| overlaps(tag, b))
+                })
+                .unwrap_or(ring[0]);
+            placed.push((
+                cx + offset.0,
+                cy + offset.1,
+                cx + offset.0 + w,
+                cy + offset.1 + TAG_H,
+            ));
             let text = EmptyElement::at((*p, *x))
                 + Text::new(
-                    label.clone(),
+                    (i + 1).to_string(),
                     offset,
                     super::font(20.0).color(&MARKER_COLOR),
                 );

@@ -305,24 +305,29 @@ impl<'a> TilePlan<'a> {
         Ok(())
     }
 
-    /// The grey colour bar at `(x, top)`, `height` px tall, with its ticks and label.
+    /// The grey colour bar at `(x, top)`, `height` px tall, with its ticks and label; sizes
+    /// grow with `scale` (the figure's width over the usual 1200 px), so that the ticks stay
+    /// as readable as on the other figures when a large grid is viewed scaled down.
     fn draw_colorbar<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
         (x, top): (i32, i32),
         height: i32,
+        scale: f64,
     ) -> Result<i32, String> {
-        const WIDTH: i32 = 30;
+        let width = (30.0 * scale).round() as i32;
+        let tick_size = TICK_SIZE * scale;
+        let label_size = LABEL_SIZE * scale;
         let levels = self.levels;
         for q in 0..levels {
             // Level 0 (low, white) at the bottom.
             let y0 = top + height - ((q + 1) as i32 * height) / levels as i32;
             let y1 = top + height - (q as i32 * height) / levels as i32;
             let c = grey(q as u8, levels);
-            root.draw(&Rectangle::new([(x, y0), (x + WIDTH, y1)], c.filled()))
+            root.draw(&Rectangle::new([(x, y0), (x + width, y1)], c.filled()))
                 .map_err(msg)?;
         }
-        let frame = [(x, top), (x + WIDTH, top + height)];
+        let frame = [(x, top), (x + width, top + height)];
         root.draw(&Rectangle::new(frame, BLACK.stroke_width(1)))
             .map_err(msg)?;
         let ticks: Vec<(f64, String)> = match self.range {
@@ -340,21 +345,24 @@ impl<'a> TilePlan<'a> {
         for (f, text) in ticks {
             let y = top + ((1.0 - f) * height as f64).round() as i32;
             root.draw(&PathElement::new(
-                vec![(x + WIDTH, y), (x + WIDTH + 6, y)],
+                vec![(x + width, y), (x + width + (6.0 * scale) as i32, y)],
                 BLACK,
             ))
             .map_err(msg)?;
-            widest = widest.max(label_width(root, &text, TICK_SIZE));
-            let at = (x + WIDTH + 10, y);
-            draw_label(root, &text, at, TICK_SIZE, Align::Left, false, &BLACK)?;
+            widest = widest.max(label_width(root, &text, tick_size));
+            let at = (x + width + (10.0 * scale) as i32, y);
+            draw_label(root, &text, at, tick_size, Align::Left, false, &BLACK)?;
         }
         let label = if self.fig.shared_scale {
             self.fig.value_label.clone()
         } else {
             format!("{} (per tile)", self.fig.value_label)
         };
-        let at = (x + WIDTH + 10 + widest + 24, top + height / 2);
-        draw_label(root, &label, at, LABEL_SIZE, Align::Center, true, &BLACK)?;
+        let at = (
+            x + width + (10.0 * scale) as i32 + widest + (24.0 * scale) as i32,
+            top + height / 2,
+        );
+        draw_label(root, &label, at, label_size, Align::Center, true, &BLACK)?;
         Ok(top + height)
     }
 }
@@ -388,7 +396,8 @@ impl Render for TilePlan<'_> {
         self.draw_tiles(root, origin)?;
         let bar_x = origin.0 + gw + GRID_MARGIN;
         let bar_h = (gh * 6 / 10).clamp(200, 600);
-        let below = self.draw_colorbar(root, (bar_x, origin.1), bar_h)?;
+        let scale = (w as f64 / 1200.0).max(1.0);
+        let below = self.draw_colorbar(root, (bar_x, origin.1), bar_h, scale)?;
         if self.any_missing {
             let legend = [(Mark::Patch(MISSING_COLOR), "no value".to_string())];
             draw_legend(root, (bar_x, below + 24), &legend)?;

@@ -58,7 +58,7 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
             } else {
                 plan.description.clone()
             },
-            param_label: super::orbit::pretty(name),
+            param_label: crate::params::label(name),
             state_label: params.kind().state_names()[0].to_string(),
             orbit: columns
                 .iter()
@@ -74,7 +74,12 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
                 .iter()
                 .map(|b| {
                     let kind = serde_json::to_value(b.kind).expect("enum");
-                    let label = format!("{} {:.6}", kind.as_str().unwrap_or_default(), b.at);
+                    let label = format!(
+                        "{} at {} = {:.6}",
+                        kind.as_str().unwrap_or_default(),
+                        crate::params::symbol(name),
+                        b.at
+                    );
                     (b.at, b.x[0], label)
                 })
                 .collect(),

@@ -63,8 +63,8 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
             } else {
                 plan.description.clone()
             },
-            x_label: super::orbit::pretty(&x.name),
-            y_label: super::orbit::pretty(&y.name),
+            x_label: crate::params::label(&x.name),
+            y_label: crate::params::label(&y.name),
             value_label: format!("λ_max ({per_time})"),
             x_values: x.values.clone(),
             y_values: y.values.clone(),

@@ -151,7 +151,7 @@ fn draw(
         .params()
         .iter()
         .find(|p| p.name == grid.name)
-        .map(|p| format!("{} ({})", pretty(&grid.name), p.doc))
+        .map(|p| format!("{} ({})", crate::params::label(&grid.name), p.doc))
         .unwrap_or_else(|| grid.name.clone());
     bifurcation(
         &BifurcationFigure {
@@ -182,20 +182,4 @@ fn draw(
         },
         &dir.join("orbit"),
     )
-}
-
-/// Greek letters for the parameter names that have them.
-pub fn pretty(name: &str) -> String {
-    match name {
-        "eta" => "η".into(),
-        "tau_m" => "τ_m (ms)".into(),
-        "tau" => "τ (ms)".into(),
-        "mu" => "μ".into(),
-        "theta" => "θ".into(),
-        "sigma" => "σ".into(),
-        "rho" => "ρ".into(),
-        "beta" => "β".into(),
-        "T" => "T (ms)".into(),
-        other => other.into(),
-    }
 }

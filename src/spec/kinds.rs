@@ -223,7 +223,8 @@ spec_body! {
         /// Learning rate (`synapses`).
         #[serde(default = "default_layer_eta")]
         pub eta: f64,
-        /// Synapse parameters overriding the defaults (`synapses`).
+        /// Synapse parameters overriding the defaults (`synapses`; θ defaults to
+        /// `inputs_per_post` × the 1:1 synapse's θ).
         #[serde(default)]
         pub set: BTreeMap<String, f64>,
         /// Seed of the matrix or of the offsets.
@@ -295,7 +296,13 @@ impl SpectrumSpec {
                 n: sized(s.n, "n")?,
             },
             "synapses" => {
-                let params = param_set(SystemKind::Synapse, &s.set)?;
+                // Unless set, θ = n_in × the 1:1 synapse's θ: each input then carries the 1:1
+                // synapse's share of the threshold, and the layer has a fixed point.
+                let mut set = s.set.clone();
+                let default_theta = ParamSet::defaults(SystemKind::Synapse).get("theta")?;
+                set.entry("theta".into())
+                    .or_insert(default_theta * s.inputs_per_post as f64);
+                let params = param_set(SystemKind::Synapse, &set)?;
                 let layer = LayerParams {
                     synapse: params.synapse_params()?,
                     eta: s.eta,

@@ -296,6 +296,9 @@ impl SpectrumSpec {
                 n: sized(s.n, "n")?,
             },
             "synapses" => {
+                if s.inputs_per_post == 0 {
+                    return Err(Error::invalid("inputs_per_post", 0.0, ">= 1"));
+                }
                 // Unless set, θ = n_in × the 1:1 synapse's θ: each input then carries the 1:1
                 // synapse's share of the threshold, and the layer has a fixed point.
                 let mut set = s.set.clone();

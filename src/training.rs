@@ -86,9 +86,14 @@ impl TrainConfig {
             ));
         }
         self.params.validate()?;
+        self.budget(0).check("the network")
+    }
+
+    /// Memory of the network and the rough time of `samples_left` training samples plus the
+    /// evaluation passes.
+    pub fn budget(&self, samples_left: u64) -> crate::resources::Budget {
         let synapses = (crate::presets::diehl_cook::N_INPUT * self.neurons) as f64;
-        let samples =
-            (self.train_samples * self.epochs + self.test_samples + self.assign_samples) as f64;
+        let samples = samples_left as f64 + (self.test_samples + self.assign_samples) as f64;
         crate::resources::Budget::new(
             "neurons",
             self.neurons,
@@ -96,7 +101,6 @@ impl TrainConfig {
             samples * self.neurons as f64 * SECONDS_PER_NEURON_SAMPLE,
         )
         .hint("reduce --neurons")
-        .check("training")
     }
 
     /// Checks the sizes against the data.

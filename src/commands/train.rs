@@ -309,6 +309,8 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
             (Checkpoint::start(config)?, out)
         }
     };
+    let samples_left = ckpt.total_samples() - ckpt.samples_done;
+    ckpt.config.budget(samples_left).check("training")?;
     let (train_set, test_set) = load(&data_dir(&args.data)?)?;
     ckpt.config.validate_data(&train_set, &test_set)?;
     let out = out.open_in_place()?;

@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mesonet::data::{load_mnist_like, Split};
-use mesonet::presets::{DiehlCook, DiehlCookParams};
+use mesonet::sim::presets::{DiehlCook, DiehlCookParams};
 use std::path::Path;
 
 fn training_sample(c: &mut Criterion) {

@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mesonet::analysis::heatmap::compute;
 use mesonet::analysis::lyapunov::LyapunovOptions;
 use mesonet::analysis::Grid;
-use mesonet::params::{largest_lyapunov, ParamSet, SystemKind};
+use mesonet::registry::{largest_lyapunov, ParamSet, SystemKind};
 
 fn synapse_heatmap(c: &mut Criterion) {
     let side: usize = std::env::var("MESONET_BENCH_GRID")
@@ -17,7 +17,7 @@ fn synapse_heatmap(c: &mut Criterion) {
         .unwrap_or(200);
     let x = Grid::linspace("eta", 0.05, 4.0, side).unwrap();
     let y = Grid::linspace("tau_m", 1.0, 5.0, side).unwrap();
-    let params = ParamSet::defaults(SystemKind::Synapse);
+    let params = ParamSet::defaults(SystemKind::SynapseMap);
     let opts = LyapunovOptions {
         transient: 0,
         steps: 10_000,
@@ -58,7 +58,7 @@ fn synapse_heatmap(c: &mut Criterion) {
 fn edge_of_chaos_heatmap(c: &mut Criterion) {
     let x = Grid::linspace("eta_min", 0.0, 3.0, 100).unwrap();
     let y = Grid::linspace("eta_max", 3.02, 6.0, 100).unwrap();
-    let params = ParamSet::defaults(SystemKind::Plasticity);
+    let params = ParamSet::defaults(SystemKind::VariablePlasticity);
     let opts = LyapunovOptions {
         transient: 2_000,
         steps: 5_000,

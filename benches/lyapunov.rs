@@ -4,7 +4,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mesonet::analysis::lyapunov::{largest_1d, LyapunovOptions};
 use mesonet::analysis::systems::Logistic;
-use mesonet::synapse::{SynapseMap, SynapseModel, SynapseParams};
+use mesonet::model::synapse_map::{SynapseMap, SynapseModel, SynapseParams};
 use std::hint::black_box;
 
 const STEPS: usize = 1_000_000;

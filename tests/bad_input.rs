@@ -439,7 +439,7 @@ struct Invocation {
 
 const COMMANDS: &[Invocation] = &[
     Invocation {
-        base: &["qspike", "--w", "2"],
+        base: &["spike-timing", "--w", "2"],
         fields: &[
             ("--w", "w", FINITE),
             ("--w", "w", &["1e308", "1e300"]),
@@ -646,11 +646,11 @@ const COMMANDS: &[Invocation] = &[
         ],
     },
     Invocation {
-        base: &["synapse"],
+        base: &["synapse-map"],
         fields: &[("--set", "set", &["nosuch=1", "tau_m", "tau_m=abc", "=2"])],
     },
     Invocation {
-        base: &["plasticity"],
+        base: &["variable-plasticity"],
         fields: &[("--set", "set", &["nosuch=1", "eta_min", "h=abc"])],
     },
     Invocation {
@@ -730,22 +730,22 @@ const TRAIN_SETS: &[(&str, &[&str])] = &[
 
 /// Domain errors of the analysis systems' parameters: (command prefix, assignment, needles).
 const SYSTEM_SETS: &[(&[&str], &str, &[&str])] = &[
-    (&["synapse"], "tau_m=0", &["tau_m"]),
-    (&["synapse"], "tau_m=-2", &["tau_m", "-2"]),
-    (&["synapse"], "T=-1", &["T"]),
-    (&["synapse"], "w_max=0", &["w_max"]),
-    (&["synapse"], "mu=-1", &["mu"]),
-    (&["synapse"], "theta=0", &["theta"]),
-    (&["synapse"], "k=0", &["k"]),
-    (&["synapse"], "tau=0", &["tau"]),
-    (&["synapse"], "eta=nan", &["eta"]),
-    (&["synapse"], "theta=1e308", &["theta"]),
-    (&["plasticity"], "tau_d=0", &["tau_d"]),
-    (&["plasticity"], "drive=2", &["drive"]),
-    (&["plasticity"], "flipping=3", &["flipping"]),
-    (&["plasticity"], "h=0", &["h"]),
-    (&["plasticity"], "eta_max=1", &["eta_max"]),
-    (&["plasticity"], "epsilon=nan", &["epsilon"]),
+    (&["synapse-map"], "tau_m=0", &["tau_m"]),
+    (&["synapse-map"], "tau_m=-2", &["tau_m", "-2"]),
+    (&["synapse-map"], "T=-1", &["T"]),
+    (&["synapse-map"], "w_max=0", &["w_max"]),
+    (&["synapse-map"], "mu=-1", &["mu"]),
+    (&["synapse-map"], "theta=0", &["theta"]),
+    (&["synapse-map"], "k=0", &["k"]),
+    (&["synapse-map"], "tau=0", &["tau"]),
+    (&["synapse-map"], "eta=nan", &["eta"]),
+    (&["synapse-map"], "theta=1e308", &["theta"]),
+    (&["variable-plasticity"], "tau_d=0", &["tau_d"]),
+    (&["variable-plasticity"], "drive=2", &["drive"]),
+    (&["variable-plasticity"], "flipping=3", &["flipping"]),
+    (&["variable-plasticity"], "h=0", &["h"]),
+    (&["variable-plasticity"], "eta_max=1", &["eta_max"]),
+    (&["variable-plasticity"], "epsilon=nan", &["epsilon"]),
     (
         &["lyapunov", "--system", "logistic", "--steps", "10"],
         "r=nan",
@@ -757,12 +757,12 @@ const SYSTEM_SETS: &[(&[&str], &str, &[&str])] = &[
         &["sigma"],
     ),
     (
-        &["lyapunov", "--system", "synapse", "--steps", "10"],
+        &["lyapunov", "--system", "synapse-map", "--steps", "10"],
         "nosuch=1",
         &["nosuch"],
     ),
     (
-        &["lyapunov", "--system", "plasticity", "--steps", "10"],
+        &["lyapunov", "--system", "variable-plasticity", "--steps", "10"],
         "drive=0.5",
         &["drive"],
     ),
@@ -775,7 +775,7 @@ fn special_cases() -> Vec<Case> {
     let mut cases = vec![
         // The synapse model with both amplitudes 0: F is identically 0.
         Case::new(
-            &["synapse", "--set", "a_plus=0", "--set", "a_minus=0"],
+            &["synapse-map", "--set", "a_plus=0", "--set", "a_minus=0"],
             &["a_plus"],
         ),
         // A parameter swept and set at once; one parameter on both axes.
@@ -816,7 +816,7 @@ fn special_cases() -> Vec<Case> {
             &["x0"],
         ),
         Case::new(
-            &["lyapunov", "--system", "plasticity", "--x0", "1"],
+            &["lyapunov", "--system", "variable-plasticity", "--x0", "1"],
             &["x0"],
         ),
         Case::new(
@@ -836,7 +836,7 @@ fn special_cases() -> Vec<Case> {
             &[
                 "orbit",
                 "--system",
-                "plasticity",
+                "variable-plasticity",
                 "--param",
                 "eta_min",
                 "--from",

@@ -40,7 +40,7 @@ fn f(v: &Value) -> f64 {
 fn qspike_simulation_equals_lambert_w_and_keys_are_stable() {
     // τ_s = τ_m: the simulated LIF spike must equal the Lambert-W time (MODEL.md §2).
     for w in ["1.4", "2", "7.5"] {
-        let v = json(&["qspike", "--w", w, "--dt", "0.013"]);
+        let v = json(&["spike-timing", "--w", w, "--dt", "0.013"]);
         assert!(
             (f(&v["simulated_ms"]) - f(&v["lambert_ms"])).abs() < 1e-9,
             "{v}"
@@ -56,7 +56,7 @@ fn qspike_simulation_equals_lambert_w_and_keys_are_stable() {
         }
     }
     // Below w_c = e/2 there is no spike, simulated or exact.
-    let v = json(&["qspike", "--w", "1.3"]);
+    let v = json(&["spike-timing", "--w", "1.3"]);
     assert!(
         v["lambert_ms"].is_null() && v["simulated_ms"].is_null(),
         "{v}"
@@ -67,7 +67,7 @@ fn qspike_simulation_equals_lambert_w_and_keys_are_stable() {
 #[test]
 fn synapse_reports_w_c_and_the_additive_closed_form() {
     // w_c = e θ / (k τ_m) = e / 2; additive T = 3: Δt* = 1.5, w* = e^{0.75} / 1.5.
-    let v = json(&["synapse", "--set", "mu=0", "--set", "T=3"]);
+    let v = json(&["synapse-map", "--set", "mu=0", "--set", "T=3"]);
     assert!((f(&v["w_c"]) - std::f64::consts::E / 2.0).abs() < 1e-15);
     let fp = &v["fixed_points"][0];
     assert!((f(&fp["w"]) - 0.75f64.exp() / 1.5).abs() < 1e-10);
@@ -135,27 +135,27 @@ fn lorenz_spectrum_matches_literature() {
 
 #[test]
 fn synapse_lyapunov_is_absorbed_past_the_crisis() {
-    let v = json(&["lyapunov", "--system", "synapse", "--set", "eta=3.5"]);
+    let v = json(&["lyapunov", "--system", "synapse-map", "--set", "eta=3.5"]);
     assert_eq!(v["status"], "absorbed");
     assert!(f(&v["exponents"][0]).abs() <= 0.0);
 }
 
 #[test]
 fn bad_input_gives_exit_code_2_and_one_line() {
-    bad_input(&["synapse", "--set", "tau_m=-2"], &["tau_m", "-2"]);
-    bad_input(&["synapse", "--set", "w_max=0"], &["w_max", "0"]);
-    bad_input(&["synapse", "--set", "eta=NaN"], &["eta", "NaN"]);
-    bad_input(&["synapse", "--set", "colour=1"], &["colour", "tau_m"]);
+    bad_input(&["synapse-map", "--set", "tau_m=-2"], &["tau_m", "-2"]);
+    bad_input(&["synapse-map", "--set", "w_max=0"], &["w_max", "0"]);
+    bad_input(&["synapse-map", "--set", "eta=NaN"], &["eta", "NaN"]);
+    bad_input(&["synapse-map", "--set", "colour=1"], &["colour", "tau_m"]);
     bad_input(&["lyapunov", "--system", "duffing"], &["duffing", "lorenz"]);
     bad_input(
         &["lyapunov", "--system", "henon", "--set", "r=1"],
         &["'r'", "a, b"],
     );
     bad_input(&["lyapunov", "--system", "henon", "--x0", "1,nan"], &["x0"]);
-    bad_input(&["qspike", "--w", "2", "--tau-m", "0"], &["tau_m", "0"]);
-    bad_input(&["qspike", "--w", "NaN"], &["w", "NaN"]);
+    bad_input(&["spike-timing", "--w", "2", "--tau-m", "0"], &["tau_m", "0"]);
+    bad_input(&["spike-timing", "--w", "NaN"], &["w", "NaN"]);
     bad_input(
-        &["qspike", "--w", "2", "--taylor-order", "61"],
+        &["spike-timing", "--w", "2", "--taylor-order", "61"],
         &["taylor-order", "61"],
     );
 }
@@ -186,7 +186,7 @@ fn bad_specs_and_ranges_leave_no_output() {
         &[
             "heatmap",
             "--system",
-            "synapse",
+            "synapse-map",
             "--x",
             "eta:0:1:0",
             "--y",
@@ -257,7 +257,7 @@ fn heatmap_is_identical_for_one_and_two_threads() {
         json(&[
             "heatmap",
             "--system",
-            "synapse",
+            "synapse-map",
             "--x",
             "eta:0.5:3.5:9",
             "--y",
@@ -360,32 +360,32 @@ fn verify_reports_every_claim_of_model_section_8() {
 #[test]
 fn coupled_system_bad_input_is_refused() {
     bad_input(
-        &["lyapunov", "--system", "plasticity", "--set", "eta_max=2.5"],
+        &["lyapunov", "--system", "variable-plasticity", "--set", "eta_max=2.5"],
         &["eta_max", "2.5", "reachable drive"],
     );
     bad_input(
-        &["lyapunov", "--system", "plasticity", "--set", "tau_d=0"],
+        &["lyapunov", "--system", "variable-plasticity", "--set", "tau_d=0"],
         &["tau_d", "0"],
     );
     bad_input(
         &[
             "lyapunov",
             "--system",
-            "plasticity-flow",
+            "variable-plasticity-flow",
             "--set",
             "flipping=1",
         ],
         &["flipping"],
     );
     bad_input(
-        &["lyapunov", "--system", "plasticity", "--set", "drive=2"],
+        &["lyapunov", "--system", "variable-plasticity", "--set", "drive=2"],
         &["drive", "2"],
     );
 }
 
 #[test]
 fn plasticity_fixed_point_has_lambda2_minus_one_over_tau_d() {
-    let v = json(&["plasticity", "--set", "tau_d=4"]);
+    let v = json(&["variable-plasticity", "--set", "tau_d=4"]);
     let fp = &v["fixed_points"][0];
     // η* = η_min + 1/(η_max − w*) with the defaults η_min = 1, η_max = 4.
     let w = f(&fp["w"]);
@@ -398,7 +398,7 @@ fn plasticity_fixed_point_has_lambda2_minus_one_over_tau_d() {
     for (a, n) in j.iter().zip(fd) {
         assert!((f(a) - f(n)).abs() < 1e-7, "{a} vs {n}");
     }
-    bad_input(&["plasticity", "--set", "eta_max=3"], &["eta_max", "3"]);
+    bad_input(&["variable-plasticity", "--set", "eta_max=3"], &["eta_max", "3"]);
 }
 
 #[test]

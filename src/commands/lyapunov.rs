@@ -3,7 +3,7 @@
 use super::Report;
 use crate::analysis::lyapunov::{self, LyapunovOptions};
 use crate::error::{Error, Result};
-use crate::params::{build, Dynamics, ParamSet, SystemKind};
+use crate::registry::{build, Dynamics, ParamSet, SystemKind};
 use clap::{Args, ValueEnum};
 
 /// Which algorithm to use.

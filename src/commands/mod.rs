@@ -3,11 +3,11 @@
 //! JSON object (printed with `--json`) and a human-readable text.
 
 mod lyapunov;
-mod plasticity;
-mod qspike;
+mod variable_plasticity;
+mod spike_timing;
 mod run;
 mod sweep;
-mod synapse;
+mod synapse_map;
 mod train;
 mod verify;
 
@@ -15,11 +15,11 @@ use crate::error::{Error, Result};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use lyapunov::LyapunovArgs;
-pub use plasticity::PlasticityArgs;
-pub use qspike::QSpikeArgs;
+pub use variable_plasticity::VariablePlasticityArgs;
+pub use spike_timing::SpikeTimingArgs;
 pub use run::RunArgs;
 pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
-pub use synapse::SynapseArgs;
+pub use synapse_map::SynapseMapArgs;
 pub use train::{EvalArgs, TrainArgs};
 pub use verify::VerifyArgs;
 
@@ -40,13 +40,13 @@ pub enum Command {
     Run(RunArgs),
     /// Spike timing of the poster's kernel V(x) = w k x e^{-x/tau_m} (Theorem 1): Lambert W,
     /// quadratic and Taylor-N approximations, and the exactly simulated LIF neuron.
-    Qspike(QSpikeArgs),
+    SpikeTiming(SpikeTimingArgs),
     /// Fixed points of the reduced 1:1 synapse map, their slopes F'(w*), flip points eta_c
     /// and classification (MODEL.md §4).
-    Synapse(SynapseArgs),
+    SynapseMap(SynapseMapArgs),
     /// Fixed points (w*, η*) of the coupled variable-plasticity system (MODEL.md §5): analytic
     /// and finite-difference Jacobians, eigenvalues, map multipliers.
-    Plasticity(PlasticityArgs),
+    VariablePlasticity(VariablePlasticityArgs),
     /// Lyapunov exponent(s) of a system.
     Lyapunov(LyapunovArgs),
     /// Orbit (bifurcation) diagram of a map over one parameter, with figure and data.
@@ -168,10 +168,10 @@ pub struct CommonArgs {
 pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
     match cli.command {
         Command::Run(a) => run::run(&a).map(|r| (r, a.common.json)),
-        Command::Qspike(a) => qspike::run(&a).map(|r| (r, a.json)),
-        Command::Synapse(a) => synapse::run(&a).map(|r| (r, a.json)),
+        Command::SpikeTiming(a) => spike_timing::run(&a).map(|r| (r, a.json)),
+        Command::SynapseMap(a) => synapse_map::run(&a).map(|r| (r, a.json)),
         Command::Lyapunov(a) => lyapunov::run(&a).map(|r| (r, a.json)),
-        Command::Plasticity(a) => plasticity::run(&a).map(|r| (r, a.json)),
+        Command::VariablePlasticity(a) => variable_plasticity::run(&a).map(|r| (r, a.json)),
         Command::Orbit(a) => sweep::orbit(&a).map(|r| (r, a.run.output.common.json)),
         Command::Heatmap(a) => sweep::heatmap(&a).map(|r| (r, a.run.output.common.json)),
         Command::Continue(a) => sweep::continuation(&a).map(|r| (r, a.run.output.common.json)),

@@ -186,7 +186,7 @@ pub struct HeatmapArgs {
 
 fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
     set.iter()
-        .map(|a| crate::params::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
+        .map(|a| crate::registry::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
         .collect()
 }
 

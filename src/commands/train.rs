@@ -8,8 +8,8 @@ use super::Report;
 use crate::data::{load_mnist_like, Dataset, Split};
 use crate::error::{Error, Result};
 use crate::output::{write_json, Manifest, OutputDir, TargetState};
-use crate::presets::DiehlCookParams;
-use crate::training::{evaluate, Checkpoint, Evaluation, TrainConfig};
+use crate::sim::presets::DiehlCookParams;
+use crate::sim::training::{evaluate, Checkpoint, Evaluation, TrainConfig};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -226,7 +226,7 @@ fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
     }
     let mut params = DiehlCookParams::default();
     for text in &args.set {
-        let (name, value) = crate::params::parse_assignment(text)?;
+        let (name, value) = crate::registry::parse_assignment(text)?;
         params.set(name, value)?;
     }
     let train_samples = args.train_samples.unwrap_or(60_000);
@@ -348,7 +348,7 @@ fn evaluate_with_progress(
     let samples = config.assign_samples + config.test_samples;
     let bar = super::progress_bar("evaluate");
     bar.set_length(samples as u64);
-    let chunks = samples.div_ceil(crate::training::CHUNK);
+    let chunks = samples.div_ceil(crate::sim::training::CHUNK);
     let eval = super::with_threads(threads, chunks, || {
         Ok(evaluate(
             &ckpt.network,

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::figures::bifurcation::BranchCurve;
 use crate::figures::{bifurcation, BifurcationFigure};
 use crate::output::{csv_number, write_csv, write_json};
-use crate::params::{build_map_with, build_with, ParamSet};
+use crate::registry::{build_map_with, build_with, ParamSet};
 use crate::spec::{Plan, PlanKind};
 use std::path::Path;
 
@@ -58,7 +58,7 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
             } else {
                 plan.description.clone()
             },
-            param_label: crate::params::label(name),
+            param_label: crate::registry::label(name),
             state_label: params.kind().state_names()[0].to_string(),
             orbit: columns
                 .iter()
@@ -77,7 +77,7 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
                     let label = format!(
                         "{} at {} = {:.6}",
                         kind.as_str().unwrap_or_default(),
-                        crate::params::symbol(name),
+                        crate::registry::symbol(name),
                         b.at
                     );
                     (b.at, b.x[0], label)

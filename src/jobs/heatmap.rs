@@ -5,7 +5,7 @@ use crate::analysis::heatmap::{compute, regime_fractions};
 use crate::error::Result;
 use crate::figures::{heatmap, HeatmapFigure};
 use crate::output::{csv_number, write_csv, write_json};
-use crate::params::largest_lyapunov;
+use crate::registry::largest_lyapunov;
 use crate::spec::{Plan, PlanKind};
 use std::path::Path;
 
@@ -63,8 +63,8 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
             } else {
                 plan.description.clone()
             },
-            x_label: crate::params::label(&x.name),
-            y_label: crate::params::label(&y.name),
+            x_label: crate::registry::label(&x.name),
+            y_label: crate::registry::label(&y.name),
             value_label: format!("λ_max ({per_time})"),
             x_values: x.values.clone(),
             y_values: y.values.clone(),

@@ -6,9 +6,9 @@ use crate::analysis::OrbitStatus;
 use crate::error::Result;
 use crate::figures::{bifurcation, BifurcationFigure, RefLine};
 use crate::output::{csv_number, write_csv, write_json};
-use crate::params::{build_map_with, largest_lyapunov, SystemKind};
+use crate::registry::{build_map_with, largest_lyapunov, SystemKind};
 use crate::spec::{Plan, PlanKind};
-use crate::synapse::SynapseModel;
+use crate::model::synapse_map::SynapseModel;
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -121,7 +121,7 @@ fn reference_marks(plan: &Plan, name: &str) -> Result<Vec<RefLine>> {
     let PlanKind::Orbit { params, .. } = &plan.kind else {
         return Ok(vec![]);
     };
-    if params.kind() != SystemKind::Synapse || name != "eta" {
+    if params.kind() != SystemKind::SynapseMap || name != "eta" {
         return Ok(vec![]);
     }
     let model = SynapseModel::new(params.synapse_params()?)?;
@@ -151,7 +151,7 @@ fn draw(
         .params()
         .iter()
         .find(|p| p.name == grid.name)
-        .map(|p| format!("{} ({})", crate::params::label(&grid.name), p.doc))
+        .map(|p| format!("{} ({})", crate::registry::label(&grid.name), p.doc))
         .unwrap_or_else(|| grid.name.clone());
     bifurcation(
         &BifurcationFigure {

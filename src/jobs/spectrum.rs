@@ -8,8 +8,8 @@ use crate::analysis::spectrum::{
 };
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
-use crate::many_synapse::{compare_with_laws, Layer};
-use crate::network::{LearningMapParams, LearningReturnMap, PairStdp};
+use crate::model::many_synapse::{compare_with_laws, Layer};
+use crate::sim::{LearningMapParams, LearningReturnMap, PairStdp};
 use crate::output::{csv_number, write_csv, write_json};
 use crate::spec::{Plan, PlanKind, SpectrumMatrix};
 use nalgebra::DMatrix;
@@ -137,8 +137,8 @@ fn network_spectrum(
 ) -> Result<(Vec<Eigenvalue>, Option<Semicircle>, Option<Ellipse>)> {
     use crate::analysis::system::map_jacobian;
     use crate::analysis::Map;
-    use crate::neuron::LifParams;
-    use crate::plasticity::SoftBounds;
+    use crate::model::lif::LifParams;
+    use crate::model::stdp::SoftBounds;
     let lif = LifParams::new(2.0, 1.0, 0.0, 0.0, 1.0, 2.0)?;
     let rule = PairStdp {
         a_plus: eta,

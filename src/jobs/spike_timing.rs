@@ -4,29 +4,10 @@
 
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, RefLine, Series, SeriesStyle};
-use crate::neuron::{first_spike_time_ms, poster_charge, LifParams};
 use crate::output::{csv_number, write_csv, write_json};
-use crate::qspike::QSpikeParams;
+use crate::model::spike_timing::SpikeTiming;
 use crate::spec::{Plan, PlanKind};
 use std::path::Path;
-
-/// Simulated first spike of the exact LIF neuron for the poster weight `w`: one input spike
-/// of charge q = w k τ_m² (so that at τ_s = τ_m the PSP is the poster's kernel w k x e^{−x/τ_m}).
-pub fn simulated_spike_ms(
-    timing: &QSpikeParams,
-    w: f64,
-    tau_s_ms: f64,
-    dt_ms: f64,
-) -> Result<Option<f64>> {
-    let lif = LifParams::new(timing.tau_m_ms(), tau_s_ms, 0.0, 0.0, timing.theta(), 0.0)?;
-    let q = poster_charge(w, timing.k(), timing.tau_m_ms());
-    first_spike_time_ms(&lif, q, dt_ms, horizon_ms(timing, tau_s_ms))
-}
-
-/// How long the simulated neuron is followed for its first spike (ms): 20 (τ_m + τ_s).
-pub fn horizon_ms(timing: &QSpikeParams, tau_s_ms: f64) -> f64 {
-    20.0 * (timing.tau_m_ms() + tau_s_ms)
-}
 
 fn or_nan(v: Option<f64>) -> f64 {
     v.unwrap_or(f64::NAN)
@@ -81,7 +62,7 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         .iter()
         .map(|&ts| {
             w.iter()
-                .map(|&w| simulated_spike_ms(timing, w, ts, *dt_ms).map(or_nan))
+                .map(|&w| timing.simulated_spike_ms(w, ts, *dt_ms).map(or_nan))
                 .collect()
         })
         .collect::<Result<_>>()?;
@@ -134,7 +115,7 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         at_typical.insert(format!("taylor{n}"), serde_json::json!(e));
     }
     for &t in &sim_taus {
-        let e = (or_nan(simulated_spike_ms(timing, w_typical, t, *dt_ms)?) - exact_typical).abs();
+        let e = (or_nan(timing.simulated_spike_ms(w_typical, t, *dt_ms)?) - exact_typical).abs();
         at_typical.insert(format!("simulated_tau_s_{t}"), serde_json::json!(e));
     }
     let mut json = super::header(plan, "spike_timing");
@@ -160,7 +141,7 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
 #[allow(clippy::too_many_arguments)]
 fn draw(
     dir: &Path,
-    timing: &QSpikeParams,
+    timing: &SpikeTiming,
     w: &[f64],
     exact: &[f64],
     orders: &[usize],

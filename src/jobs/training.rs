@@ -6,7 +6,7 @@ use crate::figures::training::{
     confusion, histogram, tile_grid, ConfusionFigure, Histogram, TileGrid,
 };
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
-use crate::training::{Checkpoint, Evaluation};
+use crate::sim::training::{Checkpoint, Evaluation};
 use std::path::Path;
 
 /// Draws `receptive_fields`, `accuracy`, `confusion` and `theta` (PNG + SVG) into `dir`.
@@ -40,7 +40,7 @@ pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
         &LineChart {
             title: format!(
                 "Running accuracy during training (labels from the previous {} samples)",
-                crate::training::WINDOW
+                crate::sim::training::WINDOW
             ),
             x_label: "training samples".into(),
             y_label: "accuracy on the last window".into(),

@@ -8,11 +8,11 @@ use crate::analysis::orbit::OrbitOptions;
 use crate::analysis::spectrum::Backend;
 use crate::analysis::Grid;
 use crate::error::{require_positive, Error, Result};
-use crate::many_synapse::{Layer, LayerParams};
-use crate::network::LearningMapParams;
-use crate::params::{ParamSet, SystemKind};
-use crate::plasticity::StdpWindow;
-use crate::qspike::QSpikeParams;
+use crate::model::many_synapse::{Layer, LayerParams};
+use crate::sim::LearningMapParams;
+use crate::registry::{ParamSet, SystemKind};
+use crate::model::stdp::StdpWindow;
+use crate::model::spike_timing::SpikeTiming;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -302,10 +302,10 @@ impl SpectrumSpec {
                 // Unless set, θ = n_in × the 1:1 synapse's θ: each input then carries the 1:1
                 // synapse's share of the threshold, and the layer has a fixed point.
                 let mut set = s.set.clone();
-                let default_theta = ParamSet::defaults(SystemKind::Synapse).get("theta")?;
+                let default_theta = ParamSet::defaults(SystemKind::SynapseMap).get("theta")?;
                 set.entry("theta".into())
                     .or_insert(default_theta * s.inputs_per_post as f64);
-                let params = param_set(SystemKind::Synapse, &set)?;
+                let params = param_set(SystemKind::SynapseMap, &set)?;
                 let layer = LayerParams {
                     synapse: params.synapse_params()?,
                     eta: s.eta,
@@ -367,7 +367,7 @@ impl SpikeTimingSpec {
     /// Validates into a plan body, with `q` overriding sizes.
     pub fn plan(&self, q: &QuickSizes) -> Result<PlanKind> {
         let s = self;
-        let timing = QSpikeParams::new(s.k, s.theta, s.tau_m)?;
+        let timing = SpikeTiming::new(s.k, s.theta, s.tau_m)?;
         let w_c = timing.w_c();
         require_positive("w_from_wc", s.w_from_wc)?;
         let weights = Grid::linspace(
@@ -383,12 +383,12 @@ impl SpikeTimingSpec {
         if let Some(&n) = s
             .taylor_orders
             .iter()
-            .find(|&&n| n > crate::qspike::MAX_TAYLOR_ORDER)
+            .find(|&&n| n > crate::model::spike_timing::MAX_TAYLOR_ORDER)
         {
             return Err(Error::invalid(
                 "taylor_orders",
                 n as f64,
-                &format!("each <= {}", crate::qspike::MAX_TAYLOR_ORDER),
+                &format!("each <= {}", crate::model::spike_timing::MAX_TAYLOR_ORDER),
             ));
         }
         Ok(PlanKind::SpikeTiming {
@@ -588,8 +588,8 @@ impl StdpWindowSpec {
 impl SynapseMapSpec {
     /// Validates into a plan body, with `q` overriding sizes.
     pub fn plan(&self, q: &QuickSizes) -> Result<PlanKind> {
-        let params = param_set(SystemKind::Synapse, &self.set)?;
-        crate::synapse::SynapseModel::new(params.synapse_params()?)?;
+        let params = param_set(SystemKind::SynapseMap, &self.set)?;
+        crate::model::synapse_map::SynapseModel::new(params.synapse_params()?)?;
         let points = q.points.unwrap_or(self.points);
         if points < 2 {
             return Err(Error::invalid("points", points as f64, ">= 2"));

@@ -6,9 +6,9 @@ use crate::analysis::lyapunov::LyapunovOptions;
 use crate::analysis::orbit::OrbitOptions;
 use crate::analysis::spectrum::Backend;
 use crate::analysis::Grid;
-use crate::params::ParamSet;
-use crate::plasticity::StdpWindow;
-use crate::qspike::QSpikeParams;
+use crate::registry::ParamSet;
+use crate::model::stdp::StdpWindow;
+use crate::model::spike_timing::SpikeTiming;
 use crate::resources::Budget;
 
 /// A validated spec, ready to run.
@@ -184,7 +184,7 @@ pub enum PlanKind {
     /// Spike time against w.
     SpikeTiming {
         /// Kernel parameters.
-        timing: QSpikeParams,
+        timing: SpikeTiming,
         /// Absolute weights.
         weights: Grid,
         /// Taylor orders.

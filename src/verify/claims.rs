@@ -1,5 +1,5 @@
 //! The claims of MODEL.md §8, each computed from the poster's printed formula
-//! ([`crate::poster`]) and from the model (closed form, finite differences or simulation).
+//! ([`crate::model::poster`]) and from the model (closed form, finite differences or simulation).
 //!
 //! Settings, stated in every row's note: θ = k = 1, τ_m = τ = 2 ms, A± = 1; the additive
 //! example T = 3 ms, μ = 0 (MODEL.md §4, w* a repeller); the soft-bound example T = 6 ms,
@@ -12,13 +12,12 @@ use crate::analysis::spectrum::Backend;
 use crate::analysis::system::central_difference;
 use crate::analysis::{Flow, Map};
 use crate::error::{Error, Result};
-use crate::jobs::spike_timing::simulated_spike_ms;
-use crate::many_synapse::{compare_with_laws, Layer, LayerParams};
-use crate::poster;
-use crate::qspike::QSpikeParams;
-use crate::synapse::{SynapseFixedPoint, SynapseMap, SynapseModel, SynapseParams};
-use crate::variable_plasticity::{
-    CoupledFlow, CoupledMap, CoupledSystem, VariablePlasticityParams,
+use crate::model::many_synapse::{compare_with_laws, Layer, LayerParams};
+use crate::model::poster;
+use crate::model::spike_timing::SpikeTiming;
+use crate::model::synapse_map::{SynapseFixedPoint, SynapseMap, SynapseModel, SynapseParams};
+use crate::model::variable_plasticity::{
+    VariablePlasticityFlow, VariablePlasticityMap, VariablePlasticity, VariablePlasticityParams,
 };
 
 /// Options of a verification run.
@@ -35,7 +34,7 @@ const LIF_DT_MS: f64 = 0.1;
 
 /// Every row of MODEL.md §8, in its order.
 pub fn verify(settings: &Settings) -> Result<Vec<ClaimRow>> {
-    let timing = QSpikeParams::new(1.0, 1.0, 2.0)?;
+    let timing = SpikeTiming::new(1.0, 1.0, 2.0)?;
     let additive = SynapseModel::new(SynapseParams {
         period_ms: 3.0,
         mu: 0.0,
@@ -66,7 +65,7 @@ fn first_fixed_point(model: &SynapseModel, what: &str) -> Result<SynapseFixedPoi
 
 /// Theorem 1 against the exactly simulated LIF neuron, at τ_s = τ_m (the alpha kernel the
 /// theorem assumes) and at the poster's own τ_s = 1 ms.
-fn timing_rows(timing: &QSpikeParams) -> Result<Vec<ClaimRow>> {
+fn timing_rows(timing: &SpikeTiming) -> Result<Vec<ClaimRow>> {
     let w = 2.0 * timing.w_c();
     let printed = poster::spike_time(w, timing.theta(), timing.k(), timing.tau_m_ms());
     let mut rows = Vec::new();
@@ -74,7 +73,7 @@ fn timing_rows(timing: &QSpikeParams) -> Result<Vec<ClaimRow>> {
         ("theorem1_timing", timing.tau_m_ms()),
         ("theorem1_timing_poster_tau_s", 1.0),
     ] {
-        let simulated = simulated_spike_ms(timing, w, tau_s, LIF_DT_MS)?;
+        let simulated = timing.simulated_spike_ms(w, tau_s, LIF_DT_MS)?;
         rows.push(ClaimRow::compare(
             claim,
             printed,
@@ -91,7 +90,7 @@ fn timing_rows(timing: &QSpikeParams) -> Result<Vec<ClaimRow>> {
 
 /// The order rule's N against the smallest Taylor order whose latency is within 1 % of τ_m
 /// of the exact one over w ∈ [1.1, 6] w_c (the rule states no accuracy; this reading is ours).
-fn order_rule_row(timing: &QSpikeParams) -> ClaimRow {
+fn order_rule_row(timing: &SpikeTiming) -> ClaimRow {
     let rule = poster::order_rule(timing.tau_m_ms());
     let tolerance_ms = 0.01 * timing.tau_m_ms();
     let weights: Vec<f64> = (0..50)
@@ -108,7 +107,7 @@ fn order_rule_row(timing: &QSpikeParams) -> ClaimRow {
             )
             .fold(0.0, f64::max)
     };
-    let needed = (0..=crate::qspike::MAX_TAYLOR_ORDER).find(|&n| max_error(n) <= tolerance_ms);
+    let needed = (0..=crate::model::spike_timing::MAX_TAYLOR_ORDER).find(|&n| max_error(n) <= tolerance_ms);
     let around: Vec<String> = (rule.saturating_sub(1)..=rule + 1)
         .map(|n| format!("N={n}: {:.3e} ms", max_error(n)))
         .collect();
@@ -181,8 +180,8 @@ fn alpha_row(model: &SynapseModel) -> Result<ClaimRow> {
     ))
 }
 
-fn coupled_system(soft: &SynapseModel) -> Result<CoupledSystem> {
-    CoupledSystem::new(*soft, VariablePlasticityParams::default())
+fn coupled_system(soft: &SynapseModel) -> Result<VariablePlasticity> {
+    VariablePlasticity::new(*soft, VariablePlasticityParams::default())
 }
 
 /// η*, the four Jacobian entries, λ1 and λ2 of the coupled flow at its fixed point: the
@@ -199,7 +198,7 @@ fn coupled_rows(soft: &SynapseModel) -> Result<Vec<ClaimRow>> {
             what: "the coupled fixed point".into(),
             why: "none exists".into(),
         })?;
-    let flow = CoupledFlow { system };
+    let flow = VariablePlasticityFlow { system };
     let mut jac = [0.0; 4];
     central_difference(2, &[fp.w, fp.eta], &mut jac, |x, out| flow.rhs(x, out));
     let spectrum = eigenvalues(&jac, 2)?;
@@ -275,8 +274,8 @@ fn coupled_rows(soft: &SynapseModel) -> Result<Vec<ClaimRow>> {
 }
 
 /// Runs the coupled map until it settles and returns its η.
-fn converge_coupled(system: &CoupledSystem) -> Result<f64> {
-    let map = CoupledMap::new(*system, 1.0)?;
+fn converge_coupled(system: &VariablePlasticity) -> Result<f64> {
+    let map = VariablePlasticityMap::new(*system, 1.0)?;
     let mut x = vec![2.4, 0.2];
     let mut next = vec![0.0; 2];
     for _ in 0..5_000 {
@@ -421,7 +420,7 @@ fn semicircle_row(settings: &Settings) -> Result<ClaimRow> {
 /// (fraction 1); model: the fraction of steps where it does not.
 fn lyapunov_function_row(soft: &SynapseModel, settings: &Settings) -> Result<ClaimRow> {
     let system = coupled_system(soft)?;
-    let map = CoupledMap::new(system, 1.0)?;
+    let map = VariablePlasticityMap::new(system, 1.0)?;
     let p = *soft.params();
     let energy = |w: f64, eta: f64| -> Option<f64> {
         let delta_t = soft.timing().spike_time_ms(w)?;

@@ -8,7 +8,7 @@
 //! deliver charges through [`CurrentLifGroup::receive`].
 
 use crate::error::{require_non_negative, require_positive, Error, Result};
-use crate::neuron::{LifNeuron, LifParams, Propagator};
+use crate::model::lif::{LifNeuron, LifParams, Propagator};
 
 /// Adaptive threshold: a_i += `theta_plus` at each spike of neuron i, then a_i decays with
 /// `tau_theta_ms`.
@@ -110,7 +110,7 @@ impl CurrentLifGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::neuron::{first_spike_time_ms, psp};
+    use crate::model::lif::{first_spike_time_ms, psp};
 
     fn params(theta: f64, t_ref: f64) -> LifParams {
         LifParams::new(2.0, 1.0, 0.0, 0.0, theta, t_ref).unwrap()

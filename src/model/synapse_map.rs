@@ -1,7 +1,7 @@
 //! The reduced 1:1 synapse map of MODEL.md §4, the deterministic base case of STDP learning.
 //!
 //! A presynaptic neuron fires with period T; for w ≥ w_c the postsynaptic neuron fires once per
-//! period, x*(w) after the presynaptic spike (Theorem 1, [`crate::qspike`]). Nearest-neighbour
+//! period, x*(w) after the presynaptic spike (Theorem 1, [`crate::model::spike_timing`]). Nearest-neighbour
 //! pairing gives one causal pair (Δt = x*) and one anti-causal pair (Δt = −(T − x*)):
 //!
 //! ```text
@@ -14,8 +14,8 @@
 
 use crate::analysis::{Map, OrbitStatus};
 use crate::error::{require_finite, require_positive, Error, Result};
-use crate::plasticity::{SoftBounds, StdpWindow};
-use crate::qspike::QSpikeParams;
+use crate::model::stdp::{SoftBounds, StdpWindow};
+use crate::model::spike_timing::SpikeTiming;
 
 /// Raw parameters of the synapse, by their MODEL.md names (as given on the command line).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -66,7 +66,7 @@ pub struct SynapseModel {
     params: SynapseParams,
     window: StdpWindow,
     bounds: SoftBounds,
-    timing: QSpikeParams,
+    timing: SpikeTiming,
 }
 
 /// How a fixed point of the map behaves as η grows from 0.
@@ -107,7 +107,7 @@ impl SynapseModel {
         require_finite("T", params.period_ms)?;
         let window = StdpWindow::new(params.a_plus, params.a_minus, params.tau_ms, params.tau_ms)?;
         let bounds = SoftBounds::new(params.mu, params.w_max)?;
-        let timing = QSpikeParams::new(params.k, params.theta, params.tau_m_ms)?;
+        let timing = SpikeTiming::new(params.k, params.theta, params.tau_m_ms)?;
         require_positive("T", params.period_ms)?;
         if params.a_plus == 0.0 && params.a_minus == 0.0 {
             return Err(Error::InvalidParameter {
@@ -142,7 +142,7 @@ impl SynapseModel {
     }
 
     /// The Q-spike timing of the postsynaptic neuron.
-    pub fn timing(&self) -> &QSpikeParams {
+    pub fn timing(&self) -> &SpikeTiming {
         &self.timing
     }
 

@@ -4,8 +4,8 @@
 //! Nothing here is corrected: a sign, a missing factor or an undefined symbol stays as the
 //! poster prints it, and each function says which printed line it transcribes. Where the
 //! poster leaves a symbol undefined (its `n`, the `λ` of E), the caller supplies it and the
-//! report states the reading. The model's counterparts live in [`crate::synapse`],
-//! [`crate::variable_plasticity`] and [`crate::qspike`].
+//! report states the reading. The model's counterparts live in [`crate::model::synapse_map`],
+//! [`crate::model::variable_plasticity`] and [`crate::model::spike_timing`].
 
 use crate::special::lambert_w::lambert_w0;
 
@@ -60,7 +60,7 @@ pub fn spike_time(w: f64, theta: f64, k: f64, tau_m: f64) -> Option<f64> {
 }
 
 /// Theorem 1's order rule: `min N ≥ 0 : (N+1)! ≥ 8 e τ_m²` (τ_m taken as its number of ms).
-/// [`crate::qspike::QSpikeParams::order_rule`] uses it.
+/// [`crate::model::spike_timing::SpikeTiming::order_rule`] uses it.
 pub fn order_rule(tau_m: f64) -> usize {
     let target = 8.0 * std::f64::consts::E * tau_m * tau_m;
     let mut factorial = 1.0; // (N+1)! for N = 0

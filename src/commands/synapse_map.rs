@@ -2,13 +2,13 @@
 
 use super::Report;
 use crate::error::Result;
-use crate::params::{ParamSet, SystemKind};
-use crate::synapse::SynapseModel;
+use crate::registry::{ParamSet, SystemKind};
+use crate::model::synapse_map::SynapseModel;
 use clap::Args;
 
 /// Arguments of `mesonet synapse`.
 #[derive(Debug, Clone, Args)]
-pub struct SynapseArgs {
+pub struct SynapseMapArgs {
     /// Set a parameter, repeatable: T, a_plus, a_minus, tau, w_max, mu, theta, k, tau_m, eta
     /// (defaults: the soft-bound example of MODEL.md §4 and eta = 0.01).
     #[arg(long = "set", value_name = "NAME=VALUE")]
@@ -19,8 +19,8 @@ pub struct SynapseArgs {
 }
 
 /// Computes w_c and the fixed points with F'(w*), η_c, kind, and the multiplier at `eta`.
-pub fn run(args: &SynapseArgs) -> Result<Report> {
-    let mut params = ParamSet::defaults(SystemKind::Synapse);
+pub fn run(args: &SynapseMapArgs) -> Result<Report> {
+    let mut params = ParamSet::defaults(SystemKind::SynapseMap);
     params.apply_assignments(&args.set)?;
     let eta = crate::error::require_non_negative("eta", params.get("eta")?)?;
     let model = SynapseModel::new(params.synapse_params()?)?;

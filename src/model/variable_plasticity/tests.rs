@@ -1,6 +1,6 @@
 use super::*;
 use crate::analysis::system::central_difference;
-use crate::synapse::{SynapseMap, SynapseParams};
+use crate::model::synapse_map::{SynapseMap, SynapseParams};
 use approx::assert_relative_eq;
 use proptest::prelude::*;
 
@@ -17,8 +17,8 @@ fn additive() -> SynapseModel {
     .unwrap()
 }
 
-fn coupled(params: VariablePlasticityParams) -> CoupledSystem {
-    CoupledSystem::new(soft_bound(), params).unwrap()
+fn coupled(params: VariablePlasticityParams) -> VariablePlasticity {
+    VariablePlasticity::new(soft_bound(), params).unwrap()
 }
 
 #[test]
@@ -52,7 +52,7 @@ fn fixed_point_is_the_synapse_fixed_point_with_eta_on_its_nullcline() {
 #[test]
 fn map_step_moves_w_like_the_synapse_map_at_the_current_rate() {
     let system = coupled(VariablePlasticityParams::default());
-    let map = CoupledMap::new(system, 1.0).unwrap();
+    let map = VariablePlasticityMap::new(system, 1.0).unwrap();
     for &(w, eta) in &[(2.5, 0.3), (2.9, 1.7), (2.0, 0.01)] {
         let mut out = [0.0; 2];
         map.step(&[w, eta], &mut out);
@@ -72,7 +72,7 @@ fn map_step_moves_w_like_the_synapse_map_at_the_current_rate() {
 fn simulation_converges_to_the_predicted_fixed_point_below_eta_c() {
     let system = coupled(VariablePlasticityParams::default());
     let fp = &system.fixed_points().unwrap()[0];
-    let map = CoupledMap::new(system, 1.0).unwrap();
+    let map = VariablePlasticityMap::new(system, 1.0).unwrap();
     let mut x = vec![2.4, 0.2];
     let mut next = vec![0.0; 2];
     for _ in 0..2_000 {
@@ -90,7 +90,7 @@ fn drive_reaching_eta_max_is_reported_as_blow_up_not_clamped() {
     // must reach η_max. η_max only has to exceed w* to be accepted.
     let model = additive();
     let w_star = model.fixed_points()[0].w;
-    let system = CoupledSystem::new(
+    let system = VariablePlasticity::new(
         model,
         VariablePlasticityParams {
             eta_min: 0.01,
@@ -99,7 +99,7 @@ fn drive_reaching_eta_max_is_reported_as_blow_up_not_clamped() {
         },
     )
     .unwrap();
-    let map = CoupledMap::new(system, 1.0).unwrap();
+    let map = VariablePlasticityMap::new(system, 1.0).unwrap();
     let mut x = vec![w_star + 0.01, 0.05];
     let mut next = vec![0.0; 2];
     let mut status = map.classify(&x);
@@ -116,7 +116,7 @@ fn drive_reaching_eta_max_is_reported_as_blow_up_not_clamped() {
     // From the blown-up state the rate is infinite, never a finite clamped value.
     map.step(&x, &mut next);
     assert!(next[1].is_infinite());
-    let flow = CoupledFlow { system };
+    let flow = VariablePlasticityFlow { system };
     let mut rhs = [0.0; 2];
     flow.rhs(&x, &mut rhs);
     assert!(rhs[1].is_infinite());
@@ -129,14 +129,14 @@ fn flipping_resets_eta_when_the_weight_changes_sign() {
         flipping: true,
         ..Default::default()
     };
-    let map = CoupledMap::new(coupled(params), 1.0).unwrap();
+    let map = VariablePlasticityMap::new(coupled(params), 1.0).unwrap();
     let (w, eta) = (2.99, 200.0);
     let mut out = [0.0; 2];
     map.step(&[w, eta], &mut out);
     assert!(out[0] < 0.0, "{out:?}");
     assert_eq!(out[1].to_bits(), 0.0_f64.to_bits());
     // The same step without flipping keeps the Euler value of η.
-    let plain = CoupledMap::new(coupled(VariablePlasticityParams::default()), 1.0).unwrap();
+    let plain = VariablePlasticityMap::new(coupled(VariablePlasticityParams::default()), 1.0).unwrap();
     plain.step(&[w, eta], &mut out);
     assert!(out[1] > 100.0);
     // A flipped (inhibitory) synapse is silent: absorbed, w frozen.
@@ -149,7 +149,7 @@ fn flipping_resets_eta_when_the_weight_changes_sign() {
 #[test]
 fn bad_parameters_are_refused_with_the_bound() {
     let err = |vp: VariablePlasticityParams| {
-        CoupledSystem::new(soft_bound(), vp)
+        VariablePlasticity::new(soft_bound(), vp)
             .unwrap_err()
             .to_string()
     };
@@ -190,7 +190,7 @@ fn with_attribution_the_fixed_point_balances_both_drifts_and_is_not_triangular()
     assert!(fp.jacobian[1].abs() > 1e-3, "{:?}", fp.jacobian);
 }
 
-fn arbitrary_system() -> impl Strategy<Value = (CoupledSystem, f64, f64)> {
+fn arbitrary_system() -> impl Strategy<Value = (VariablePlasticity, f64, f64)> {
     (
         (3.0..12.0_f64, 0.2..2.0_f64, 0.2..2.0_f64, 0.5..5.0_f64),
         (0.0..1.5_f64, 0.5..2.0_f64, 0.5..2.0_f64, 1.0..3.0_f64),
@@ -225,7 +225,7 @@ fn arbitrary_system() -> impl Strategy<Value = (CoupledSystem, f64, f64)> {
                 let drive = if window { Drive::Window } else { Drive::Weight };
                 let w_c = model.w_c();
                 let bound = if window { a_plus } else { w_max };
-                let system = CoupledSystem::new(
+                let system = VariablePlasticity::new(
                     model,
                     VariablePlasticityParams {
                         eta_min,
@@ -249,7 +249,7 @@ proptest! {
 
     #[test]
     fn analytic_jacobian_matches_finite_differences((system, w, eta) in arbitrary_system()) {
-        let flow = CoupledFlow { system };
+        let flow = VariablePlasticityFlow { system };
         let mut analytic = [0.0; 4];
         flow.jacobian(&[w, eta], &mut analytic);
         let mut numeric = [0.0; 4];
@@ -259,7 +259,7 @@ proptest! {
             prop_assert!((a - n).abs() <= 1e-6 * scale, "{analytic:?} vs {numeric:?}");
         }
         // The map form is I + h J.
-        let map = CoupledMap::new(system, 0.5).unwrap();
+        let map = VariablePlasticityMap::new(system, 0.5).unwrap();
         let mut map_jac = [0.0; 4];
         map.jacobian(&[w, eta], &mut map_jac);
         let mut map_numeric = [0.0; 4];

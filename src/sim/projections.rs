@@ -4,7 +4,7 @@
 //! neuron), and the ring buffer that holds charges in flight until their arrival step.
 //!
 //! The dense input projection of the Diehl & Cook network keeps its own delay-ordered layout
-//! ([`crate::network::DelayedDense`]), which is its hot path.
+//! ([`crate::sim::DelayedDense`]), which is its hot path.
 
 use crate::error::{require_finite, Error, Result};
 

@@ -2,14 +2,14 @@
 //! `--system NAME` and the specs choose from.
 //!
 //! Owns the mapping name → parameter definition → built [`System`]; not the dynamics
-//! themselves (those live in [`crate::analysis::systems`] and [`crate::synapse`]).
+//! themselves (those live in [`crate::analysis::systems`] and [`crate::model::synapse_map`]).
 
 use crate::analysis::systems::{Henon, Linear, Logistic, Lorenz, Tent};
 use crate::analysis::Map;
 use crate::error::{Error, Result};
-use crate::synapse::{FixedPointKind, SynapseMap, SynapseModel, SynapseParams};
-use crate::variable_plasticity::{
-    CoupledFlow, CoupledMap, CoupledSystem, Drive, VariablePlasticityParams,
+use crate::model::synapse_map::{FixedPointKind, SynapseMap, SynapseModel, SynapseParams};
+use crate::model::variable_plasticity::{
+    VariablePlasticityFlow, VariablePlasticityMap, VariablePlasticity, Drive, VariablePlasticityParams,
 };
 
 /// One named parameter with its default and meaning.
@@ -42,11 +42,11 @@ pub enum SystemKind {
     /// [`Lorenz`] flow.
     Lorenz,
     /// The reduced 1:1 synapse map of MODEL.md §4 ([`SynapseMap`]).
-    Synapse,
-    /// The coupled (w, η) system of MODEL.md §5 in map form ([`CoupledMap`], step h).
-    Plasticity,
-    /// The coupled (w, η) system of MODEL.md §5 in flow form ([`CoupledFlow`]).
-    PlasticityFlow,
+    SynapseMap,
+    /// The coupled (w, η) system of MODEL.md §5 in map form ([`VariablePlasticityMap`], step h).
+    VariablePlasticity,
+    /// The coupled (w, η) system of MODEL.md §5 in flow form ([`VariablePlasticityFlow`]).
+    VariablePlasticityFlow,
 }
 
 const LOGISTIC_PARAMS: &[ParamDef] = &[def("r", 4.0, "growth parameter")];
@@ -107,9 +107,9 @@ impl SystemKind {
         SystemKind::Henon,
         SystemKind::Linear,
         SystemKind::Lorenz,
-        SystemKind::Synapse,
-        SystemKind::Plasticity,
-        SystemKind::PlasticityFlow,
+        SystemKind::SynapseMap,
+        SystemKind::VariablePlasticity,
+        SystemKind::VariablePlasticityFlow,
     ];
 
     /// The system's name on the command line.
@@ -120,9 +120,9 @@ impl SystemKind {
             SystemKind::Henon => "henon",
             SystemKind::Linear => "linear",
             SystemKind::Lorenz => "lorenz",
-            SystemKind::Synapse => "synapse",
-            SystemKind::Plasticity => "plasticity",
-            SystemKind::PlasticityFlow => "plasticity-flow",
+            SystemKind::SynapseMap => "synapse-map",
+            SystemKind::VariablePlasticity => "variable-plasticity",
+            SystemKind::VariablePlasticityFlow => "variable-plasticity-flow",
         }
     }
 
@@ -145,8 +145,8 @@ impl SystemKind {
             SystemKind::Henon => HENON_PARAMS,
             SystemKind::Linear => LINEAR_PARAMS,
             SystemKind::Lorenz => LORENZ_PARAMS,
-            SystemKind::Synapse => SYNAPSE_PARAMS,
-            SystemKind::Plasticity | SystemKind::PlasticityFlow => PLASTICITY_PARAMS,
+            SystemKind::SynapseMap => SYNAPSE_PARAMS,
+            SystemKind::VariablePlasticity | SystemKind::VariablePlasticityFlow => PLASTICITY_PARAMS,
         }
     }
 
@@ -156,8 +156,8 @@ impl SystemKind {
             SystemKind::Logistic | SystemKind::Tent => &["x"],
             SystemKind::Henon | SystemKind::Linear => &["x", "y"],
             SystemKind::Lorenz => &["x", "y", "z"],
-            SystemKind::Synapse => &["w"],
-            SystemKind::Plasticity | SystemKind::PlasticityFlow => &["w", "eta"],
+            SystemKind::SynapseMap => &["w"],
+            SystemKind::VariablePlasticity | SystemKind::VariablePlasticityFlow => &["w", "eta"],
         }
     }
 
@@ -183,7 +183,7 @@ impl SystemKind {
 
     /// True for discrete maps, false for flows.
     pub fn is_map(self) -> bool {
-        !matches!(self, SystemKind::Lorenz | SystemKind::PlasticityFlow)
+        !matches!(self, SystemKind::Lorenz | SystemKind::VariablePlasticityFlow)
     }
 }
 
@@ -264,15 +264,15 @@ impl ParamSet {
         serde_json::Value::Object(map)
     }
 
-    /// The coupled system (for `SystemKind::Plasticity` and `PlasticityFlow` sets), validated.
-    pub fn coupled_system(&self) -> Result<CoupledSystem> {
+    /// The coupled system (for `SystemKind::VariablePlasticity` and `PlasticityFlow` sets), validated.
+    pub fn coupled_system(&self) -> Result<VariablePlasticity> {
         let v = |n: &str| self.get(n);
         let flipping = v("flipping")?;
         if !(flipping.abs() < f64::EPSILON || (flipping - 1.0).abs() < f64::EPSILON) {
             return Err(Error::invalid("flipping", flipping, "0 (off) or 1 (on)"));
         }
         let model = SynapseModel::new(self.synapse_params()?)?;
-        CoupledSystem::new(
+        VariablePlasticity::new(
             model,
             VariablePlasticityParams {
                 eta_min: v("eta_min")?,
@@ -285,7 +285,7 @@ impl ParamSet {
         )
     }
 
-    /// The synapse parameters (for `SystemKind::Synapse` sets).
+    /// The synapse parameters (for `SystemKind::SynapseMap` sets).
     pub fn synapse_params(&self) -> Result<SynapseParams> {
         let v = |n: &str| self.get(n);
         Ok(SynapseParams {
@@ -398,7 +398,7 @@ pub fn build(params: &ParamSet) -> Result<System> {
             })),
             vec![1.0, 1.0, 1.0],
         ),
-        SystemKind::Synapse => {
+        SystemKind::SynapseMap => {
             let model = SynapseModel::new(params.synapse_params()?)?;
             let start = synapse_start(&model);
             (
@@ -406,15 +406,15 @@ pub fn build(params: &ParamSet) -> Result<System> {
                 vec![start],
             )
         }
-        SystemKind::Plasticity => {
+        SystemKind::VariablePlasticity => {
             let system = params.coupled_system()?;
             let start = system.default_start();
             (
-                Dynamics::Map(Box::new(CoupledMap::new(system, v("h")?)?)),
+                Dynamics::Map(Box::new(VariablePlasticityMap::new(system, v("h")?)?)),
                 start,
             )
         }
-        SystemKind::PlasticityFlow => {
+        SystemKind::VariablePlasticityFlow => {
             let system = params.coupled_system()?;
             if system.params().flipping {
                 return Err(Error::invalid(
@@ -424,7 +424,7 @@ pub fn build(params: &ParamSet) -> Result<System> {
                 ));
             }
             let start = system.default_start();
-            (Dynamics::Flow(Box::new(CoupledFlow { system })), start)
+            (Dynamics::Flow(Box::new(VariablePlasticityFlow { system })), start)
         }
     };
     Ok(System {
@@ -517,7 +517,7 @@ mod tests {
 
     #[test]
     fn assignments_are_parsed_and_checked() {
-        let mut p = ParamSet::defaults(SystemKind::Synapse);
+        let mut p = ParamSet::defaults(SystemKind::SynapseMap);
         p.apply_assignments(&["eta=0.5".into(), "tau_m = 3".into()])
             .unwrap();
         assert!((p.get("eta").unwrap() - 0.5).abs() < 1e-15);

@@ -1,17 +1,16 @@
-//! `mesonet qspike`: spike timing of the poster's kernel for one weight.
+//! `mesonet spike-timing`: spike timing of the poster's kernel for one weight.
 
 use super::Report;
 use crate::error::{is_real, require_finite, require_positive, Error, Result};
-use crate::jobs::spike_timing::simulated_spike_ms;
-use crate::qspike::QSpikeParams;
+use crate::model::spike_timing::SpikeTiming;
 use clap::Args;
 
 /// Most simulation steps of the LIF neuron (beyond, `--dt` is too small for the horizon).
 const MAX_SIMULATION_STEPS: f64 = 1e8;
 
-/// Arguments of `mesonet qspike`.
+/// Arguments of `mesonet spike-timing`.
 #[derive(Debug, Clone, Args)]
-pub struct QSpikeArgs {
+pub struct SpikeTimingArgs {
     /// Synaptic weight w of the kernel V(x) = w k x e^{-x/tau_m} (negative values are
     /// accepted: --w -1 or --w=-1).
     #[arg(long)]
@@ -42,10 +41,10 @@ pub struct QSpikeArgs {
 
 /// Computes w_c, the Lambert-W crossings, the quadratic and Taylor-N times and the simulated
 /// spike time.
-pub fn run(args: &QSpikeArgs) -> Result<Report> {
-    let timing = QSpikeParams::new(args.k, args.theta, args.tau_m)?;
+pub fn run(args: &SpikeTimingArgs) -> Result<Report> {
+    let timing = SpikeTiming::new(args.k, args.theta, args.tau_m)?;
     let w = require_finite("w", args.w)?;
-    let charge = crate::neuron::poster_charge(w, args.k, args.tau_m);
+    let charge = crate::model::lif::poster_charge(w, args.k, args.tau_m);
     if !is_real(charge) {
         return Err(Error::invalid(
             "w",
@@ -58,7 +57,7 @@ pub fn run(args: &QSpikeArgs) -> Result<Report> {
     }
     let tau_s = require_positive("tau_s", args.tau_s.unwrap_or(args.tau_m))?;
     let dt = require_positive("dt", args.dt)?;
-    let horizon_ms = crate::jobs::spike_timing::horizon_ms(&timing, tau_s);
+    let horizon_ms = timing.simulation_horizon_ms(tau_s);
     if horizon_ms / dt > MAX_SIMULATION_STEPS {
         return Err(Error::invalid(
             "dt",
@@ -71,7 +70,7 @@ pub fn run(args: &QSpikeArgs) -> Result<Report> {
     }
     let order_rule = timing.order_rule();
     let order = args.taylor_order.unwrap_or(order_rule);
-    let max_order = crate::qspike::MAX_TAYLOR_ORDER;
+    let max_order = crate::model::spike_timing::MAX_TAYLOR_ORDER;
     if order > max_order {
         let why = format!("<= {max_order} (beyond it the polynomial cannot be evaluated in f64)");
         return Err(match args.taylor_order {
@@ -86,7 +85,7 @@ pub fn run(args: &QSpikeArgs) -> Result<Report> {
             ),
         });
     }
-    let simulated = simulated_spike_ms(&timing, w, tau_s, dt)?;
+    let simulated = timing.simulated_spike_ms(w, tau_s, dt)?;
     let taylor = timing.taylor_ms(w, order);
     // Below w_c the exact kernel never reaches θ: a Taylor root there is an artefact.
     let taylor_spurious = taylor.is_some() && timing.spike_time_ms(w).is_none();

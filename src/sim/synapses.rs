@@ -340,7 +340,7 @@ impl DelayedDense {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::plasticity::TripletStdp;
+    use crate::sim::plasticity::TripletStdp;
 
     #[test]
     fn each_synapse_arrives_after_its_own_delay() {

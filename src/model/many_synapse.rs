@@ -4,7 +4,7 @@
 //! m postsynaptic neurons each receive n_in presynaptic neurons (n = m·n_in synapses). Every
 //! presynaptic neuron fires with period T. As in the 1:1 reduction (MODEL.md §4) the post
 //! neuron's input is reduced to the summed weight W_j = Σ_i w_ij arriving together, so it fires
-//! x_j = x*(W_j) after it (Theorem 1, [`crate::qspike`]). Synapse (i, j) carries a pairing
+//! x_j = x*(W_j) after it (Theorem 1, [`crate::model::spike_timing`]). Synapse (i, j) carries a pairing
 //! offset d_ij ∈ [0, d_max] (its axonal delay, drawn from the seed): its presynaptic spike is
 //! seen d_ij later, so its nearest-neighbour pairs are Δt = x_j − d_ij and Δt − T, and
 //!
@@ -20,9 +20,9 @@ use crate::analysis::spectrum::{
     general_eigenvalues, ks_critical_1pct, ks_distance, Backend, Ellipse, Semicircle,
 };
 use crate::error::{require_non_negative, require_positive, Error, Result};
-use crate::plasticity::{SoftBounds, StdpWindow};
-use crate::qspike::QSpikeParams;
-use crate::synapse::{SynapseModel, SynapseParams};
+use crate::model::stdp::{SoftBounds, StdpWindow};
+use crate::model::spike_timing::SpikeTiming;
+use crate::model::synapse_map::{SynapseModel, SynapseParams};
 use nalgebra::DMatrix;
 
 /// Raw parameters of the layer.
@@ -48,7 +48,7 @@ pub struct Layer {
     params: LayerParams,
     window: StdpWindow,
     bounds: SoftBounds,
-    timing: QSpikeParams,
+    timing: SpikeTiming,
     /// Offsets d_ij (ms), post-major: index j·n_in + i.
     offsets_ms: Vec<f64>,
 }
@@ -193,7 +193,7 @@ impl Layer {
                     ),
                 });
             };
-            let x = crate::synapse::bisect(&residual, a, b);
+            let x = crate::model::synapse_map::bisect(&residual, a, b);
             latencies.push(x);
             weights.extend(offsets.iter().map(|d| self.balanced_weight(x - d)));
         }

@@ -6,7 +6,7 @@
 //! τ_d dη/dt = −(η − η_min) + 1 / (η_max − d),     d = w (default) or d = |S(Δt)|
 //! ```
 //!
-//! and coupled to the reduced 1:1 synapse of MODEL.md §4 ([`crate::synapse`]):
+//! and coupled to the reduced 1:1 synapse of MODEL.md §4 ([`crate::model::synapse_map`]):
 //!
 //! ```text
 //! dw/dt = η F(w) + ε g(w),      g(w) = S(x*(w))   (triangulated attribution, MODEL.md §6)
@@ -21,13 +21,13 @@
 //! Owns the vector field, its analytic Jacobian, the fixed points and the blow-up check
 //! (drive reaching η_max, the poster's "spiralling effect": detected and reported as
 //! [`OrbitStatus::BlownUp`], never clamped). Synaptic flipping (a weight crossing 0 resets η to
-//! 0) is a discrete event, so it lives in the map form [`CoupledMap`] only. The poster's own
-//! printed formulas live in [`crate::poster`].
+//! 0) is a discrete event, so it lives in the map form [`VariablePlasticityMap`] only. The poster's own
+//! printed formulas live in [`crate::model::poster`].
 
 use crate::analysis::fixed_points::{eigenvalues, Eigenvalue};
 use crate::analysis::{Flow, Map, OrbitStatus};
 use crate::error::{require_finite, require_non_negative, require_positive, Error, Result};
-use crate::synapse::SynapseModel;
+use crate::model::synapse_map::SynapseModel;
 
 /// What drives the learning rate (MODEL.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -88,14 +88,14 @@ impl Default for VariablePlasticityParams {
 
 /// The validated coupled (w, η) system: a synapse model plus variable plasticity.
 #[derive(Debug, Clone, Copy)]
-pub struct CoupledSystem {
+pub struct VariablePlasticity {
     synapse: SynapseModel,
     params: VariablePlasticityParams,
 }
 
 /// A fixed point (w*, η*) of the coupled system with its flow-form linearisation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct CoupledFixedPoint {
+pub struct VariablePlasticityFixedPoint {
     /// The weight w*.
     pub w: f64,
     /// η* = η_min + 1/(η_max − d(w*)).
@@ -109,9 +109,9 @@ pub struct CoupledFixedPoint {
 /// Latency grid bracketing the roots of the coupled drift along the spike branch.
 const ROOT_SCAN_POINTS: usize = 4_096;
 
-impl CoupledSystem {
+impl VariablePlasticity {
     /// Validates: η_min ≥ 0, τ_d > 0, ε finite, and η_max above the largest drive the weights
-    /// can reach ([`CoupledSystem::drive_bound`]).
+    /// can reach ([`VariablePlasticity::drive_bound`]).
     pub fn new(synapse: SynapseModel, params: VariablePlasticityParams) -> Result<Self> {
         require_non_negative("eta_min", params.eta_min)?;
         require_finite("eta_max", params.eta_max)?;
@@ -227,7 +227,7 @@ impl CoupledSystem {
     /// The fixed points w* ≥ w_c with η* on the η-nullcline, by increasing w: roots of
     /// G(w) = η*(w) F(w) + ε g(w) bracketed on a latency grid over the spike branch (0, τ_m]
     /// and bisected to adjacent doubles. With ε = 0 these are the synapse's fixed points.
-    pub fn fixed_points(&self) -> Result<Vec<CoupledFixedPoint>> {
+    pub fn fixed_points(&self) -> Result<Vec<VariablePlasticityFixedPoint>> {
         let tau_m = self.synapse.params().tau_m_ms;
         // G along the spike branch; NaN where undefined (the fold x = τ_m itself, blow-up).
         let residual = |x: f64| {
@@ -254,7 +254,7 @@ impl CoupledSystem {
                 && gx != 0.0
                 && gx.signum() != g_prev.signum()
             {
-                roots.push(crate::synapse::bisect(&residual, x, x_prev));
+                roots.push(crate::model::synapse_map::bisect(&residual, x, x_prev));
             }
             x_prev = x;
             g_prev = gx;
@@ -265,14 +265,14 @@ impl CoupledSystem {
             .collect()
     }
 
-    fn linearise_at(&self, w: f64) -> Result<CoupledFixedPoint> {
+    fn linearise_at(&self, w: f64) -> Result<VariablePlasticityFixedPoint> {
         let undefined = || Error::Undefined {
             what: format!("the coupled fixed point at w = {w}"),
             why: "the drive there reaches eta_max".into(),
         };
         let eta = self.eta_nullcline(w).ok_or_else(undefined)?;
         let jacobian = self.flow_jacobian(w, eta).ok_or_else(undefined)?;
-        Ok(CoupledFixedPoint {
+        Ok(VariablePlasticityFixedPoint {
             w,
             eta,
             jacobian,
@@ -283,7 +283,7 @@ impl CoupledSystem {
     /// A default start: just above the stable synapse fixed point (as for the 1:1 map), with η
     /// on its nullcline. Falls back to w_c·1.5 when the drive there is out of range.
     pub fn default_start(&self) -> Vec<f64> {
-        let w = crate::params::synapse_start(&self.synapse);
+        let w = crate::registry::synapse_start(&self.synapse);
         let eta = self
             .eta_nullcline(w)
             .unwrap_or(self.params.eta_min + 1.0 / self.params.eta_max);
@@ -309,16 +309,16 @@ impl CoupledSystem {
 /// with η replaced by the synapse's own rate. With flipping, a weight whose sign changes gets
 /// η reset to 0.
 #[derive(Debug, Clone, Copy)]
-pub struct CoupledMap {
+pub struct VariablePlasticityMap {
     /// The coupled system.
-    pub system: CoupledSystem,
+    pub system: VariablePlasticity,
     /// Step h in presynaptic periods.
     pub h: f64,
 }
 
-impl CoupledMap {
+impl VariablePlasticityMap {
     /// Validated constructor (h > 0).
-    pub fn new(system: CoupledSystem, h: f64) -> Result<Self> {
+    pub fn new(system: VariablePlasticity, h: f64) -> Result<Self> {
         Ok(Self {
             system,
             h: require_positive("h", h)?,
@@ -326,7 +326,7 @@ impl CoupledMap {
     }
 }
 
-impl Map for CoupledMap {
+impl Map for VariablePlasticityMap {
     fn dim(&self) -> usize {
         2
     }
@@ -372,12 +372,12 @@ impl Map for CoupledMap {
 
 /// Flow form (no flipping: that is a discrete event of the map form).
 #[derive(Debug, Clone, Copy)]
-pub struct CoupledFlow {
+pub struct VariablePlasticityFlow {
     /// The coupled system.
-    pub system: CoupledSystem,
+    pub system: VariablePlasticity,
 }
 
-impl Flow for CoupledFlow {
+impl Flow for VariablePlasticityFlow {
     fn dim(&self) -> usize {
         2
     }

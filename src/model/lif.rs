@@ -17,7 +17,7 @@
 //! **Mapping to the poster (MODEL.md §2).** With `τ_s = τ_m = τ` the PSP is the alpha kernel
 //! `q t e^{-t/τ} / τ²`, which equals the poster's `w k x e^{-x/τ_m}` when `q = w k τ_m²`
 //! ([`poster_charge`]). With that charge the simulated first spike time must equal
-//! [`crate::qspike::QSpikeParams::spike_time_ms`] to integrator precision.
+//! [`crate::model::spike_timing::SpikeTiming::spike_time_ms`] to integrator precision.
 
 use crate::error::{require_finite, require_non_negative, require_positive};
 use crate::{Error, Result};
@@ -430,7 +430,7 @@ pub fn first_spike_time_ms(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qspike::QSpikeParams;
+    use crate::model::spike_timing::SpikeTiming;
     use approx::assert_relative_eq;
 
     /// MODEL.md §1's PSP, written literally (independent of the propagator's form).
@@ -461,7 +461,7 @@ mod tests {
     fn alpha_neuron_first_spike_equals_lambert() {
         let mut worst: f64 = 0.0;
         for (k, theta, tau) in [(1.0, 1.0, 2.0), (0.5, 1.3, 3.0)] {
-            let theory = QSpikeParams::new(k, theta, tau).unwrap();
+            let theory = SpikeTiming::new(k, theta, tau).unwrap();
             let params = LifParams::new(tau, tau, 0.0, 0.0, theta, 0.0).unwrap();
             for factor in [1.001, 1.1, 2.0, 5.0, 50.0] {
                 let w = factor * theory.w_c();

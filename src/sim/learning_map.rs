@@ -13,7 +13,7 @@
 use super::{CurrentLifGroup, PairStdp, Plasticity, PoissonInput};
 use crate::analysis::Map;
 use crate::error::{Error, Result};
-use crate::neuron::LifParams;
+use crate::model::lif::LifParams;
 
 /// Raw parameters of the network.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -146,7 +146,7 @@ impl Map for LearningReturnMap {
 mod tests {
     use super::*;
     use crate::analysis::system::map_jacobian;
-    use crate::plasticity::SoftBounds;
+    use crate::model::stdp::SoftBounds;
 
     fn map(eta: f64) -> LearningReturnMap {
         LearningReturnMap::new(

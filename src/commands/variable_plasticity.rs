@@ -6,13 +6,13 @@ use crate::analysis::fixed_points::eigenvalues;
 use crate::analysis::system::central_difference;
 use crate::analysis::Flow;
 use crate::error::Result;
-use crate::params::{ParamSet, SystemKind};
-use crate::variable_plasticity::CoupledFlow;
+use crate::registry::{ParamSet, SystemKind};
+use crate::model::variable_plasticity::VariablePlasticityFlow;
 use clap::Args;
 
 /// Arguments of `mesonet plasticity`.
 #[derive(Debug, Clone, Args)]
-pub struct PlasticityArgs {
+pub struct VariablePlasticityArgs {
     /// Set a parameter, repeatable: the synapse's (T, a_plus, a_minus, tau, w_max, mu, theta,
     /// k, tau_m) and variable plasticity's (eta_min, eta_max, tau_d in periods, epsilon,
     /// drive 0 = w / 1 = |S|, flipping, h). Defaults: the soft-bound synapse, eta_min = 1,
@@ -26,12 +26,12 @@ pub struct PlasticityArgs {
 
 /// Fixed points (w*, η*), flow Jacobian (analytic and finite differences), eigenvalues, and
 /// the map-form multipliers 1 + h λ.
-pub fn run(args: &PlasticityArgs) -> Result<Report> {
-    let mut params = ParamSet::defaults(SystemKind::Plasticity);
+pub fn run(args: &VariablePlasticityArgs) -> Result<Report> {
+    let mut params = ParamSet::defaults(SystemKind::VariablePlasticity);
     params.apply_assignments(&args.set)?;
     let system = params.coupled_system()?;
     let h = crate::error::require_positive("h", params.get("h")?)?;
-    let flow = CoupledFlow { system };
+    let flow = VariablePlasticityFlow { system };
     let mut points = Vec::new();
     let mut text = String::new();
     for fp in system.fixed_points()? {

@@ -4,16 +4,19 @@
 //!
 //! Time is discrete (step `dt`); within a step the order is Brian2's default schedule:
 //! state update of every group, thresholds, synaptic propagation (pre then post pathways),
-//! resets. Owns the building blocks only; networks are assembled in [`crate::presets`].
+//! resets. Owns the building blocks only; networks are assembled in [`crate::sim::presets`].
 
 pub mod conductance;
 pub mod current_lif;
+pub mod decoding;
 pub mod input;
 pub mod learning_map;
 pub mod monitors;
 pub mod plasticity;
+pub mod presets;
 pub mod projections;
 pub mod synapses;
+pub mod training;
 
 pub use conductance::{ConductanceGroup, ConductanceParams};
 pub use current_lif::{Adaptation, CurrentLifGroup};

@@ -10,8 +10,8 @@
 //! (inh), as the paper states (not the 50 ms block of one port).
 
 use crate::error::{Error, Result};
-use crate::network::plasticity::TripletStdp;
-use crate::network::{ConductanceGroup, ConductanceParams, DelayedDense, PoissonInput};
+use crate::sim::plasticity::TripletStdp;
+use crate::sim::{ConductanceGroup, ConductanceParams, DelayedDense, PoissonInput};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -53,7 +53,7 @@ pub struct PairStdp {
     /// Depression amplitude A−.
     pub a_minus: f64,
     /// Soft bounds B±(w) (μ = 0: additive).
-    pub bounds: crate::plasticity::SoftBounds,
+    pub bounds: crate::model::stdp::SoftBounds,
     /// Lower clip of the weight.
     pub w_min: f64,
     /// Upper clip of the weight.
@@ -94,7 +94,7 @@ fn clip(w: f64, lo: f64, hi: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plasticity::{SoftBounds, StdpWindow};
+    use crate::model::stdp::{SoftBounds, StdpWindow};
 
     #[test]
     fn pair_rule_changes_w_by_the_window_value() {

@@ -3,7 +3,7 @@
 //! ("Q-spike") closed form, Taylor-N roots and the poster's order rule for N.
 //!
 //! This module owns the *closed forms* only. It does not simulate anything: the exactly
-//! integrated LIF neuron that checks these formulas lives in [`crate::neuron`], and the
+//! integrated LIF neuron that checks these formulas lives in [`crate::model::lif`], and the
 //! Lambert W function itself in [`crate::special`].
 //!
 //! Conventions: every latency is measured in ms from the input spike; a function returns
@@ -14,23 +14,23 @@ use crate::error::require_positive;
 use crate::special::{lambert_w0, lambert_wm1};
 use crate::Result;
 
-/// Highest Taylor order [`QSpikeParams::taylor_ms`] accepts. Beyond it the alternating
+/// Highest Taylor order [`SpikeTiming::taylor_ms`] accepts. Beyond it the alternating
 /// polynomial can no longer be evaluated accurately in `f64` where its roots may lie
 /// (the terms reach `e^{0.28 N}` times the value), so larger orders return `None`. The
-/// poster's [`QSpikeParams::order_rule`] gives N ≤ 58 for every τ_m up to 1e40 ms.
+/// poster's [`SpikeTiming::order_rule`] gives N ≤ 58 for every τ_m up to 1e40 ms.
 pub const MAX_TAYLOR_ORDER: usize = 60;
 
 /// Validated parameters of the poster's kernel `V(x) = w k x e^{-x/τ_m}` with threshold θ
-/// (MODEL.md §2). Construct with [`QSpikeParams::new`]; the fields are private so that an
+/// (MODEL.md §2). Construct with [`SpikeTiming::new`]; the fields are private so that an
 /// unvalidated value can never reach the formulas.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct QSpikeParams {
+pub struct SpikeTiming {
     k: f64,
     theta: f64,
     tau_m_ms: f64,
 }
 
-impl QSpikeParams {
+impl SpikeTiming {
     /// Validates `k > 0`, `θ > 0`, `τ_m > 0` (all finite). Errors name the field as the
     /// command line writes it: `k`, `theta`, `tau_m`.
     pub fn new(k: f64, theta: f64, tau_m_ms: f64) -> Result<Self> {
@@ -54,6 +54,22 @@ impl QSpikeParams {
     /// The membrane time constant τ_m in ms.
     pub fn tau_m_ms(&self) -> f64 {
         self.tau_m_ms
+    }
+
+    /// The first spike of the exactly simulated LIF neuron (MODEL.md §1) for the poster weight
+    /// `w`: one input spike of charge q = w k τ_m², so that at τ_s = τ_m the PSP is the poster's
+    /// kernel w k x e^{−x/τ_m} and the spike time must equal the Lambert-W time (MODEL.md §2).
+    /// Followed for [`SpikeTiming::simulation_horizon_ms`].
+    pub fn simulated_spike_ms(&self, w: f64, tau_s_ms: f64, dt_ms: f64) -> Result<Option<f64>> {
+        use crate::model::lif::{first_spike_time_ms, poster_charge, LifParams};
+        let lif = LifParams::new(self.tau_m_ms, tau_s_ms, 0.0, 0.0, self.theta, 0.0)?;
+        let q = poster_charge(w, self.k, self.tau_m_ms);
+        first_spike_time_ms(&lif, q, dt_ms, self.simulation_horizon_ms(tau_s_ms))
+    }
+
+    /// How long the simulated neuron is followed for its first spike (ms): 20 (τ_m + τ_s).
+    pub fn simulation_horizon_ms(&self, tau_s_ms: f64) -> f64 {
+        20.0 * (self.tau_m_ms + tau_s_ms)
     }
 
     /// The kernel itself, `V(x) = w k x e^{-x/τ_m}` (MODEL.md §2), at latency `x_ms`.
@@ -85,7 +101,7 @@ impl QSpikeParams {
         self.branch(w, lambert_w0)
     }
 
-    /// As [`QSpikeParams::principal_branch`] for the lower branch `W_{-1}`.
+    /// As [`SpikeTiming::principal_branch`] for the lower branch `W_{-1}`.
     fn lower_branch(&self, w: f64) -> Option<f64> {
         self.branch(w, lambert_wm1)
     }
@@ -111,7 +127,7 @@ impl QSpikeParams {
     }
 
     /// The downward crossing `-τ_m W_{-1}(-θ / (w k τ_m))` in ms, where the kernel falls back
-    /// below θ (MODEL.md §2). Same domain as [`QSpikeParams::spike_time_ms`]; at `w = w_c` both
+    /// below θ (MODEL.md §2). Same domain as [`SpikeTiming::spike_time_ms`]; at `w = w_c` both
     /// crossings meet at `x = τ_m` (the fold).
     pub fn down_crossing_ms(&self, w: f64) -> Option<f64> {
         self.lower_branch(w).map(|branch| -self.tau_m_ms * branch)
@@ -132,7 +148,7 @@ impl QSpikeParams {
     /// The quadratic ("Q-spike", Taylor-1) latency
     /// `x_Q = (τ_m/2)(1 - sqrt(1 - 4θ/(w k τ_m)))` in ms (MODEL.md §2), evaluated in the
     /// cancellation-free form `x_Q = (2θ/(w k)) / (1 + sqrt(1 - 4θ/(w k τ_m)))`. `None` below
-    /// [`QSpikeParams::w_quadratic`]; at it, a discriminant rounded below zero is taken as 0.
+    /// [`SpikeTiming::w_quadratic`]; at it, a discriminant rounded below zero is taken as 0.
     pub fn quadratic_ms(&self, w: f64) -> Option<f64> {
         if !(w.is_finite() && w >= self.w_quadratic()) {
             return None;
@@ -169,7 +185,7 @@ impl QSpikeParams {
     /// The poster's order rule, exactly as printed (MODEL.md §2):
     /// `N = min{N ≥ 0 : (N+1)! ≥ 8 e τ_m²}` with τ_m taken as its number of ms.
     pub fn order_rule(&self) -> usize {
-        crate::poster::order_rule(self.tau_m_ms)
+        crate::model::poster::order_rule(self.tau_m_ms)
     }
 }
 
@@ -303,13 +319,13 @@ mod tests {
     use crate::Error;
     use approx::assert_relative_eq;
 
-    fn poster() -> QSpikeParams {
-        QSpikeParams::new(1.0, 1.0, 2.0).unwrap()
+    fn poster() -> SpikeTiming {
+        SpikeTiming::new(1.0, 1.0, 2.0).unwrap()
     }
 
     #[test]
     fn spike_time_solves_the_threshold_equation() {
-        for params in [poster(), QSpikeParams::new(0.3, 2.5, 7.0).unwrap()] {
+        for params in [poster(), SpikeTiming::new(0.3, 2.5, 7.0).unwrap()] {
             for factor in [1.0001, 1.01, 1.5, 2.0, 10.0, 1e3, 1e6] {
                 let w = factor * params.w_c();
                 let x = params.spike_time_ms(w).unwrap();
@@ -372,7 +388,7 @@ mod tests {
 
     #[test]
     fn quadratic_matches_textbook_formula_and_taylor_one() {
-        for params in [poster(), QSpikeParams::new(2.0, 0.7, 3.0).unwrap()] {
+        for params in [poster(), SpikeTiming::new(2.0, 0.7, 3.0).unwrap()] {
             for factor in [1.0, 1.001, 1.5, 3.0, 100.0] {
                 let w = factor * params.w_quadratic();
                 let textbook = {
@@ -396,7 +412,7 @@ mod tests {
 
     #[test]
     fn taylor_zero_is_linear_latency() {
-        let params = QSpikeParams::new(1.5, 0.8, 2.0).unwrap();
+        let params = SpikeTiming::new(1.5, 0.8, 2.0).unwrap();
         assert_relative_eq!(
             params.taylor_ms(3.0, 0).unwrap(),
             0.8 / (3.0 * 1.5),
@@ -488,11 +504,11 @@ mod tests {
         // τ = 2: 8 e 4 = 86.98 → 5! = 120 is the first factorial above → N = 4.
         assert_eq!(poster().order_rule(), 4);
         // τ = 1: 8 e = 21.75 → 4! = 24 → N = 3.
-        assert_eq!(QSpikeParams::new(1.0, 1.0, 1.0).unwrap().order_rule(), 3);
+        assert_eq!(SpikeTiming::new(1.0, 1.0, 1.0).unwrap().order_rule(), 3);
         // τ = 0.1: 8 e 0.01 = 0.217 ≤ 1! → N = 0.
-        assert_eq!(QSpikeParams::new(1.0, 1.0, 0.1).unwrap().order_rule(), 0);
+        assert_eq!(SpikeTiming::new(1.0, 1.0, 0.1).unwrap().order_rule(), 0);
         // τ = 3: 195.7 → 5! = 120 < 195.7 ≤ 720 = 6! → N = 5.
-        assert_eq!(QSpikeParams::new(1.0, 1.0, 3.0).unwrap().order_rule(), 5);
+        assert_eq!(SpikeTiming::new(1.0, 1.0, 3.0).unwrap().order_rule(), 5);
         // The largest τ accepted (1e100): the rule in log space, ln (N+1)! >= ln(8e) + 2 ln τ.
         let bound = (8.0 * std::f64::consts::E).ln() + 2.0 * 1e100f64.ln();
         let mut ln_factorial = 0.0;
@@ -501,17 +517,17 @@ mod tests {
             n += 1;
             ln_factorial += (n as f64).ln();
         }
-        assert_eq!(QSpikeParams::new(1.0, 1.0, 1e100).unwrap().order_rule(), n);
-        assert!(QSpikeParams::new(1.0, 1.0, 1e300).is_err());
+        assert_eq!(SpikeTiming::new(1.0, 1.0, 1e100).unwrap().order_rule(), n);
+        assert!(SpikeTiming::new(1.0, 1.0, 1e300).is_err());
     }
 
     #[test]
     fn bad_parameters_name_the_field() {
         let cases = [
-            (QSpikeParams::new(0.0, 1.0, 2.0), "k"),
-            (QSpikeParams::new(1.0, -1.0, 2.0), "theta"),
-            (QSpikeParams::new(1.0, 1.0, f64::NAN), "tau_m"),
-            (QSpikeParams::new(1.0, 1.0, f64::INFINITY), "tau_m"),
+            (SpikeTiming::new(0.0, 1.0, 2.0), "k"),
+            (SpikeTiming::new(1.0, -1.0, 2.0), "theta"),
+            (SpikeTiming::new(1.0, 1.0, f64::NAN), "tau_m"),
+            (SpikeTiming::new(1.0, 1.0, f64::INFINITY), "tau_m"),
         ];
         for (result, field) in cases {
             match result {

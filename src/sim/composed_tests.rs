@@ -4,9 +4,9 @@
 //! O(η²) of applying depression and potentiation one after the other within the period.
 
 use super::*;
-use crate::neuron::{poster_charge, LifParams};
-use crate::plasticity::SoftBounds;
-use crate::synapse::{SynapseModel, SynapseParams};
+use crate::model::lif::{poster_charge, LifParams};
+use crate::model::stdp::SoftBounds;
+use crate::model::synapse_map::{SynapseModel, SynapseParams};
 
 #[test]
 fn one_plastic_synapse_follows_the_reduced_map() {

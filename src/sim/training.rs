@@ -8,9 +8,9 @@
 //! result for any thread count.
 
 use crate::data::Dataset;
-use crate::decoding::{assign, predict_all_activity, predict_proportion, Assignment, Confusion};
+use crate::sim::decoding::{assign, predict_all_activity, predict_proportion, Assignment, Confusion};
 use crate::error::{Error, Result};
-use crate::presets::diehl_cook::{stream_seed, DiehlCook, DiehlCookParams};
+use crate::sim::presets::diehl_cook::{stream_seed, DiehlCook, DiehlCookParams};
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::Path;
@@ -92,7 +92,7 @@ impl TrainConfig {
     /// Memory of the network and the rough time of `samples_left` training samples plus the
     /// evaluation passes.
     pub fn budget(&self, samples_left: u64) -> crate::resources::Budget {
-        let synapses = (crate::presets::diehl_cook::N_INPUT * self.neurons) as f64;
+        let synapses = (crate::sim::presets::diehl_cook::N_INPUT * self.neurons) as f64;
         let samples = samples_left as f64 + (self.test_samples + self.assign_samples) as f64;
         crate::resources::Budget::new(
             "neurons",
@@ -118,7 +118,7 @@ impl TrainConfig {
         };
         bounded("train-samples", self.train_samples, train.len())?;
         bounded("test-samples", self.test_samples, test.len())?;
-        if train.rows * train.cols * train.channels != crate::presets::diehl_cook::N_INPUT {
+        if train.rows * train.cols * train.channels != crate::sim::presets::diehl_cook::N_INPUT {
             return Err(Error::invalid(
                 "data",
                 (train.rows * train.cols * train.channels) as f64,

@@ -78,7 +78,7 @@ fn synapse_reports_w_c_and_the_additive_closed_form() {
 
 #[test]
 fn soft_bound_fixed_point_flips_at_minus_two_over_slope() {
-    let v = json(&["synapse"]);
+    let v = json(&["synapse-map"]);
     let fp = &v["fixed_points"][0];
     assert_eq!(fp["kind"], "stable_below_eta_c");
     assert!((f(&fp["eta_c"]) * f(&fp["dF_dw"]) + 2.0).abs() < 1e-12);

@@ -34,8 +34,8 @@ pub mod model;
 pub mod output;
 pub mod registry;
 pub mod resources;
-pub mod spec;
 pub mod sim;
+pub mod spec;
 pub mod special;
 pub mod verify;
 

@@ -9,7 +9,8 @@ use crate::analysis::Map;
 use crate::error::{Error, Result};
 use crate::model::synapse_map::{FixedPointKind, SynapseMap, SynapseModel, SynapseParams};
 use crate::model::variable_plasticity::{
-    VariablePlasticityFlow, VariablePlasticityMap, VariablePlasticity, Drive, VariablePlasticityParams,
+    Drive, VariablePlasticity, VariablePlasticityFlow, VariablePlasticityMap,
+    VariablePlasticityParams,
 };
 
 /// One named parameter with its default and meaning.
@@ -146,7 +147,9 @@ impl SystemKind {
             SystemKind::Linear => LINEAR_PARAMS,
             SystemKind::Lorenz => LORENZ_PARAMS,
             SystemKind::SynapseMap => SYNAPSE_PARAMS,
-            SystemKind::VariablePlasticity | SystemKind::VariablePlasticityFlow => PLASTICITY_PARAMS,
+            SystemKind::VariablePlasticity | SystemKind::VariablePlasticityFlow => {
+                PLASTICITY_PARAMS
+            }
         }
     }
 
@@ -183,7 +186,10 @@ impl SystemKind {
 
     /// True for discrete maps, false for flows.
     pub fn is_map(self) -> bool {
-        !matches!(self, SystemKind::Lorenz | SystemKind::VariablePlasticityFlow)
+        !matches!(
+            self,
+            SystemKind::Lorenz | SystemKind::VariablePlasticityFlow
+        )
     }
 }
 
@@ -424,7 +430,10 @@ pub fn build(params: &ParamSet) -> Result<System> {
                 ));
             }
             let start = system.default_start();
-            (Dynamics::Flow(Box::new(VariablePlasticityFlow { system })), start)
+            (
+                Dynamics::Flow(Box::new(VariablePlasticityFlow { system })),
+                start,
+            )
         }
     };
     Ok(System {

@@ -133,25 +133,28 @@ type Edit = fn(&mut Value);
 const CHECKPOINT_EDITS: &[(&str, Edit, &[&str])] = &[
     (
         "n-post.json.gz",
-        |c| c["network"]["input"]["n_post"] = json!(5),
+        |c| net(c)["projections"][0]["synapses"]["n_post"] = json!(5),
         &["n_post"],
     ),
     (
         "w-short.json.gz",
         |c| {
-            c["network"]["input"]["w"].as_array_mut().unwrap().pop();
+            net(c)["projections"][0]["synapses"]["w"]
+                .as_array_mut()
+                .unwrap()
+                .pop();
         },
-        &["input.w"],
+        &["projections[0]"],
     ),
     (
         "exc-v.json.gz",
         |c| {
-            c["network"]["exc"]["v"]
+            net(c)["groups"][0]["Conductance"]["v"]
                 .as_array_mut()
                 .unwrap()
                 .push(json!(-65.0));
         },
-        &["exc.v"],
+        &["groups[0].v"],
     ),
     (
         "config-neurons.json.gz",
@@ -160,7 +163,7 @@ const CHECKPOINT_EDITS: &[(&str, Edit, &[&str])] = &[
     ),
     (
         "target.json.gz",
-        |c| c["network"]["input"]["target"][3] = json!(99),
+        |c| net(c)["projections"][0]["synapses"]["target"][3] = json!(99),
         &["target"],
     ),
     (
@@ -170,17 +173,17 @@ const CHECKPOINT_EDITS: &[(&str, Edit, &[&str])] = &[
     ),
     (
         "config-dt-zero.json.gz",
-        |c| c["config"]["params"]["dt_ms"] = json!(0.0),
+        |c| c["config"]["set"]["dt_ms"] = json!(0.0),
         &["dt_ms"],
     ),
     (
         "delay.json.gz",
-        |c| c["network"]["input"]["delay_steps"][0] = json!(60000),
+        |c| net(c)["projections"][0]["synapses"]["delay_steps"][0] = json!(60000),
         &["delay"],
     ),
     (
         "theta-nan.json.gz",
-        |c| c["network"]["exc"]["theta"][0] = json!(null),
+        |c| net(c)["groups"][0]["Conductance"]["theta"][0] = json!(null),
         &["theta"],
     ),
     (
@@ -189,7 +192,17 @@ const CHECKPOINT_EDITS: &[(&str, Edit, &[&str])] = &[
         &["samples_done"],
     ),
     ("format.json.gz", |c| c["format"] = json!(99), &["format"]),
+    (
+        "other-preset.json.gz",
+        |c| c["config"]["preset"] = json!("pair"),
+        &["preset"],
+    ),
 ];
+
+/// The simulator's network inside a checkpoint.
+fn net(c: &mut Value) -> &mut Value {
+    &mut c["network"]["network"]
+}
 
 impl Workspace {
     fn new() -> Self {
@@ -762,7 +775,13 @@ const SYSTEM_SETS: &[(&[&str], &str, &[&str])] = &[
         &["nosuch"],
     ),
     (
-        &["lyapunov", "--system", "variable-plasticity", "--steps", "10"],
+        &[
+            "lyapunov",
+            "--system",
+            "variable-plasticity",
+            "--steps",
+            "10",
+        ],
         "drive=0.5",
         &["drive"],
     ),

@@ -152,7 +152,10 @@ fn bad_input_gives_exit_code_2_and_one_line() {
         &["'r'", "a, b"],
     );
     bad_input(&["lyapunov", "--system", "henon", "--x0", "1,nan"], &["x0"]);
-    bad_input(&["spike-timing", "--w", "2", "--tau-m", "0"], &["tau_m", "0"]);
+    bad_input(
+        &["spike-timing", "--w", "2", "--tau-m", "0"],
+        &["tau_m", "0"],
+    );
     bad_input(&["spike-timing", "--w", "NaN"], &["w", "NaN"]);
     bad_input(
         &["spike-timing", "--w", "2", "--taylor-order", "61"],
@@ -360,11 +363,23 @@ fn verify_reports_every_claim_of_model_section_8() {
 #[test]
 fn coupled_system_bad_input_is_refused() {
     bad_input(
-        &["lyapunov", "--system", "variable-plasticity", "--set", "eta_max=2.5"],
+        &[
+            "lyapunov",
+            "--system",
+            "variable-plasticity",
+            "--set",
+            "eta_max=2.5",
+        ],
         &["eta_max", "2.5", "reachable drive"],
     );
     bad_input(
-        &["lyapunov", "--system", "variable-plasticity", "--set", "tau_d=0"],
+        &[
+            "lyapunov",
+            "--system",
+            "variable-plasticity",
+            "--set",
+            "tau_d=0",
+        ],
         &["tau_d", "0"],
     );
     bad_input(
@@ -378,7 +393,13 @@ fn coupled_system_bad_input_is_refused() {
         &["flipping"],
     );
     bad_input(
-        &["lyapunov", "--system", "variable-plasticity", "--set", "drive=2"],
+        &[
+            "lyapunov",
+            "--system",
+            "variable-plasticity",
+            "--set",
+            "drive=2",
+        ],
         &["drive", "2"],
     );
 }
@@ -398,7 +419,10 @@ fn plasticity_fixed_point_has_lambda2_minus_one_over_tau_d() {
     for (a, n) in j.iter().zip(fd) {
         assert!((f(a) - f(n)).abs() < 1e-7, "{a} vs {n}");
     }
-    bad_input(&["variable-plasticity", "--set", "eta_max=3"], &["eta_max", "3"]);
+    bad_input(
+        &["variable-plasticity", "--set", "eta_max=3"],
+        &["eta_max", "3"],
+    );
 }
 
 #[test]

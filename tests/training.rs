@@ -40,7 +40,7 @@ fn read_checkpoint(path: &Path) -> Value {
 }
 
 fn checkpoint_weights(path: &Path) -> Vec<u64> {
-    read_checkpoint(path)["network"]["input"]["w"]
+    read_checkpoint(path)["network"]["network"]["projections"][0]["synapses"]["w"]
         .as_array()
         .unwrap()
         .iter()

@@ -14,6 +14,7 @@
 //! data), one that leaves every bound is `diverged` (exponents NaN, JSON null).
 
 use super::system::{Flow, Map, OrbitStatus};
+use super::two_copy::{two_copy, Evolving};
 use crate::error::{Error, Result};
 
 /// Settings of a Lyapunov computation.
@@ -250,7 +251,7 @@ pub fn map_spectrum<M: Map + ?Sized>(
 
 /// Largest exponent of a (possibly non-smooth) map from two nearby orbits: the second orbit is
 /// kept at distance `separation` along the current separation direction after every step, and
-/// λ = (1/N) Σ ln(d_n / separation).
+/// λ = (1/N) Σ ln(d_n / separation) — the [`two_copy`] method on the map.
 pub fn two_trajectory<M: Map + ?Sized>(
     map: &M,
     x0: &[f64],
@@ -258,49 +259,53 @@ pub fn two_trajectory<M: Map + ?Sized>(
 ) -> Result<LyapunovResult> {
     const METHOD: &str = "two_trajectory";
     let n = map.dim();
-    let delta = opts.separation;
-    let mut x = match settle(map, x0, opts.transient)? {
+    let x = match settle(map, x0, opts.transient)? {
         Ok(x) => x,
         Err(status) => return Ok(LyapunovResult::stopped(status, n, 0, METHOD)),
     };
-    let mut next = vec![0.0; n];
-    let direction = 1.0 / (n as f64).sqrt();
-    let mut y: Vec<f64> = x.iter().map(|v| v + delta * direction).collect();
-    let mut y_next = vec![0.0; n];
-    let mut log_sum = 0.0;
-    for step in 0..opts.steps {
-        map.step(&x, &mut next);
-        map.step(&y, &mut y_next);
-        let distance = next
-            .iter()
-            .zip(&y_next)
-            .map(|(a, b)| (a - b) * (a - b))
-            .sum::<f64>()
-            .sqrt();
-        x.copy_from_slice(&next);
-        let status = map.classify(&x);
-        if status != OrbitStatus::Ok {
-            return Ok(LyapunovResult::stopped(status, n, step + 1, METHOD));
-        }
-        log_sum += (distance / delta).ln();
-        if distance > 0.0 {
-            for i in 0..n {
-                y[i] = x[i] + delta * (y_next[i] - x[i]) / distance;
-            }
-        } else {
-            // The orbits merged (a contracting flat piece): restart the companion; the
-            // −∞ contribution above makes the exponent −∞, which is the true answer.
-            y.iter_mut()
-                .zip(&x)
-                .for_each(|(yi, xi)| *yi = xi + delta * direction);
-        }
+    let orbit = MapOrbit { map, x };
+    let (r, _) = two_copy(&orbit, opts.separation, &vec![1.0; n], 0, opts.steps);
+    if r.status != OrbitStatus::Ok {
+        return Ok(LyapunovResult::stopped(r.status, n, r.steps, METHOD));
     }
     Ok(LyapunovResult {
-        exponents: vec![log_sum / opts.steps as f64],
+        exponents: vec![r.lambda],
         status: OrbitStatus::Ok,
         steps_done: opts.steps,
         method: METHOD,
     })
+}
+
+/// A map's orbit as an [`Evolving`] system (the whole state measured).
+struct MapOrbit<'a, M: ?Sized> {
+    map: &'a M,
+    x: Vec<f64>,
+}
+
+impl<M: ?Sized> Clone for MapOrbit<'_, M> {
+    fn clone(&self) -> Self {
+        Self {
+            map: self.map,
+            x: self.x.clone(),
+        }
+    }
+}
+
+impl<M: Map + ?Sized> Evolving for MapOrbit<'_, M> {
+    fn state(&self) -> Vec<f64> {
+        self.x.clone()
+    }
+    fn set_state(&mut self, x: &[f64]) {
+        self.x.copy_from_slice(x);
+    }
+    fn advance(&mut self, _n: usize) {
+        let mut next = vec![0.0; self.x.len()];
+        self.map.step(&self.x, &mut next);
+        self.x = next;
+    }
+    fn status(&self) -> OrbitStatus {
+        self.map.classify(&self.x)
+    }
 }
 
 /// The largest exponent of a map by the method that suits it: the derivative method for smooth

@@ -10,6 +10,7 @@ pub mod orbit;
 pub mod spectrum;
 pub mod system;
 pub mod systems;
+pub mod two_copy;
 
 pub use grid::Grid;
 pub use system::{Flow, Map, OrbitStatus};

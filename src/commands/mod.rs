@@ -3,24 +3,24 @@
 //! JSON object (printed with `--json`) and a human-readable text.
 
 mod lyapunov;
-mod variable_plasticity;
-mod spike_timing;
 mod run;
+mod spike_timing;
 mod sweep;
 mod synapse_map;
 mod train;
+mod variable_plasticity;
 mod verify;
 
 use crate::error::{Error, Result};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use lyapunov::LyapunovArgs;
-pub use variable_plasticity::VariablePlasticityArgs;
-pub use spike_timing::SpikeTimingArgs;
 pub use run::RunArgs;
+pub use spike_timing::SpikeTimingArgs;
 pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
 pub use synapse_map::SynapseMapArgs;
 pub use train::{EvalArgs, TrainArgs};
+pub use variable_plasticity::VariablePlasticityArgs;
 pub use verify::VerifyArgs;
 
 /// mesonet: measure the MesoNet spiking-network learning theory.

@@ -2,8 +2,8 @@
 
 use super::Report;
 use crate::error::Result;
-use crate::registry::{ParamSet, SystemKind};
 use crate::model::synapse_map::SynapseModel;
+use crate::registry::{ParamSet, SystemKind};
 use clap::Args;
 
 /// Arguments of `mesonet synapse`.

@@ -8,8 +8,9 @@ use super::Report;
 use crate::data::{load_mnist_like, Dataset, Split};
 use crate::error::{Error, Result};
 use crate::output::{write_json, Manifest, OutputDir, TargetState};
-use crate::sim::presets::DiehlCookParams;
+use crate::sim::presets::{Preset, PRESETS};
 use crate::sim::training::{evaluate, Checkpoint, Evaluation, TrainConfig};
+use crate::sim::Learner;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -25,27 +26,31 @@ or Fashion-MNIST (Debian's dataset-fashion-mnist installs it in \
 /usr/share/datasets/fashion-mnist). Default: $MESONET_DATA. The repository's \
 tests/data/mnist-subset holds the first 3000 training and 1000 test images of MNIST.";
 
-/// `--set` help of `train`: every preset parameter with its default.
-fn set_help() -> String {
-    let defaults = serde_json::to_value(DiehlCookParams::default()).expect("plain struct");
-    let names: Vec<String> = defaults
-        .as_object()
-        .expect("a struct serialises to an object")
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+/// `--set` help: every preset's parameters with their defaults.
+pub fn set_help() -> String {
     format!(
         "Override a preset parameter, repeatable (refused with --resume: the checkpoint's \
-         parameters are used). Parameters of diehl-cook and their defaults: {}",
-        names.join(", ")
+         parameters are used). Parameters and defaults — {}",
+        Preset::parameter_help()
     )
+}
+
+/// `--preset` help: the presets.
+pub fn preset_help() -> String {
+    let list: Vec<String> = PRESETS
+        .iter()
+        .map(|(name, doc, images)| {
+            format!("{name}{}: {doc}", if *images { " (images)" } else { "" })
+        })
+        .collect();
+    format!("Network preset [default: diehl-cook]. {}", list.join("; "))
 }
 
 /// Arguments of `mesonet train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
-    /// Network preset (only `diehl-cook` so far).
-    #[arg(long)]
+    #[arg(long, long_help = preset_help())]
+    /// Network preset that learns from images [default: diehl-cook].
     pub preset: Option<String>,
     /// Excitatory neurons (and as many inhibitory ones) [default: 100].
     #[arg(long)]
@@ -167,9 +172,9 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "seconds_per_sample": ckpt.training_seconds / ckpt.samples_done.max(1) as f64,
         "samples_per_second": ckpt.samples_done as f64 / ckpt.training_seconds.max(1e-12),
         "evaluation_seconds": eval.seconds,
-        "synaptic_events": ckpt.network.synaptic_events,
+        "synaptic_events": ckpt.network.network().synaptic_events,
         "curve": ckpt.curve,
-        "params": c.params,
+        "params": ckpt.network.params(),
         "commit": commit(),
     })
 }
@@ -217,17 +222,20 @@ fn refuse_with_resume(args: &TrainArgs) -> Result<()> {
 /// A fresh run's configuration from the flags, validated without data.
 fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
     let preset = args.preset.clone().unwrap_or_else(|| "diehl-cook".into());
-    if preset != "diehl-cook" {
+    Preset::check_name(&preset)?;
+    if !Preset::takes_images(&preset) {
         return Err(Error::InvalidParameter {
             name: "preset".into(),
             value: preset,
-            requirement: "one of: diehl-cook".into(),
+            requirement:
+                "a preset that learns from images (train); see learning-lyapunov for the others"
+                    .into(),
         });
     }
-    let mut params = DiehlCookParams::default();
+    let mut set = std::collections::BTreeMap::new();
     for text in &args.set {
         let (name, value) = crate::registry::parse_assignment(text)?;
-        params.set(name, value)?;
+        set.insert(name.to_string(), value);
     }
     let train_samples = args.train_samples.unwrap_or(60_000);
     let config = TrainConfig {
@@ -239,7 +247,7 @@ fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
         seed: args.seed.unwrap_or(0),
         assign_samples: args.assign_samples.unwrap_or(train_samples.min(10_000)),
         checkpoint_every: args.checkpoint_every.unwrap_or(5_000),
-        params,
+        set,
     };
     config.validate()?;
     Ok(config)
@@ -284,7 +292,7 @@ fn draw_into(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
 /// Trains (or resumes), evaluates, writes the checkpoint, `result.json` and the figures.
 pub fn train(args: &TrainArgs) -> Result<Report> {
     let manifest = Manifest::new("train", None);
-    let (mut ckpt, out) = match &args.resume {
+    let (resumed, config, out) = match &args.resume {
         Some(path) => {
             refuse_with_resume(args)?;
             let ckpt = Checkpoint::load(path)?;
@@ -294,7 +302,8 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
                 .unwrap_or_else(|| crate::output::parent_dir(path));
             let out = OutputDir::at(&dir, manifest)?;
             refuse_other_run(&out, Some(path))?;
-            (ckpt, out)
+            let config = ckpt.config.clone();
+            (Some(ckpt), config, out)
         }
         None => {
             let config = fresh_config(args)?;
@@ -306,13 +315,21 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
             });
             let out = OutputDir::at(&dir, manifest)?;
             refuse_other_run(&out, None)?;
-            (Checkpoint::start(config)?, out)
+            (None, config, out)
         }
     };
-    let samples_left = ckpt.total_samples() - ckpt.samples_done;
-    ckpt.config.budget(samples_left).check("training")?;
     let (train_set, test_set) = load(&data_dir(&args.data)?)?;
-    ckpt.config.validate_data(&train_set, &test_set)?;
+    let shape = (train_set.rows, train_set.cols, train_set.channels);
+    let expected = resumed.as_ref().and_then(|c| c.network.input_shape());
+    config.validate_data(&train_set, &test_set, expected)?;
+    let mut ckpt = match resumed {
+        Some(ckpt) => ckpt,
+        None => Checkpoint::start(config, shape)?,
+    };
+    let samples_left = ckpt.total_samples() - ckpt.samples_done;
+    ckpt.config
+        .budget(shape.0 * shape.1 * shape.2, samples_left)
+        .check("training")?;
     let out = out.open_in_place()?;
     let checkpoint_path = out.join(CHECKPOINT);
 
@@ -380,7 +397,8 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
         out.check()?;
     }
     let (train_set, test_set) = load(&data_dir(&args.data)?)?;
-    ckpt.config.validate_data(&train_set, &test_set)?;
+    ckpt.config
+        .validate_data(&train_set, &test_set, ckpt.network.input_shape())?;
     let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;
     let mut json = evaluation_json(&ckpt, &eval);
     if let Some(out) = &out {

@@ -6,8 +6,8 @@ use crate::analysis::fixed_points::eigenvalues;
 use crate::analysis::system::central_difference;
 use crate::analysis::Flow;
 use crate::error::Result;
-use crate::registry::{ParamSet, SystemKind};
 use crate::model::variable_plasticity::VariablePlasticityFlow;
+use crate::registry::{ParamSet, SystemKind};
 use clap::Args;
 
 /// Arguments of `mesonet plasticity`.

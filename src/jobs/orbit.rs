@@ -5,10 +5,10 @@ use crate::analysis::orbit::{orbit_diagram, OrbitColumn};
 use crate::analysis::OrbitStatus;
 use crate::error::Result;
 use crate::figures::{bifurcation, BifurcationFigure, RefLine};
+use crate::model::synapse_map::SynapseModel;
 use crate::output::{csv_number, write_csv, write_json};
 use crate::registry::{build_map_with, largest_lyapunov, SystemKind};
 use crate::spec::{Plan, PlanKind};
-use crate::model::synapse_map::SynapseModel;
 use rayon::prelude::*;
 use std::path::Path;
 

@@ -9,8 +9,9 @@ use crate::analysis::spectrum::{
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
 use crate::model::many_synapse::{compare_with_laws, Layer};
-use crate::sim::{LearningMapParams, LearningReturnMap, PairStdp};
 use crate::output::{csv_number, write_csv, write_json};
+use crate::sim::presets::{PoissonLayer, PoissonLayerParams};
+use crate::sim::LearningMap;
 use crate::spec::{Plan, PlanKind, SpectrumMatrix};
 use nalgebra::DMatrix;
 use std::path::Path;
@@ -102,8 +103,8 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
             );
             (c.eigenvalues, Some(c.predicted), Some(c.ellipse))
         }
-        SpectrumMatrix::Network { params, eta } => {
-            network_spectrum(params, *eta, *backend, &mut json)?
+        SpectrumMatrix::Network { layer, posts, seed } => {
+            network_spectrum(layer, *posts, *seed, *backend, &mut json)?
         }
     };
     write_csv(
@@ -122,34 +123,29 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
 /// Iterations of the learning return map towards its fixed point.
 const NETWORK_ITERATIONS: usize = 3_000;
 
-/// The simulated network's learning return map (pair STDP, A± = η, soft bounds w_max = 3):
-/// iterated from w = 1 for [`NETWORK_ITERATIONS`] presentations (the last step's largest
-/// change is reported as `fixed_point_residual`), then its Jacobian by central differences
-/// (the same input trains for every evaluation: common random numbers) and the spectrum of
-/// J − I. No closed-form λ1 exists for this network: the semicircle drawn is moment-matched to
-/// the eigenvalues (mean and variance of the real parts), so its KS distance tests the shape
-/// alone.
+/// The simulated network's learning map (preset `layer`: pair STDP, A± = η, soft bounds
+/// w_max = 3, one fixed input stream): iterated from w = 1 for [`NETWORK_ITERATIONS`]
+/// presentations (the last step's largest change is reported as `fixed_point_residual`), then
+/// its Jacobian by central differences (the same input trains for every evaluation: common
+/// random numbers) and the spectrum of J − I. No closed-form λ1 exists for this network: the
+/// semicircle drawn is moment-matched to the eigenvalues (mean and variance of the real
+/// parts), so its KS distance tests the shape alone.
 fn network_spectrum(
-    params: &LearningMapParams,
-    eta: f64,
+    params: &PoissonLayerParams,
+    posts: usize,
+    seed: u64,
     backend: crate::analysis::spectrum::Backend,
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Result<(Vec<Eigenvalue>, Option<Semicircle>, Option<Ellipse>)> {
     use crate::analysis::system::map_jacobian;
     use crate::analysis::Map;
-    use crate::model::lif::LifParams;
-    use crate::model::stdp::SoftBounds;
-    let lif = LifParams::new(2.0, 1.0, 0.0, 0.0, 1.0, 2.0)?;
-    let rule = PairStdp {
-        a_plus: eta,
-        a_minus: eta,
-        bounds: SoftBounds::new(1.0, 3.0)?,
-        w_min: 0.0,
-        w_max: 3.0,
-    };
-    let map = LearningReturnMap::new(*params, lif, rule)?;
+    use crate::sim::Learner;
+    let layer = PoissonLayer::new(*params, posts)?;
+    let eta = params.eta;
+    let map = LearningMap::new(layer.clone(), vec![(Vec::new(), seed)]);
+    let mut w = layer.plastic_state();
+    let mut next = vec![0.0; w.len()];
     let n = map.dim();
-    let (mut w, mut next) = (vec![1.0; n], vec![0.0; n]);
     let mut residual = f64::NAN;
     for _ in 0..NETWORK_ITERATIONS {
         map.step(&w, &mut next);
@@ -175,6 +171,7 @@ fn network_spectrum(
         "network".into(),
         serde_json::to_value(params).expect("plain"),
     );
+    json.insert("posts".into(), posts.into());
     json.insert("eta".into(), eta.into());
     json.insert("n".into(), n.into());
     json.insert("iterations".into(), NETWORK_ITERATIONS.into());

@@ -4,8 +4,8 @@
 
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, RefLine, Series, SeriesStyle};
-use crate::output::{csv_number, write_csv, write_json};
 use crate::model::spike_timing::SpikeTiming;
+use crate::output::{csv_number, write_csv, write_json};
 use crate::spec::{Plan, PlanKind};
 use std::path::Path;
 

@@ -2,9 +2,9 @@
 
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, RefLine, Series, SeriesStyle};
+use crate::model::synapse_map::SynapseModel;
 use crate::output::{csv_number, write_csv, write_json};
 use crate::spec::{Plan, PlanKind};
-use crate::model::synapse_map::SynapseModel;
 use std::path::Path;
 
 /// Summary of the synapse's fixed points as JSON (shared with `mesonet synapse`).

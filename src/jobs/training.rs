@@ -7,35 +7,33 @@ use crate::figures::training::{
 };
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
 use crate::sim::training::{Checkpoint, Evaluation};
+use crate::sim::Learner;
 use std::path::Path;
 
-/// Draws `receptive_fields`, `accuracy`, `confusion` and `theta` (PNG + SVG) into `dir`.
+/// Draws `receptive_fields` (learners with an input projection over images), `accuracy`,
+/// `confusion` and `theta` (PNG + SVG) into `dir`.
 pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
     let net = &ckpt.network;
-    let n = net.neurons();
-    let tiles: Vec<Vec<f64>> = (0..n)
-        .map(|j| {
-            (0..net.input.n_pre)
-                .map(|i| net.input.weight(i, j))
-                .collect()
-        })
-        .collect();
+    let n = net.outputs();
     let c = &ckpt.config;
-    tile_grid(
-        &TileGrid {
-            title: format!(
-                "Learned input weights, {} neurons, {} training samples (seed {})",
-                n, ckpt.samples_done, c.seed
-            ),
-            tile_rows: 28,
-            tile_cols: 28,
-            tiles,
-            columns: None,
-            value_label: "weight".into(),
-            shared_scale: true,
-        },
-        &dir.join("receptive_fields"),
-    )?;
+    if let (Some(tiles), Some((rows, cols, channels))) = (net.receptive_fields(), net.input_shape())
+    {
+        tile_grid(
+            &TileGrid {
+                title: format!(
+                    "Learned input weights, {} neurons, {} training samples (seed {})",
+                    n, ckpt.samples_done, c.seed
+                ),
+                tile_rows: rows * channels,
+                tile_cols: cols,
+                tiles,
+                columns: None,
+                value_label: "weight".into(),
+                shared_scale: true,
+            },
+            &dir.join("receptive_fields"),
+        )?;
+    }
     line_chart(
         &LineChart {
             title: format!(
@@ -68,11 +66,18 @@ pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
         },
         &dir.join("confusion"),
     )?;
+    let thresholds: Vec<f64> = net
+        .network()
+        .groups
+        .iter()
+        .filter(|g| g.adaptive())
+        .flat_map(|g| g.thresholds())
+        .collect();
     histogram(
         &Histogram {
             title: "Adaptive thresholds after training".into(),
             x_label: "θ (mV)".into(),
-            values: net.exc.theta.clone(),
+            values: thresholds,
             bins: 30,
         },
         &dir.join("theta"),

@@ -23,8 +23,9 @@ use crate::error::{require_finite, require_non_negative, require_positive};
 use crate::{Error, Result};
 
 /// Validated parameters of one LIF neuron (MODEL.md §1). Defaults are the poster's:
-/// τ_m = 2 ms, τ_s = 1 ms, V_rest = 0, V_reset = 0, θ = 1, t_ref = 0.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// τ_m = 2 ms, τ_s = 1 ms, V_rest = 0, V_reset = 0, θ = 1, t_ref = 0. Deserialised values
+/// are checked again with [`LifParams::validate`].
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifParams {
     tau_m_ms: f64,
     tau_s_ms: f64,
@@ -73,6 +74,19 @@ impl LifParams {
             theta,
             t_ref_ms: require_non_negative("t_ref", t_ref_ms)?,
         })
+    }
+
+    /// Checks the values again (after deserialising): the rules of [`LifParams::new`].
+    pub fn validate(&self) -> Result<()> {
+        Self::new(
+            self.tau_m_ms,
+            self.tau_s_ms,
+            self.v_rest,
+            self.v_reset,
+            self.theta,
+            self.t_ref_ms,
+        )
+        .map(|_| ())
     }
 
     /// Membrane time constant τ_m in ms.
@@ -206,7 +220,7 @@ pub fn poster_charge(w: f64, k: f64, tau_m_ms: f64) -> f64 {
 }
 
 /// State of one LIF neuron (MODEL.md §1).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LifNeuron {
     /// Membrane potential V.
     pub v: f64,

@@ -20,8 +20,8 @@ use crate::analysis::spectrum::{
     general_eigenvalues, ks_critical_1pct, ks_distance, Backend, Ellipse, Semicircle,
 };
 use crate::error::{require_non_negative, require_positive, Error, Result};
-use crate::model::stdp::{SoftBounds, StdpWindow};
 use crate::model::spike_timing::SpikeTiming;
+use crate::model::stdp::{SoftBounds, StdpWindow};
 use crate::model::synapse_map::{SynapseModel, SynapseParams};
 use nalgebra::DMatrix;
 

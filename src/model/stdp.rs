@@ -57,15 +57,30 @@ impl StdpWindow {
 }
 
 /// Weight dependence of the update (MODEL.md §3).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "SoftBoundsValues")]
 pub struct SoftBounds {
     /// Exponent μ: 0 = additive (B± = 1), 1 = multiplicative (Diehl & Cook).
     pub mu: f64,
     /// Upper bound w_max of the potentiation factor.
     pub w_max: f64,
     /// μ classified once, so the hot path avoids `powf` for the common exponents 0 and 1.
-    #[serde(skip)]
+    #[serde(skip_serializing)]
     shape: BoundShape,
+}
+
+/// The serialised values of [`SoftBounds`], validated by [`SoftBounds::new`] when read.
+#[derive(serde::Deserialize)]
+struct SoftBoundsValues {
+    mu: f64,
+    w_max: f64,
+}
+
+impl TryFrom<SoftBoundsValues> for SoftBounds {
+    type Error = crate::Error;
+    fn try_from(v: SoftBoundsValues) -> Result<Self> {
+        Self::new(v.mu, v.w_max)
+    }
 }
 
 /// The three forms of x ↦ sgn(x)|x|^μ that need different arithmetic.

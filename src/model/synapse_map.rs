@@ -14,8 +14,8 @@
 
 use crate::analysis::{Map, OrbitStatus};
 use crate::error::{require_finite, require_positive, Error, Result};
-use crate::model::stdp::{SoftBounds, StdpWindow};
 use crate::model::spike_timing::SpikeTiming;
+use crate::model::stdp::{SoftBounds, StdpWindow};
 
 /// Raw parameters of the synapse, by their MODEL.md names (as given on the command line).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -49,7 +49,7 @@ impl PoissonInput {
 
 /// Periodic spike trains: input i fires at t = phase_i + k·period (k ≥ 0), on the step grid
 /// (the step containing the time: ⌊t/dt⌋).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeriodicInput {
     period_ms: f64,
     phases_ms: Vec<f64>,
@@ -89,7 +89,7 @@ impl PeriodicInput {
 }
 
 /// A recorded spike list: explicit (input, time) pairs, validated and sorted once.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpikeListInput {
     /// (time ms, input) sorted by time then input.
     spikes: Vec<(f64, u32)>,
@@ -132,7 +132,7 @@ impl SpikeListInput {
 /// q ~ N(μ·dt, σ²·dt), i.e. the integral over the step of a white-noise current of mean μ and
 /// intensity σ (per √ms). Charges enter the synaptic current like input spikes, so the exact
 /// propagator still applies.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GaussianNoise {
     /// Mean current μ (charge per ms).
     pub mean: f64,
@@ -162,6 +162,116 @@ impl GaussianNoise {
                 *second = mean + scale * radius * phase.sin();
             }
         }
+    }
+}
+
+/// What an input group emits.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum InputKind {
+    /// Poisson trains at per-source rates given with each presentation (rate coding).
+    Poisson,
+    /// Periodic trains ([`PeriodicInput`]), restarting with each presentation.
+    Periodic(PeriodicInput),
+    /// A recorded spike list ([`SpikeListInput`]), replayed with each presentation.
+    SpikeList(SpikeListInput),
+    /// A Gaussian-noise current ([`GaussianNoise`]) onto neuron group `target`, one source
+    /// per target neuron.
+    Noise {
+        /// The noise.
+        noise: GaussianNoise,
+        /// The neuron group it drives.
+        target: usize,
+    },
+}
+
+/// An input group of the network: a population of sources whose spikes (or noise charges)
+/// for one presentation are drawn when it starts, from that presentation's random stream, and
+/// replayed step by step.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InputGroup {
+    /// Number of sources.
+    pub n: usize,
+    /// What they emit.
+    pub kind: InputKind,
+    /// This presentation's spikes, (step since its start, source), sorted.
+    pub events: Vec<(u32, u32)>,
+    /// This presentation's noise charges, step-major, `n` per step (noise only).
+    pub charges: Vec<f64>,
+    /// Steps of the presentation done.
+    pub elapsed: u32,
+    /// Index of the next event.
+    pub cursor: usize,
+}
+
+impl InputGroup {
+    /// A silent group of `n` sources of `kind`.
+    pub fn new(n: usize, kind: InputKind) -> Self {
+        Self {
+            n,
+            kind,
+            events: Vec::new(),
+            charges: Vec::new(),
+            elapsed: 0,
+            cursor: 0,
+        }
+    }
+
+    /// Starts a presentation of `steps` steps of `dt_ms`: Poisson sources fire at `rates_hz`
+    /// (one per source; ignored by the other kinds), noise is drawn, all from `rng`.
+    pub fn present(&mut self, rates_hz: &[f64], steps: u32, dt_ms: f64, rng: &mut impl rand::Rng) {
+        self.elapsed = 0;
+        self.cursor = 0;
+        self.charges.clear();
+        match &self.kind {
+            InputKind::Poisson => {
+                let mut poisson = PoissonInput {
+                    events: std::mem::take(&mut self.events),
+                };
+                poisson.draw(rates_hz, steps, dt_ms, rng);
+                self.events = poisson.events;
+            }
+            InputKind::Periodic(p) => self.events = p.events(steps, dt_ms),
+            InputKind::SpikeList(l) => self.events = l.events(steps, dt_ms),
+            InputKind::Noise { noise, .. } => {
+                self.events.clear();
+                self.charges.resize(self.n * steps as usize, 0.0);
+                noise.draw(dt_ms, &mut self.charges, rng);
+            }
+        }
+    }
+
+    /// Stops emitting until the next presentation.
+    pub fn silence(&mut self) {
+        self.events.clear();
+        self.charges.clear();
+        self.cursor = 0;
+    }
+
+    /// This step's spiking sources into `spikes` (cleared first) and the noise charges of this
+    /// step, if any; advances one step.
+    pub fn advance(&mut self, spikes: &mut Vec<u32>) -> Option<&[f64]> {
+        spikes.clear();
+        while self.cursor < self.events.len() && self.events[self.cursor].0 == self.elapsed {
+            spikes.push(self.events[self.cursor].1);
+            self.cursor += 1;
+        }
+        let at = self.elapsed as usize * self.n;
+        self.elapsed += 1;
+        self.charges.get(at..at + self.n)
+    }
+
+    /// Checks a deserialised group.
+    pub fn check(&self, name: &str) -> std::result::Result<(), String> {
+        if self.events.iter().any(|&(_, i)| i as usize >= self.n) {
+            return Err(format!("{name}.events name a source beyond its {}", self.n));
+        }
+        if self.events.windows(2).any(|w| w[0] > w[1]) || self.cursor > self.events.len() {
+            return Err(format!("{name}.events are not in step order"));
+        }
+        if self.charges.iter().any(|q| !q.is_finite()) {
+            return Err(format!("{name}.charges hold a non-finite value"));
+        }
+        Ok(())
     }
 }
 

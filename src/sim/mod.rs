@@ -6,26 +6,30 @@
 //! state update of every group, thresholds, synaptic propagation (pre then post pathways),
 //! resets. Owns the building blocks only; networks are assembled in [`crate::sim::presets`].
 
-pub mod conductance;
-pub mod current_lif;
 pub mod decoding;
+pub mod groups;
 pub mod input;
+pub mod learner;
 pub mod learning_map;
 pub mod monitors;
+pub mod network;
 pub mod plasticity;
+pub mod presentation;
 pub mod presets;
-pub mod projections;
 pub mod synapses;
 pub mod training;
 
-pub use conductance::{ConductanceGroup, ConductanceParams};
-pub use current_lif::{Adaptation, CurrentLifGroup};
-pub use input::{GaussianNoise, PeriodicInput, PoissonInput, SpikeListInput};
-pub use learning_map::{LearningMapParams, LearningReturnMap};
+pub use groups::{
+    Adaptation, ConductanceGroup, ConductanceParams, CurrentLifGroup, NeuronGroup, Spike, Var,
+};
+pub use input::{
+    GaussianNoise, InputGroup, InputKind, PeriodicInput, PoissonInput, SpikeListInput,
+};
+pub use learner::{stream_seed, Learner, Response};
+pub use learning_map::{
+    learning_lyapunov, LearningCopy, LearningLyapunov, LearningMap, LearningStatus,
+};
 pub use monitors::{Raster, SpikeCounts, StateTrace, WeightSnapshots};
-pub use plasticity::{PairStdp, Plasticity, TripletStdp};
-pub use projections::{DelayRing, SparseProjection};
-pub use synapses::DelayedDense;
-
-#[cfg(test)]
-mod composed_tests;
+pub use network::{Monitor, Network, Projection, Source};
+pub use plasticity::{PairStdp, Plastic, Plasticity, Rule, TripletStdp};
+pub use synapses::Synapses;

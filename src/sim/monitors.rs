@@ -14,7 +14,7 @@ fn positive_capacity(name: &str, capacity: usize) -> Result<usize> {
 }
 
 /// Spike counts of a group during the current sample.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpikeCounts {
     /// Count per neuron.
     pub counts: Vec<u32>,
@@ -41,7 +41,7 @@ impl SpikeCounts {
 
 /// Spike raster: (time ms, neuron) pairs up to `capacity`; later spikes are counted in
 /// `dropped`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Raster {
     capacity: usize,
     /// Recorded spikes in recording order.

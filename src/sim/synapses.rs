@@ -1,34 +1,37 @@
-//! Synapses: a dense projection with per-synapse delays and a pluggable plasticity rule.
+//! Synapses (Brian2's `Synapses`): the synapses of one projection with per-synapse delays, in a
+//! layout made for event delivery, and the pre and post pathways that run a plasticity rule.
 //!
-//! Each presynaptic neuron's outgoing synapses are stored in *delay order*: a spike emitted at
-//! step t0 delivers, at step t0 + d, the contiguous slice of its row whose delay is d steps, so
-//! delivery streams through memory (a ring of the spikes of the last `max_delay` steps; no
-//! per-event allocation). `position` maps a postsynaptic index back to its slot, for the rare
-//! passes by postsynaptic neuron (postsynaptic spikes, normalisation).
+//! Each presynaptic neuron's outgoing synapses form one row, stored in *delay order* (then by
+//! target): a spike emitted at step t0 delivers, at step t0 + d, the contiguous slice of its row
+//! whose delay is d steps, so delivery streams through memory (a queue of the spikes of the last
+//! `max_delay` steps; no per-event allocation). A column index lists each postsynaptic neuron's
+//! incoming synapses by presynaptic neuron, for the passes by postsynaptic neuron (its spikes,
+//! normalisation). Dense (all-to-all), random, receptive-field, one-to-one and all-but-self
+//! projections are all built into this one layout.
 //!
-//! Presynaptic traces are per synapse (set at each *arrival*, which differs between synapses of
-//! one presynaptic neuron). Instead of storing every synapse's last arrival, it is derived when a
-//! postsynaptic spike needs it: the latest emission e of neuron i with e + d_ij ≤ t, taken from
-//! the spikes still in flight or, failing those, from the last emission whose synapses have all
-//! arrived.
+//! The last arrival of a synapse is not stored: when a postsynaptic spike needs it, it is
+//! derived from the latest emission e of neuron i with e + d_ij ≤ t, taken from the spikes still
+//! in flight or, failing those, from the last emission whose synapses have all arrived.
 
-use super::plasticity::Plasticity;
+use super::plasticity::{IncomingSynapse, Plasticity, PostTraces, PostView, SpikeTime, NEVER};
+use crate::error::{require_finite, Error, Result};
 use std::collections::VecDeque;
 
-/// Marker for "no emission yet" in [`DelayedDense::settled_emission`].
-pub const NEVER: i64 = i64::MIN;
+/// One synapse as the constructors take it: (presynaptic, postsynaptic, weight, delay in steps).
+pub type SynapseSpec = (usize, usize, f64, u16);
 
-/// A dense projection with per-synapse delays.
+/// The synapses of one projection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DelayedDense {
+pub struct Synapses {
     /// Presynaptic population size.
     pub n_pre: usize,
     /// Postsynaptic population size.
     pub n_post: usize,
-    /// Weights in slot order: row i holds `w[i * n_post + k]` for the synapse onto
-    /// `target[i * n_post + k]`. Use [`DelayedDense::weight`] for (i, j) access.
+    /// Row i (presynaptic neuron i) is the slots `row_start[i]..row_start[i + 1]`.
+    pub row_start: Vec<usize>,
+    /// Weight of each slot.
     pub w: Vec<f64>,
-    /// Postsynaptic index of each slot (rows sorted by delay, then index).
+    /// Postsynaptic neuron of each slot (rows sorted by delay, then target).
     pub target: Vec<u32>,
     /// Delay (steps) of each slot.
     pub delay_steps: Vec<u16>,
@@ -40,61 +43,201 @@ pub struct DelayedDense {
     index: SlotIndex,
 }
 
-/// Derived lookup tables (rebuilt by [`DelayedDense::prepare`]).
+/// Derived lookup tables (rebuilt by [`Synapses::prepare`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 struct SlotIndex {
     max_delay: usize,
     /// `start[i * (max_delay + 2) + d]`: first slot of row i with delay ≥ d.
     start: Vec<u32>,
-    /// `position[i * n_post + j]`: slot of the synapse (i, j) in row i.
-    position: Vec<u32>,
+    /// Incoming synapses of postsynaptic neuron j: `incoming[incoming_start[j]..[j + 1]]`,
+    /// as (presynaptic neuron, slot), by presynaptic neuron.
+    incoming_start: Vec<u32>,
+    incoming: Vec<(u32, u32)>,
 }
 
-impl DelayedDense {
-    /// A projection from row-major weights and delays (`[i * n_post + j]`, both
-    /// `n_pre * n_post`); rows are reordered by delay internally.
-    pub fn new(n_pre: usize, n_post: usize, w: Vec<f64>, delay_steps: Vec<u16>) -> Self {
-        assert_eq!(w.len(), n_pre * n_post, "weights must be n_pre * n_post");
-        assert_eq!(
-            delay_steps.len(),
-            n_pre * n_post,
-            "delays must be n_pre * n_post"
-        );
-        assert!(
-            n_post <= u32::MAX as usize,
-            "postsynaptic index must fit u32"
-        );
-        let mut slot_w = Vec::with_capacity(w.len());
-        let mut target = Vec::with_capacity(w.len());
-        let mut slot_delay = Vec::with_capacity(w.len());
-        for i in 0..n_pre {
-            let row = i * n_post..(i + 1) * n_post;
-            let mut idx: Vec<u32> = (0..n_post as u32).collect();
-            idx.sort_by_key(|&j| (delay_steps[row.start + j as usize], j));
-            for &j in &idx {
-                slot_w.push(w[row.start + j as usize]);
-                slot_delay.push(delay_steps[row.start + j as usize]);
-            }
-            target.extend(idx);
+/// Where a delivery's charges go and which rule runs on each arrival.
+pub struct Delivery<'a, R> {
+    /// The target group's variable (conductance or current), one entry per postsynaptic neuron.
+    pub target: &'a mut [f64],
+    /// The rule with its traces and per-synapse state, when the projection learns.
+    pub rule: Option<(&'a R, &'a PostTraces, &'a mut [f64])>,
+    /// Arrival time of this step's deliveries (ms): (step + 1)·dt.
+    pub t_arrival_ms: f64,
+}
+
+impl Synapses {
+    /// From (pre, post, weight, delay) synapses: indices checked, weights finite, each pair
+    /// at most once.
+    pub fn from_list(n_pre: usize, n_post: usize, mut synapses: Vec<SynapseSpec>) -> Result<Self> {
+        if n_post > u32::MAX as usize || n_pre > u32::MAX as usize {
+            return Err(Error::invalid(
+                "neurons",
+                n_pre.max(n_post) as f64,
+                "< 2^32",
+            ));
         }
-        let mut projection = Self {
+        for &(i, j, w, _) in &synapses {
+            if i >= n_pre || j >= n_post {
+                return Err(Error::invalid(
+                    "synapse index",
+                    (if i >= n_pre { i } else { j }) as f64,
+                    &format!("pre < {n_pre} and post < {n_post}"),
+                ));
+            }
+            require_finite("weight", w)?;
+        }
+        synapses.sort_by_key(|&(i, j, _, d)| (i, d, j));
+        if let Some(pair) = synapses
+            .windows(2)
+            .find(|p| p[0].0 == p[1].0 && p[0].1 == p[1].1)
+        {
+            return Err(Error::invalid(
+                "synapse",
+                pair[0].1 as f64,
+                &format!("listed once per pair (pre {} twice onto it)", pair[0].0),
+            ));
+        }
+        let mut row_start = vec![0usize; n_pre + 1];
+        for &(i, _, _, _) in &synapses {
+            row_start[i + 1] += 1;
+        }
+        for i in 0..n_pre {
+            row_start[i + 1] += row_start[i];
+        }
+        let mut s = Self {
             n_pre,
             n_post,
-            w: slot_w,
-            target,
-            delay_steps: slot_delay,
+            row_start,
+            w: synapses.iter().map(|s| s.2).collect(),
+            target: synapses.iter().map(|s| s.1 as u32).collect(),
+            delay_steps: synapses.iter().map(|s| s.3).collect(),
             settled_emission: vec![NEVER; n_pre],
             in_flight: VecDeque::new(),
             index: SlotIndex::default(),
         };
-        projection.prepare();
-        projection
+        s.prepare();
+        Ok(s)
+    }
+
+    /// All-to-all from row-major weights and delays (`[i * n_post + j]`).
+    pub fn dense(n_pre: usize, n_post: usize, w: Vec<f64>, delay_steps: Vec<u16>) -> Result<Self> {
+        if w.len() != n_pre * n_post || delay_steps.len() != n_pre * n_post {
+            return Err(Error::invalid(
+                "weights",
+                w.len() as f64,
+                &format!("{n_pre} × {n_post} weights and delays"),
+            ));
+        }
+        let list = (0..n_pre * n_post)
+            .map(|k| (k / n_post, k % n_post, w[k], delay_steps[k]))
+            .collect();
+        Self::from_list(n_pre, n_post, list)
+    }
+
+    /// Neuron i → neuron i.
+    pub fn one_to_one(n: usize, w: f64, delay: u16) -> Result<Self> {
+        Self::from_list(n, n, (0..n).map(|i| (i, i, w, delay)).collect())
+    }
+
+    /// Neuron i → every neuron j ≠ i (lateral inhibition).
+    pub fn all_but_self(n: usize, w: f64, delay: u16) -> Result<Self> {
+        let list = (0..n)
+            .flat_map(|i| {
+                (0..n)
+                    .filter(move |&j| j != i)
+                    .map(move |j| (i, j, w, delay))
+            })
+            .collect();
+        Self::from_list(n, n, list)
+    }
+
+    /// Each pair (i, j) connected with probability p (one draw per pair from `seed`), weight
+    /// `w`, delay uniform in 0..=max_delay steps.
+    pub fn random(
+        n_pre: usize,
+        n_post: usize,
+        p: f64,
+        w: f64,
+        max_delay: u16,
+        seed: u64,
+    ) -> Result<Self> {
+        use rand::{RngExt, SeedableRng};
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::invalid("connection probability", p, "in [0, 1]"));
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut list = Vec::new();
+        for i in 0..n_pre {
+            for j in 0..n_post {
+                let connect = rng.random::<f64>() < p;
+                let delay = rng.random_range(0..=max_delay);
+                if connect {
+                    list.push((i, j, w, delay));
+                }
+            }
+        }
+        Self::from_list(n_pre, n_post, list)
+    }
+
+    /// Receptive fields over a `width × height` input (row-major pixels): target (r, c) of the
+    /// output grid sees the k × k patch whose top-left pixel is (r·stride, c·stride).
+    pub fn receptive_fields(
+        width: usize,
+        height: usize,
+        k: usize,
+        stride: usize,
+        w: f64,
+        delay: u16,
+    ) -> Result<Self> {
+        let patches = receptive_field_patches(width, height, k, stride)?;
+        let list = patches
+            .iter()
+            .enumerate()
+            .flat_map(|(target, pixels)| pixels.iter().map(move |&p| (p, target, w, delay)))
+            .collect();
+        Self::from_list(width * height, patches.len(), list)
+    }
+
+    /// (Re)builds the lookup tables (after deserialising).
+    pub fn prepare(&mut self) {
+        let max_delay = self.delay_steps.iter().copied().max().unwrap_or(0) as usize;
+        let stride = max_delay + 2;
+        let mut start = vec![0u32; self.n_pre * stride];
+        for i in 0..self.n_pre {
+            let (lo, hi) = (self.row_start[i], self.row_start[i + 1]);
+            let delays = &self.delay_steps[lo..hi];
+            for (d, s) in start[i * stride..(i + 1) * stride].iter_mut().enumerate() {
+                *s = (lo + delays.partition_point(|&x| (x as usize) < d)) as u32;
+            }
+        }
+        let mut counts = vec![0u32; self.n_post + 1];
+        for &j in &self.target {
+            counts[j as usize + 1] += 1;
+        }
+        for j in 0..self.n_post {
+            counts[j + 1] += counts[j];
+        }
+        let mut fill = counts.clone();
+        let mut incoming = vec![(0u32, 0u32); self.target.len()];
+        for i in 0..self.n_pre {
+            for k in self.row_start[i]..self.row_start[i + 1] {
+                let j = self.target[k] as usize;
+                incoming[fill[j] as usize] = (i as u32, k as u32);
+                fill[j] += 1;
+            }
+        }
+        self.index = SlotIndex {
+            max_delay,
+            start,
+            incoming_start: counts,
+            incoming,
+        };
     }
 
     /// Checks a deserialised projection (a checkpoint is input): sizes, finite weights, each
-    /// row's targets a permutation of the postsynaptic neurons, delays in row order and at
-    /// most `max_delay_steps`, spikes in flight from existing neurons. `name` prefixes the
-    /// message, e.g. "network.input".
+    /// row's targets distinct and in range, rows in delay order with delays at most
+    /// `max_delay_steps`, spikes in flight from existing neurons. `name` prefixes the message,
+    /// e.g. "network.projections[0]".
     pub fn check(
         &self,
         name: &str,
@@ -108,15 +251,23 @@ impl DelayedDense {
                 self.n_pre, self.n_post
             ));
         }
-        let synapses = n_pre * n_post;
+        let synapses = self.w.len();
+        if self.row_start.len() != n_pre + 1
+            || self.row_start.first() != Some(&0)
+            || self.row_start.last() != Some(&synapses)
+            || self.row_start.windows(2).any(|r| r[0] > r[1])
+        {
+            return Err(format!(
+                "{name}.row_start does not index the {synapses} synapses"
+            ));
+        }
         for (field, len) in [
-            ("w", self.w.len()),
             ("target", self.target.len()),
             ("delay_steps", self.delay_steps.len()),
         ] {
             if len != synapses {
                 return Err(format!(
-                    "{name}.{field} has {len} entries, expected {synapses} ({n_pre} × {n_post})"
+                    "{name}.{field} has {len} entries, expected {synapses} (one per weight)"
                 ));
             }
         }
@@ -125,13 +276,12 @@ impl DelayedDense {
         }
         let mut seen = vec![usize::MAX; n_post];
         for i in 0..n_pre {
-            let row = i * n_post..(i + 1) * n_post;
+            let row = self.row_start[i]..self.row_start[i + 1];
             for k in row.clone() {
                 let j = self.target[k] as usize;
                 if j >= n_post || seen[j] == i {
                     return Err(format!(
-                        "{name}.target[{k}] = {j}: row {i} must list each of the {n_post} \
-                         postsynaptic neurons once"
+                        "{name}.target[{k}] = {j}: row {i} must list distinct postsynaptic neurons below {n_post}"
                     ));
                 }
                 seen[j] = i;
@@ -144,7 +294,11 @@ impl DelayedDense {
                     delays[k]
                 ));
             }
-            if delays.windows(2).any(|d| d[0] > d[1]) {
+            let keys: Vec<(u16, u32)> = row
+                .clone()
+                .map(|k| (self.delay_steps[k], self.target[k]))
+                .collect();
+            if keys.windows(2).any(|p| p[0] > p[1]) {
                 return Err(format!(
                     "{name}.delay_steps of row {i} are not in delay order"
                 ));
@@ -168,45 +322,62 @@ impl DelayedDense {
         Ok(())
     }
 
-    /// (Re)builds the lookup tables (after deserialising).
-    pub fn prepare(&mut self) {
-        let n = self.n_post;
-        let max_delay = self.delay_steps.iter().copied().max().unwrap_or(0) as usize;
-        let stride = max_delay + 2;
-        let mut start = vec![0u32; self.n_pre * stride];
-        let mut position = vec![0u32; self.n_pre * n];
-        for i in 0..self.n_pre {
-            let delays = &self.delay_steps[i * n..(i + 1) * n];
-            for (d, s) in start[i * stride..(i + 1) * stride].iter_mut().enumerate() {
-                *s = delays.partition_point(|&x| (x as usize) < d) as u32;
-            }
-            for (k, &j) in self.target[i * n..(i + 1) * n].iter().enumerate() {
-                position[i * n + j as usize] = k as u32;
-            }
-        }
-        self.index = SlotIndex {
-            max_delay,
-            start,
-            position,
-        };
+    /// Number of synapses.
+    pub fn len(&self) -> usize {
+        self.w.len()
     }
 
-    /// The weight of synapse (i, j).
+    /// True without synapses.
+    pub fn is_empty(&self) -> bool {
+        self.w.is_empty()
+    }
+
+    /// The largest delay (steps).
+    pub fn max_delay(&self) -> usize {
+        self.index.max_delay
+    }
+
+    /// The slot of synapse (i, j), if it exists.
+    fn slot(&self, i: usize, j: usize) -> Option<usize> {
+        let (lo, hi) = (
+            self.index.incoming_start[j] as usize,
+            self.index.incoming_start[j + 1] as usize,
+        );
+        let column = &self.index.incoming[lo..hi];
+        column
+            .binary_search_by_key(&(i as u32), |&(pre, _)| pre)
+            .ok()
+            .map(|p| column[p].1 as usize)
+    }
+
+    /// The weight of synapse (i, j) (0 if there is none).
     pub fn weight(&self, i: usize, j: usize) -> f64 {
-        self.w[i * self.n_post + self.index.position[i * self.n_post + j] as usize]
+        self.slot(i, j).map_or(0.0, |k| self.w[k])
     }
 
-    /// The delay (steps) of synapse (i, j).
-    pub fn delay(&self, i: usize, j: usize) -> u16 {
-        self.delay_steps[i * self.n_post + self.index.position[i * self.n_post + j] as usize]
+    /// The delay (steps) of synapse (i, j), if it exists.
+    pub fn delay(&self, i: usize, j: usize) -> Option<u16> {
+        self.slot(i, j).map(|k| self.delay_steps[k])
     }
 
-    /// All weights row-major by (i, j).
-    pub fn weights_row_major(&self) -> Vec<f64> {
-        (0..self.n_pre)
-            .flat_map(|i| (0..self.n_post).map(move |j| (i, j)))
-            .map(|(i, j)| self.weight(i, j))
-            .collect()
+    /// The weights onto postsynaptic neuron `j`, one per presynaptic neuron (0 where there is
+    /// no synapse).
+    pub fn incoming_weights(&self, j: usize) -> Vec<f64> {
+        let mut out = vec![0.0; self.n_pre];
+        let (lo, hi) = (
+            self.index.incoming_start[j] as usize,
+            self.index.incoming_start[j + 1] as usize,
+        );
+        for &(i, k) in &self.index.incoming[lo..hi] {
+            out[i as usize] = self.w[k as usize];
+        }
+        out
+    }
+
+    /// Forgets every spike emitted so far (none in flight, no arrival on record).
+    pub fn forget_spikes(&mut self) {
+        self.in_flight.clear();
+        self.settled_emission.fill(NEVER);
     }
 
     /// Records a presynaptic spike emitted at `step`.
@@ -214,16 +385,9 @@ impl DelayedDense {
         self.in_flight.push_back((step, pre));
     }
 
-    /// Delivers every arrival due at `step`: `g[j] += w_ij` and, with a rule, its `on_pre` with
-    /// the postsynaptic trace `post1[j]`. Counts the delivered events into `events`.
-    pub fn deliver<P: Plasticity + ?Sized>(
-        &mut self,
-        step: i64,
-        g: &mut [f64],
-        post1: &[f64],
-        rule: Option<&P>,
-        events: &mut u64,
-    ) {
+    /// Delivers every arrival due at `step`: `target[j] += w_ij` and, with a rule, its `on_pre`.
+    /// Returns the number of delivered events.
+    pub fn deliver<R: Plasticity>(&mut self, step: i64, delivery: Delivery<'_, R>) -> u64 {
         let max_delay = self.index.max_delay as i64;
         while let Some(&(t0, pre)) = self.in_flight.front() {
             if step - t0 > max_delay {
@@ -233,33 +397,49 @@ impl DelayedDense {
                 break;
             }
         }
-        let n = self.n_post;
+        let Delivery {
+            target: g,
+            rule,
+            t_arrival_ms,
+        } = delivery;
         let stride = self.index.max_delay + 2;
-        assert!(
-            g.len() >= n && post1.len() >= n,
-            "one value per postsynaptic neuron"
-        );
+        assert!(g.len() >= self.n_post, "one value per postsynaptic neuron");
+        let mut events = 0u64;
+        let (rule, traces, state) = match rule {
+            Some((r, t, s)) => {
+                assert!(t.a.len() >= self.n_post && t.b.len() >= self.n_post);
+                assert!(s.len() >= R::STATE * self.w.len());
+                (Some(r), Some(t), s)
+            }
+            None => (None, None, &mut [][..]),
+        };
         for &(t0, pre) in &self.in_flight {
             let d = (step - t0) as usize;
             let i = pre as usize;
-            let lo = i * n + self.index.start[i * stride + d] as usize;
-            let hi = i * n + self.index.start[i * stride + d + 1] as usize;
+            let lo = self.index.start[i * stride + d] as usize;
+            let hi = self.index.start[i * stride + d + 1] as usize;
             let weights = &mut self.w[lo..hi];
             let targets = &self.target[lo..hi];
-            // SAFETY: every target is a postsynaptic index < n_post = n (built as a permutation
-            // of 0..n_post in `new`), and g, post1 have at least n entries (asserted above).
-            // Unchecked indexing removes two bounds checks per event from the hottest loop.
-            match rule {
-                Some(rule) => {
-                    for (w, &j) in weights.iter_mut().zip(targets) {
+            // SAFETY: every target is a postsynaptic index < n_post (checked when built or
+            // loaded), and g and the traces have at least n_post entries (asserted above).
+            // Unchecked indexing removes the bounds checks from the hottest loop.
+            match (rule, traces) {
+                (Some(rule), Some(traces)) => {
+                    for (k, (w, &j)) in weights.iter_mut().zip(targets).enumerate() {
                         let j = j as usize;
+                        let slot = lo + k;
                         unsafe {
                             *g.get_unchecked_mut(j) += *w;
-                            *w = rule.on_pre(*w, *post1.get_unchecked(j));
+                            let post = PostView {
+                                a: *traces.a.get_unchecked(j),
+                                b: *traces.b.get_unchecked(j),
+                            };
+                            let s = &mut state[slot * R::STATE..(slot + 1) * R::STATE];
+                            *w = rule.on_pre(*w, s, post, t_arrival_ms);
                         }
                     }
                 }
-                None => {
+                _ => {
                     for (w, &j) in weights.iter().zip(targets) {
                         unsafe {
                             *g.get_unchecked_mut(j as usize) += *w;
@@ -267,154 +447,135 @@ impl DelayedDense {
                     }
                 }
             }
-            *events += (hi - lo) as u64;
+            events += (hi - lo) as u64;
         }
+        events
     }
 
-    /// Applies `on_post` to every synapse onto postsynaptic neuron `j`, which spiked at `step`;
-    /// the presynaptic trace of synapse (i, j) is `e^{(step − last arrival)·pre_decay_log}`,
-    /// with `pre_decay_log = −dt/τ_pre` (0 before any arrival).
-    pub fn on_post_spike<P: Plasticity + ?Sized>(
-        &mut self,
+    /// The step of the last arrival at each synapse onto `j` that was delivered by `step`
+    /// ([`NEVER`] if none), as (presynaptic neuron, slot, last arrival step), by presynaptic
+    /// neuron.
+    fn last_arrivals(
+        &self,
         j: usize,
         step: i64,
-        pre_decay_log: f64,
-        post2_before: f64,
-        rule: &P,
+        in_flight_by_pre: &[(u32, i64)],
+    ) -> Vec<(usize, usize, i64)> {
+        let (lo, hi) = (
+            self.index.incoming_start[j] as usize,
+            self.index.incoming_start[j + 1] as usize,
+        );
+        let mut cursor = 0;
+        self.index.incoming[lo..hi]
+            .iter()
+            .map(|&(i, k)| {
+                let (i, k) = (i as usize, k as usize);
+                let d = self.delay_steps[k] as i64;
+                let mut last = match self.settled_emission[i] {
+                    NEVER => NEVER,
+                    e => e + d,
+                };
+                while cursor < in_flight_by_pre.len() && (in_flight_by_pre[cursor].0 as usize) < i {
+                    cursor += 1;
+                }
+                let mut c = cursor;
+                while c < in_flight_by_pre.len() && in_flight_by_pre[c].0 as usize == i {
+                    let arrival = in_flight_by_pre[c].1 + d;
+                    if arrival <= step {
+                        last = last.max(arrival);
+                    }
+                    c += 1;
+                }
+                (i, k, last)
+            })
+            .collect()
+    }
+
+    /// The post pathway: applies `on_post` to every synapse onto postsynaptic neuron `j`, which
+    /// spiked at `spike`, then the rule's incoming-synapse hook if it has one.
+    pub fn on_post_spike<R: Plasticity>(
+        &mut self,
+        j: usize,
+        spike: SpikeTime,
+        dt_ms: f64,
+        rule: &R,
+        traces: &PostTraces,
+        state: &mut [f64],
     ) {
-        let n = self.n_post;
         // Emissions still in flight, grouped by presynaptic neuron (few: the last max_delay steps).
         let mut in_flight_by_pre: Vec<(u32, i64)> =
             self.in_flight.iter().map(|&(t0, i)| (i, t0)).collect();
         in_flight_by_pre.sort_unstable();
-        let mut cursor = 0;
-        for i in 0..self.n_pre {
-            let slot = i * n + self.index.position[i * n + j] as usize;
-            let d = self.delay_steps[slot] as i64;
-            let mut last = match self.settled_emission[i] {
-                NEVER => NEVER,
-                e => e + d,
-            };
-            while cursor < in_flight_by_pre.len() && (in_flight_by_pre[cursor].0 as usize) < i {
-                cursor += 1;
+        let post = PostView {
+            a: traces.a[j],
+            b: traces.b[j],
+        };
+        let arrivals = self.last_arrivals(j, spike.step, &in_flight_by_pre);
+        for &(_, k, last) in &arrivals {
+            let s = &mut state[k * R::STATE..(k + 1) * R::STATE];
+            self.w[k] = rule.on_post(self.w[k], s, last, post, spike, dt_ms);
+        }
+        if rule.sees_incoming() {
+            let mut incoming: Vec<IncomingSynapse> = arrivals
+                .iter()
+                .map(|&(pre, k, last)| IncomingSynapse {
+                    pre,
+                    w: self.w[k],
+                    last_arrival_step: last,
+                })
+                .collect();
+            rule.on_post_incoming(j, spike, &mut incoming);
+            for (&(_, k, _), s) in arrivals.iter().zip(&incoming) {
+                self.w[k] = s.w;
             }
-            let mut k = cursor;
-            while k < in_flight_by_pre.len() && in_flight_by_pre[k].0 as usize == i {
-                let arrival = in_flight_by_pre[k].1 + d;
-                if arrival <= step {
-                    last = last.max(arrival);
-                }
-                k += 1;
-            }
-            let pre = if last == NEVER {
-                0.0
-            } else {
-                ((step - last) as f64 * pre_decay_log).exp()
-            };
-            self.w[slot] = rule.on_post(self.w[slot], pre, post2_before);
         }
     }
 
-    /// Rescales each postsynaptic neuron's incoming weights to sum to `total` (columns with a
-    /// zero sum are left alone).
-    pub fn normalize_columns(&mut self, total: f64, sums: &mut Vec<f64>) {
-        let n = self.n_post;
+    /// Rescales each postsynaptic neuron's incoming weights to sum to `total` (neurons with a
+    /// zero sum are left alone). `sums` is scratch space.
+    pub fn normalize(&mut self, total: f64, sums: &mut Vec<f64>) {
         sums.clear();
-        sums.resize(n, 0.0);
-        for (row, targets) in self.w.chunks_exact(n).zip(self.target.chunks_exact(n)) {
-            for (w, &j) in row.iter().zip(targets) {
-                sums[j as usize] += w;
-            }
+        sums.resize(self.n_post, 0.0);
+        for (w, &j) in self.w.iter().zip(&self.target) {
+            sums[j as usize] += w;
         }
         for s in sums.iter_mut() {
             *s = if *s > 0.0 { total / *s } else { 1.0 };
         }
-        for (row, targets) in self.w.chunks_exact_mut(n).zip(self.target.chunks_exact(n)) {
-            for (w, &j) in row.iter_mut().zip(targets) {
-                *w *= sums[j as usize];
-            }
+        for (w, &j) in self.w.iter_mut().zip(&self.target) {
+            *w *= sums[j as usize];
         }
     }
+}
+
+/// The pixels (row-major indices of a `width × height` input) each receptive field of a k × k
+/// kernel with `stride` sees, by output position (row-major over the output grid).
+pub fn receptive_field_patches(
+    width: usize,
+    height: usize,
+    k: usize,
+    stride: usize,
+) -> Result<Vec<Vec<usize>>> {
+    if k == 0 || stride == 0 || k > width || k > height {
+        return Err(Error::invalid(
+            "receptive field",
+            k as f64,
+            &format!(
+                "1 <= k <= min(width, height) = {} with stride >= 1",
+                width.min(height)
+            ),
+        ));
+    }
+    let (out_w, out_h) = ((width - k) / stride + 1, (height - k) / stride + 1);
+    Ok((0..out_h)
+        .flat_map(|r| (0..out_w).map(move |c| (r, c)))
+        .map(|(r, c)| {
+            (0..k)
+                .flat_map(|dr| (0..k).map(move |dc| (r * stride + dr) * width + c * stride + dc))
+                .collect()
+        })
+        .collect())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::plasticity::TripletStdp;
-
-    #[test]
-    fn each_synapse_arrives_after_its_own_delay() {
-        // 1 pre, 3 post with delays 0, 2, 5 steps.
-        let mut p = DelayedDense::new(1, 3, vec![0.1, 0.2, 0.3], vec![0, 2, 5]);
-        let mut g = vec![0.0; 3];
-        let mut events = 0;
-        let mut arrival_step = [None; 3];
-        p.emit(10, 0);
-        for step in 10..20 {
-            let before = g.clone();
-            p.deliver::<TripletStdp>(step, &mut g, &[0.0; 3], None, &mut events);
-            for j in 0..3 {
-                if g[j] > before[j] {
-                    arrival_step[j] = Some(step);
-                }
-            }
-        }
-        assert_eq!(arrival_step, [Some(10), Some(12), Some(15)]);
-        assert_eq!(events, 3);
-        assert_eq!(
-            p.settled_emission,
-            vec![10],
-            "the spike settles once every synapse arrived"
-        );
-        assert!(p.in_flight.is_empty());
-    }
-
-    #[test]
-    fn normalisation_sets_column_sums() {
-        let mut p = DelayedDense::new(2, 2, vec![1.0, 0.5, 3.0, 0.5], vec![0; 4]);
-        p.normalize_columns(78.0, &mut Vec::new());
-        let w = p.weights_row_major();
-        assert!((w[0] + w[2] - 78.0).abs() < 1e-12);
-        assert!((w[1] + w[3] - 78.0).abs() < 1e-12);
-        assert!((w[0] / w[2] - 1.0 / 3.0).abs() < 1e-15);
-    }
-
-    #[test]
-    fn post_spike_uses_each_synapse_s_own_trace() {
-        let rule = TripletStdp {
-            nu_pre: 1e-4,
-            nu_post: 1e-2,
-            w_min: 0.0,
-            w_max: 1.0,
-        };
-        // Input 0 emitted at step 0 with delay 4: arrival at 4, i.e. 40 steps (20 ms at
-        // dt 0.5) before the post spike at 44. Input 1 never fired.
-        let mut p = DelayedDense::new(2, 1, vec![0.5, 0.5], vec![4, 0]);
-        p.emit(0, 0);
-        let mut g = [0.0];
-        let mut events = 0;
-        for step in 0..44 {
-            p.deliver::<TripletStdp>(step, &mut g, &[0.0], None, &mut events);
-        }
-        let dt_over_tau_pre = 0.5 / 20.0;
-        p.on_post_spike(0, 44, -dt_over_tau_pre, 0.8, &rule);
-        let expected = 0.5 + 1e-2 * (-1.0f64).exp() * 0.8;
-        assert!((p.weight(0, 0) - expected).abs() < 1e-15);
-        assert!(
-            (p.weight(1, 0) - 0.5).abs() < 1e-15,
-            "never-arrived synapse must not change"
-        );
-        // A spike still in flight (emitted at 42, arrives at 46) does not count yet: the trace
-        // comes from the arrival at 34 of the spike emitted at 30.
-        let mut q = DelayedDense::new(1, 1, vec![0.5], vec![4]);
-        for step in 30..45 {
-            if step == 30 || step == 42 {
-                q.emit(step, 0);
-            }
-            q.deliver::<TripletStdp>(step, &mut g, &[0.0], None, &mut events);
-        }
-        q.on_post_spike(0, 44, -dt_over_tau_pre, 1.0, &rule);
-        let expected = 0.5 + 1e-2 * (-(10.0 * dt_over_tau_pre)).exp();
-        assert!((q.weight(0, 0) - expected).abs() < 1e-15);
-    }
-}
+mod tests;

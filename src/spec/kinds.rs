@@ -9,10 +9,10 @@ use crate::analysis::spectrum::Backend;
 use crate::analysis::Grid;
 use crate::error::{require_positive, Error, Result};
 use crate::model::many_synapse::{Layer, LayerParams};
-use crate::sim::LearningMapParams;
-use crate::registry::{ParamSet, SystemKind};
-use crate::model::stdp::StdpWindow;
 use crate::model::spike_timing::SpikeTiming;
+use crate::model::stdp::StdpWindow;
+use crate::registry::{ParamSet, SystemKind};
+use crate::sim::presets::PoissonLayerParams;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -266,13 +266,15 @@ pub enum SpectrumMatrix {
     },
     /// The many-synapse layer's Jacobian at its fixed point.
     Synapses(LayerParams),
-    /// The learning return map of a small simulated network: its Jacobian by finite
-    /// differences with common random numbers where the iteration has settled.
+    /// The learning map of a small simulated network (preset `layer`): its Jacobian by
+    /// finite differences with common random numbers where the iteration has settled.
     Network {
-        /// The network.
-        params: LearningMapParams,
-        /// Pair-rule amplitude A+ = A− = η.
-        eta: f64,
+        /// The network's parameters.
+        layer: PoissonLayerParams,
+        /// Its neurons.
+        posts: usize,
+        /// Seed of the input trains (one fixed stream: common random numbers).
+        seed: u64,
     },
 }
 
@@ -321,17 +323,18 @@ impl SpectrumSpec {
                 if s.inputs_per_post == 0 {
                     return Err(Error::invalid("inputs_per_post", 0.0, ">= 1"));
                 }
-                let params = LearningMapParams {
-                    inputs: s.inputs_per_post,
-                    posts: sized(s.posts, "posts")?,
-                    rate_hz: 40.0,
-                    duration_ms: 100.0,
-                    dt_ms: 0.5,
-                    charge_per_weight: require_positive("charge", s.charge)?,
-                    seed: s.seed,
+                let layer = PoissonLayerParams {
+                    inputs: s.inputs_per_post as f64,
+                    charge: require_positive("charge", s.charge)?,
+                    eta: require_positive("eta", s.eta)?,
+                    ..PoissonLayerParams::default()
                 };
-                require_positive("eta", s.eta)?;
-                SpectrumMatrix::Network { params, eta: s.eta }
+                layer.validate()?;
+                SpectrumMatrix::Network {
+                    layer,
+                    posts: sized(s.posts, "posts")?,
+                    seed: s.seed,
+                }
             }
             other => {
                 return Err(Error::InvalidParameter {

@@ -6,9 +6,9 @@ use crate::analysis::lyapunov::LyapunovOptions;
 use crate::analysis::orbit::OrbitOptions;
 use crate::analysis::spectrum::Backend;
 use crate::analysis::Grid;
-use crate::registry::ParamSet;
-use crate::model::stdp::StdpWindow;
 use crate::model::spike_timing::SpikeTiming;
+use crate::model::stdp::StdpWindow;
+use crate::registry::ParamSet;
 use crate::resources::Budget;
 
 /// A validated spec, ready to run.
@@ -163,13 +163,13 @@ impl PlanKind {
                     eigen_budget("posts", layer.posts, layer.posts * layer.inputs_per_post)
                         .hint("reduce posts or inputs-per-post (n = posts × inputs-per-post)")
                 }
-                SpectrumMatrix::Network { params, .. } => {
-                    let n = params.posts * params.inputs;
-                    let mut budget = eigen_budget("posts", params.posts, n)
+                SpectrumMatrix::Network { layer, posts, .. } => {
+                    let n = posts * layer.inputs as usize;
+                    let mut budget = eigen_budget("posts", *posts, n)
                         .hint("reduce posts or inputs-per-post (n = posts × inputs-per-post)");
                     // 3000 presentations to settle, then n + 1 more for the Jacobian, each
                     // about (duration / dt) × posts × inputs steps.
-                    let steps = params.duration_ms / params.dt_ms * n as f64;
+                    let steps = layer.duration_ms / layer.dt_ms * n as f64;
                     budget.seconds += (3000.0 + n as f64 + 1.0) * steps * 2e-9;
                     budget
                 }

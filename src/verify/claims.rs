@@ -17,7 +17,7 @@ use crate::model::poster;
 use crate::model::spike_timing::SpikeTiming;
 use crate::model::synapse_map::{SynapseFixedPoint, SynapseMap, SynapseModel, SynapseParams};
 use crate::model::variable_plasticity::{
-    VariablePlasticityFlow, VariablePlasticityMap, VariablePlasticity, VariablePlasticityParams,
+    VariablePlasticity, VariablePlasticityFlow, VariablePlasticityMap, VariablePlasticityParams,
 };
 
 /// Options of a verification run.
@@ -107,7 +107,8 @@ fn order_rule_row(timing: &SpikeTiming) -> ClaimRow {
             )
             .fold(0.0, f64::max)
     };
-    let needed = (0..=crate::model::spike_timing::MAX_TAYLOR_ORDER).find(|&n| max_error(n) <= tolerance_ms);
+    let needed =
+        (0..=crate::model::spike_timing::MAX_TAYLOR_ORDER).find(|&n| max_error(n) <= tolerance_ms);
     let around: Vec<String> = (rule.saturating_sub(1)..=rule + 1)
         .map(|n| format!("N={n}: {:.3e} ms", max_error(n)))
         .collect();

@@ -146,8 +146,8 @@ fn empty_or_non_finite_ranges_are_refused() {
 fn soft_bound_synapse_flips_at_eta_c() {
     // The registry's synapse map continued in η: the flip must sit at η_c = −2/F'(w*) of the
     // model's own fixed-point analysis (MODEL.md §4).
-    use crate::registry::{build_with, ParamSet, SystemKind};
     use crate::model::synapse_map::SynapseModel;
+    use crate::registry::{build_with, ParamSet, SystemKind};
     let params = ParamSet::defaults(SystemKind::SynapseMap);
     let eta_c = SynapseModel::new(params.synapse_params().unwrap())
         .unwrap()
@@ -177,8 +177,8 @@ fn coupled_plasticity_map_flips_where_eta_star_reaches_eta_c() {
     // Variable plasticity (MODEL.md §5, h = 1, d = w): the w-multiplier is 1 + η* F'(w*) with
     // η* = η_min + 1/(η_max − w*), so continuing in η_min the flip sits at
     // η_min = η_c − 1/(η_max − w*).
-    use crate::registry::{build_with, ParamSet, SystemKind};
     use crate::model::synapse_map::SynapseModel;
+    use crate::registry::{build_with, ParamSet, SystemKind};
     let params = ParamSet::defaults(SystemKind::VariablePlasticity);
     let fp = SynapseModel::new(params.synapse_params().unwrap())
         .unwrap()

@@ -136,7 +136,8 @@ fn flipping_resets_eta_when_the_weight_changes_sign() {
     assert!(out[0] < 0.0, "{out:?}");
     assert_eq!(out[1].to_bits(), 0.0_f64.to_bits());
     // The same step without flipping keeps the Euler value of η.
-    let plain = VariablePlasticityMap::new(coupled(VariablePlasticityParams::default()), 1.0).unwrap();
+    let plain =
+        VariablePlasticityMap::new(coupled(VariablePlasticityParams::default()), 1.0).unwrap();
     plain.step(&[w, eta], &mut out);
     assert!(out[1] > 100.0);
     // A flipped (inhibitory) synapse is silent: absorbed, w frozen.

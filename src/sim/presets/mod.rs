@@ -1,5 +1,13 @@
-//! Network presets assembled from the simulator's building blocks ([`crate::sim`]).
+//! Network presets: each an assembly of the simulator's parts with its parameters, and
+//! [`Preset`], the one type that holds any of them (what `--preset NAME` selects and what a
+//! checkpoint stores).
 
 pub mod diehl_cook;
+pub mod pair;
+pub mod poisson_layer;
+mod preset;
 
-pub use diehl_cook::{DiehlCook, DiehlCookParams, SampleResponse};
+pub use diehl_cook::{DiehlCook, DiehlCookParams};
+pub use pair::{Pair, PairParams};
+pub use poisson_layer::{PoissonLayer, PoissonLayerParams};
+pub use preset::{set_by_name, Preset, PresetSpec, PRESETS};

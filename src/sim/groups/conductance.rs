@@ -50,6 +50,11 @@ pub struct ConductanceParams {
     /// the exact factor over-counts it (by 27 % for τ_ge = 1 ms at dt = 0.5 ms).
     #[serde(default)]
     pub euler_conductances: bool,
+    /// A neuron may fire only when more than this has passed since its last spike (ms; 0 = no
+    /// block). Diehl & Cook's reference code has `dtimer/dt = 100 ms/s`, `timer = 0` at a
+    /// spike and the condition `timer > 5 ms`: a 50 ms block, counted from the start too.
+    #[serde(default)]
+    pub spike_block_ms: f64,
 }
 
 impl ConductanceParams {
@@ -79,6 +84,7 @@ impl ConductanceParams {
             require_positive(&name(f), v)?;
         }
         require_non_negative(&name("refractory"), self.refractory_ms)?;
+        require_non_negative(&name("spike_block_ms"), self.spike_block_ms)?;
         Ok(())
     }
 }
@@ -91,6 +97,8 @@ struct StepConstants {
     gi_decay: f64,
     theta_decay: f64,
     refractory_steps: u32,
+    /// Steps after a spike before the neuron may fire again: the first k with k·dt > block.
+    block_steps: u32,
 }
 
 /// State of a group of `n` conductance-based LIF neurons (structure of arrays).
@@ -108,6 +116,8 @@ pub struct ConductanceGroup {
     pub theta: Vec<f64>,
     /// Steps of refractoriness left.
     pub refractory_left: Vec<u32>,
+    /// Steps since each neuron's last spike (0 at the start; saturates).
+    pub since_spike: Vec<u32>,
     #[serde(skip, default = "no_constants")]
     constants: Option<StepConstants>,
     /// Per neuron dt/τ, or 0 while refractory (derived from `refractory_left` by `prepare`).
@@ -129,6 +139,7 @@ impl ConductanceGroup {
             gi: vec![0.0; n],
             theta: vec![params.theta_init_mv; n],
             refractory_left: vec![0; n],
+            since_spike: vec![0; n],
             constants: None,
             free: Vec::new(),
         };
@@ -155,6 +166,12 @@ impl ConductanceGroup {
                 return Err(format!("{name}.{field}[{k}] = {} is not finite", values[k]));
             }
         }
+        if self.since_spike.len() != n {
+            return Err(format!(
+                "{name}.since_spike has {} entries, expected {n} (one per neuron)",
+                self.since_spike.len()
+            ));
+        }
         if self.refractory_left.len() != n {
             return Err(format!(
                 "{name}.refractory_left has {} entries, expected {n} (one per neuron)",
@@ -180,6 +197,11 @@ impl ConductanceGroup {
             gi_decay: decay(p.tau_gi_ms),
             theta_decay: decay(p.tau_theta_ms),
             refractory_steps: (p.refractory_ms / dt_ms).round() as u32,
+            block_steps: if p.spike_block_ms > 0.0 {
+                (p.spike_block_ms / dt_ms).floor() as u32 + 1
+            } else {
+                0
+            },
         });
         let dt_over_tau = dt_ms / p.tau_ms;
         self.free = self
@@ -192,6 +214,24 @@ impl ConductanceGroup {
     /// Number of neurons.
     pub fn len(&self) -> usize {
         self.v.len()
+    }
+
+    /// Every neuron at v_rest + v_init_offset, no conductance, not refractory, the block
+    /// clock at 0 (θ kept).
+    pub fn rest(&mut self) {
+        let p = self.params;
+        self.v.fill(p.v_rest_mv + p.v_init_offset_mv);
+        self.ge.fill(0.0);
+        self.gi.fill(0.0);
+        self.refractory_left.fill(0);
+        self.since_spike.fill(0);
+        let dt_over_tau = self.constants.map(|c| c.dt_over_tau).unwrap_or(0.0);
+        self.free.iter_mut().for_each(|f| *f = dt_over_tau);
+    }
+
+    /// True when θ adapts (θ_plus > 0).
+    pub fn adaptive(&self) -> bool {
+        self.params.theta_plus_mv > 0.0
     }
 
     /// True for an empty group.
@@ -228,16 +268,22 @@ impl ConductanceGroup {
         }
         // Pass 2: refractory clocks, threshold test and reset.
         let offset = p.v_thresh_mv - p.theta_offset_mv;
+        if c.block_steps > 0 {
+            self.since_spike
+                .iter_mut()
+                .for_each(|k| *k = k.saturating_add(1));
+        }
         for j in 0..self.v.len() {
             if self.refractory_left[j] > 0 {
                 self.refractory_left[j] -= 1;
                 if self.refractory_left[j] == 0 {
                     self.free[j] = c.dt_over_tau;
                 }
-            } else if self.v[j] > self.theta[j] + offset {
+            } else if self.v[j] > self.theta[j] + offset && self.since_spike[j] >= c.block_steps {
                 spikes.push(j);
                 self.v[j] = p.v_reset_mv;
                 self.refractory_left[j] = c.refractory_steps;
+                self.since_spike[j] = 0;
                 if c.refractory_steps > 0 {
                     self.free[j] = 0.0;
                 }
@@ -270,6 +316,7 @@ mod tests {
             theta_offset_mv: 20.0,
             v_init_offset_mv: 0.0,
             euler_conductances: false,
+            spike_block_ms: 0.0,
         }
     }
 

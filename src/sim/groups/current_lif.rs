@@ -12,7 +12,7 @@ use crate::model::lif::{LifNeuron, LifParams, Propagator};
 
 /// Adaptive threshold: a_i += `theta_plus` at each spike of neuron i, then a_i decays with
 /// `tau_theta_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Adaptation {
     /// Increment per spike (voltage units).
     pub theta_plus: f64,
@@ -21,13 +21,31 @@ pub struct Adaptation {
 }
 
 /// N current-based LIF neurons.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrentLifGroup {
-    propagator: Propagator,
+    params: LifParams,
     neurons: Vec<LifNeuron>,
     adaptation: Option<Adaptation>,
     /// Adaptive part a_i of each threshold.
     theta_adapt: Vec<f64>,
+    /// Charges delivered to each neuron since its last step (applied at the next step's start:
+    /// no time passes in between).
+    input: Vec<f64>,
+    /// Charge per unit of delivered weight (1 unless set with [`CurrentLifGroup::with_gain`]).
+    #[serde(default = "unit_gain")]
+    gain: f64,
+    #[serde(skip)]
+    derived: Option<Derived>,
+}
+
+fn unit_gain() -> f64 {
+    1.0
+}
+
+/// Per-step constants rebuilt by [`CurrentLifGroup::prepare`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Derived {
+    propagator: Propagator,
     /// e^{−dt/τ_θ}.
     theta_decay: f64,
 }
@@ -43,21 +61,79 @@ impl CurrentLifGroup {
         if n == 0 {
             return Err(Error::invalid("neurons", 0.0, ">= 1"));
         }
-        let propagator = Propagator::new(&params, dt_ms)?;
-        let theta_decay = match adaptation {
+        let mut group = Self {
+            params,
+            neurons: vec![LifNeuron::at_rest(&params); n],
+            adaptation,
+            theta_adapt: vec![0.0; n],
+            input: vec![0.0; n],
+            gain: 1.0,
+            derived: None,
+        };
+        group.prepare(dt_ms)?;
+        Ok(group)
+    }
+
+    /// (Re)builds the per-step constants for step `dt_ms` (after deserialising).
+    pub fn prepare(&mut self, dt_ms: f64) -> Result<()> {
+        self.params.validate()?;
+        let propagator = Propagator::new(&self.params, dt_ms)?;
+        let theta_decay = match self.adaptation {
             Some(a) => {
                 require_non_negative("theta_plus", a.theta_plus)?;
                 (-dt_ms / require_positive("tau_theta", a.tau_theta_ms)?).exp()
             }
             None => 1.0,
         };
-        Ok(Self {
+        self.derived = Some(Derived {
             propagator,
-            neurons: vec![LifNeuron::at_rest(&params); n],
-            adaptation,
-            theta_adapt: vec![0.0; n],
             theta_decay,
-        })
+        });
+        Ok(())
+    }
+
+    /// Checks a deserialised group of `n` neurons: sizes and finite state.
+    pub fn check(&self, name: &str, n: usize) -> std::result::Result<(), String> {
+        self.params
+            .validate()
+            .map_err(|e| format!("{name}.params: {e}"))?;
+        for (field, len) in [
+            ("neurons", self.neurons.len()),
+            ("theta_adapt", self.theta_adapt.len()),
+            ("input", self.input.len()),
+        ] {
+            if len != n {
+                return Err(format!("{name}.{field} has {len} entries, expected {n}"));
+            }
+        }
+        if !self.gain.is_finite() {
+            return Err(format!("{name}.gain = {} is not finite", self.gain));
+        }
+        let finite = self
+            .neurons
+            .iter()
+            .all(|x| x.v.is_finite() && x.i.is_finite() && x.refractory_left_ms.is_finite())
+            && self
+                .theta_adapt
+                .iter()
+                .chain(&self.input)
+                .all(|v| v.is_finite());
+        if !finite {
+            return Err(format!("{name}: a state value is not finite"));
+        }
+        Ok(())
+    }
+
+    /// The same group with `gain` charge per unit of delivered weight (a synapse of weight w
+    /// then delivers the charge gain·w).
+    pub fn with_gain(mut self, gain: f64) -> Result<Self> {
+        self.gain = crate::error::require_finite("gain", gain)?;
+        Ok(self)
+    }
+
+    /// The neurons' parameters.
+    pub fn params(&self) -> &LifParams {
+        &self.params
     }
 
     /// Number of neurons.
@@ -80,25 +156,58 @@ impl CurrentLifGroup {
         self.theta_adapt[j]
     }
 
-    /// An input spike of weight `q` onto neuron `j` at the start of the next step:
-    /// I_j ← I_j + q/τ_s. Out-of-range `j` is ignored by the caller's validated wiring.
+    /// True when the threshold adapts.
+    pub fn adaptive(&self) -> bool {
+        self.adaptation.is_some()
+    }
+
+    /// Writes the adaptive threshold parts a_j.
+    pub fn set_theta_adapt(&mut self, values: &[f64]) {
+        self.theta_adapt.copy_from_slice(values);
+    }
+
+    /// Every neuron back at rest, with no pending input and no adaptation.
+    pub fn reset(&mut self) {
+        let rest = LifNeuron::at_rest(&self.params);
+        self.neurons.iter_mut().for_each(|x| *x = rest);
+        self.input.fill(0.0);
+        self.theta_adapt.fill(0.0);
+    }
+
+    /// An input spike of weight `q` onto neuron `j`, acting from the start of the next step:
+    /// I_j ← I_j + q/τ_s.
     pub fn receive(&mut self, j: usize, q: f64) {
-        let params = *self.propagator.params();
-        self.neurons[j].receive(&params, q);
+        self.input[j] += q;
+    }
+
+    /// The charges pending for the next step, one per neuron (where synapses deliver).
+    pub fn input_mut(&mut self) -> &mut [f64] {
+        &mut self.input
     }
 
     /// Advances every neuron by one step; pushes `(neuron, time within the step in ms)` for
-    /// every spike into `spikes` (cleared first), in neuron order.
-    pub fn step(&mut self, spikes: &mut Vec<(usize, f64)>) {
+    /// every spike into `spikes` (cleared first), in neuron order. With `adapt`, the adaptive
+    /// thresholds decay and grow at spikes; without, they are frozen.
+    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<(usize, f64)>) {
         spikes.clear();
-        let theta = self.propagator.params().theta();
+        let d = self
+            .derived
+            .expect("prepare() is called by new() and after loading");
+        let (params, gain) = (self.params, self.gain);
+        for (neuron, q) in self.neurons.iter_mut().zip(self.input.iter_mut()) {
+            if *q != 0.0 {
+                neuron.receive(&params, gain * *q);
+                *q = 0.0;
+            }
+        }
+        let theta = params.theta();
         for (j, neuron) in self.neurons.iter_mut().enumerate() {
             let threshold = theta + self.theta_adapt[j];
-            neuron.step_each_with_threshold(&self.propagator, threshold, |s| spikes.push((j, s)));
+            neuron.step_each_with_threshold(&d.propagator, threshold, |s| spikes.push((j, s)));
         }
-        if let Some(a) = self.adaptation {
+        if let (Some(a), true) = (self.adaptation, adapt) {
             for value in &mut self.theta_adapt {
-                *value *= self.theta_decay;
+                *value *= d.theta_decay;
             }
             for &(j, _) in spikes.iter() {
                 self.theta_adapt[j] += a.theta_plus;
@@ -125,7 +234,7 @@ mod tests {
         group.receive(1, 0.7);
         let mut spikes = Vec::new();
         for step in 1..=100 {
-            group.step(&mut spikes);
+            group.step(true, &mut spikes);
             let t = step as f64 * dt;
             let expected = psp(&p, 0.7, t);
             assert!((group.neuron(1).v - expected).abs() < 1e-12, "t = {t}");
@@ -144,7 +253,7 @@ mod tests {
         let mut spikes = Vec::new();
         let mut first = None;
         for step in 0..80 {
-            group.step(&mut spikes);
+            group.step(true, &mut spikes);
             if let Some(&(_, s)) = spikes.first() {
                 first.get_or_insert(step as f64 * dt + s);
                 // Held at V_reset during the 2 ms refractory period.
@@ -168,7 +277,7 @@ mod tests {
         let mut spikes = Vec::new();
         let mut count = 0;
         for _ in 0..40 {
-            group.step(&mut spikes);
+            group.step(true, &mut spikes);
             count += spikes.len();
             assert!(spikes.iter().all(|&(j, _)| j == 0));
         }

@@ -1,0 +1,160 @@
+//! One type for every kind of neuron group the network holds: its step (state update,
+//! threshold, reset), the variables synapses deliver to, and its checks.
+
+use super::{ConductanceGroup, CurrentLifGroup};
+
+/// A spike of this step: the neuron, and when in the step it crossed threshold (ms after the
+/// step's start; the step length where the model does not locate it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spike {
+    /// The neuron.
+    pub neuron: usize,
+    /// Time of the crossing after the step's start (ms).
+    pub offset_ms: f64,
+}
+
+/// The variable of a group that a projection's synapses add their weight to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Var {
+    /// Excitatory conductance g_e (conductance groups).
+    Ge,
+    /// Inhibitory conductance g_i (conductance groups).
+    Gi,
+    /// Input charge (current-based groups): I ← I + q/τ_s.
+    Charge,
+}
+
+/// A neuron group of either kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum NeuronGroup {
+    /// Conductance-based LIF (Diehl & Cook).
+    Conductance(ConductanceGroup),
+    /// Current-based LIF, integrated exactly (MODEL.md §1).
+    CurrentLif(CurrentLifGroup),
+}
+
+impl NeuronGroup {
+    /// Number of neurons.
+    pub fn len(&self) -> usize {
+        match self {
+            NeuronGroup::Conductance(g) => g.len(),
+            NeuronGroup::CurrentLif(g) => g.len(),
+        }
+    }
+
+    /// True for an empty group.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// (Re)builds the per-step constants for step `dt_ms` (after deserialising).
+    pub fn prepare(&mut self, dt_ms: f64) -> crate::Result<()> {
+        match self {
+            NeuronGroup::Conductance(g) => {
+                g.prepare(dt_ms);
+                Ok(())
+            }
+            NeuronGroup::CurrentLif(g) => g.prepare(dt_ms),
+        }
+    }
+
+    /// Checks a deserialised group of `n` neurons.
+    pub fn check(&self, name: &str, n: usize) -> Result<(), String> {
+        match self {
+            NeuronGroup::Conductance(g) => g.check(name, n),
+            NeuronGroup::CurrentLif(g) => g.check(name, n),
+        }
+    }
+
+    /// State update, threshold and reset of one step of `dt_ms`; this step's spikes go to
+    /// `spikes` (cleared first). With `adapt`, adaptive thresholds change.
+    pub fn step(
+        &mut self,
+        adapt: bool,
+        dt_ms: f64,
+        spikes: &mut Vec<Spike>,
+        scratch: &mut Scratch,
+    ) {
+        spikes.clear();
+        match self {
+            NeuronGroup::Conductance(g) => {
+                scratch.indices.clear();
+                g.step(adapt, &mut scratch.indices);
+                spikes.extend(scratch.indices.iter().map(|&neuron| Spike {
+                    neuron,
+                    offset_ms: dt_ms,
+                }));
+            }
+            NeuronGroup::CurrentLif(g) => {
+                g.step(adapt, &mut scratch.timed);
+                spikes.extend(
+                    scratch
+                        .timed
+                        .iter()
+                        .map(|&(neuron, offset_ms)| Spike { neuron, offset_ms }),
+                );
+            }
+        }
+    }
+
+    /// The variable `var` that synapses add to, one entry per neuron.
+    pub fn var_mut(&mut self, var: Var) -> Option<&mut [f64]> {
+        match (self, var) {
+            (NeuronGroup::Conductance(g), Var::Ge) => Some(&mut g.ge),
+            (NeuronGroup::Conductance(g), Var::Gi) => Some(&mut g.gi),
+            (NeuronGroup::CurrentLif(g), Var::Charge) => Some(g.input_mut()),
+            _ => None,
+        }
+    }
+
+    /// The neurons' adaptive thresholds (mV for conductance groups, voltage units otherwise).
+    pub fn thresholds(&self) -> Vec<f64> {
+        match self {
+            NeuronGroup::Conductance(g) => g.theta.clone(),
+            NeuronGroup::CurrentLif(g) => (0..g.len()).map(|j| g.theta_adapt(j)).collect(),
+        }
+    }
+
+    /// Every neuron at rest with no pending input (adaptive thresholds kept).
+    pub fn rest(&mut self) {
+        match self {
+            NeuronGroup::Conductance(g) => g.rest(),
+            NeuronGroup::CurrentLif(g) => {
+                let theta: Vec<f64> = (0..g.len()).map(|j| g.theta_adapt(j)).collect();
+                g.reset();
+                g.set_theta_adapt(&theta);
+            }
+        }
+    }
+
+    /// True when the thresholds adapt (they are then part of the learning state).
+    pub fn adaptive(&self) -> bool {
+        match self {
+            NeuronGroup::Conductance(g) => g.adaptive(),
+            NeuronGroup::CurrentLif(g) => g.adaptive(),
+        }
+    }
+
+    /// Writes the adaptive thresholds (as [`NeuronGroup::thresholds`] reads them).
+    pub fn set_thresholds(&mut self, values: &[f64]) {
+        match self {
+            NeuronGroup::Conductance(g) => g.theta.copy_from_slice(values),
+            NeuronGroup::CurrentLif(g) => g.set_theta_adapt(values),
+        }
+    }
+
+    /// Membrane potential of neuron `j`.
+    pub fn v(&self, j: usize) -> f64 {
+        match self {
+            NeuronGroup::Conductance(g) => g.v[j],
+            NeuronGroup::CurrentLif(g) => g.neuron(j).v,
+        }
+    }
+}
+
+/// Reused buffers of [`NeuronGroup::step`] (no allocation inside a step).
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    indices: Vec<usize>,
+    timed: Vec<(usize, f64)>,
+}

@@ -1,0 +1,281 @@
+//! [`Preset`]: any preset's network as one type — what `--preset NAME` builds, what a
+//! checkpoint stores (tagged with the preset's name) and what training is written against.
+
+use super::{DiehlCook, DiehlCookParams, Pair, PairParams, PoissonLayer, PoissonLayerParams};
+use crate::error::{Error, Result};
+use crate::sim::learner::{Learner, Response};
+use crate::sim::network::Network;
+use std::collections::BTreeMap;
+
+/// The presets, with what each is and whether it learns from images (`train` takes those).
+pub const PRESETS: &[(&str, &str, bool)] = &[
+    (
+        "diehl-cook",
+        "Diehl & Cook (2015): Poisson image inputs → excitatory layer with adaptive thresholds and triplet STDP, lateral inhibition (docs/NETWORKS.md §2)",
+        true,
+    ),
+    (
+        "poisson-layer",
+        "n_in Poisson inputs → a layer of LIF neurons with pair STDP and soft bounds, every sample from rest (the learning map of docs/MODEL.md §7)",
+        false,
+    ),
+    (
+        "pair",
+        "the poster's 1:1 connection: a periodic presynaptic neuron → one LIF neuron, pair STDP with soft bounds (docs/MODEL.md §4); one sample is one period",
+        false,
+    ),
+];
+
+/// A network built by one of the presets.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "preset", rename_all = "kebab-case")]
+pub enum Preset {
+    /// See [`DiehlCook`].
+    DiehlCook(DiehlCook),
+    /// See [`PoissonLayer`].
+    PoissonLayer(PoissonLayer),
+    /// See [`Pair`].
+    Pair(Pair),
+}
+
+/// What a preset is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresetSpec {
+    /// Preset name.
+    pub name: String,
+    /// Output neurons (presets with a layer of free size).
+    pub neurons: usize,
+    /// Parameter overrides.
+    pub set: BTreeMap<String, f64>,
+    /// Seed of the initial weights and delays.
+    pub seed: u64,
+}
+
+impl Preset {
+    /// Looks `name` up; unknown names list the presets.
+    pub fn check_name(name: &str) -> Result<()> {
+        if PRESETS.iter().any(|(n, _, _)| *n == name) {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name: "preset".into(),
+                value: name.into(),
+                requirement: format!(
+                    "one of: {}",
+                    PRESETS
+                        .iter()
+                        .map(|(n, _, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+        }
+    }
+
+    /// Whether preset `name` learns from images.
+    pub fn takes_images(name: &str) -> bool {
+        PRESETS.iter().any(|&(n, _, images)| n == name && images)
+    }
+
+    /// Every preset's parameters with their defaults, one line each (for `--help`).
+    pub fn parameter_help() -> String {
+        PRESETS
+            .iter()
+            .map(|(name, _, _)| {
+                let defaults =
+                    Self::params_json(name, &BTreeMap::new()).expect("defaults are valid");
+                let names: Vec<String> = defaults
+                    .as_object()
+                    .expect("a struct serialises to an object")
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                format!("{name}: {}", names.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The parameters of preset `name` with `set` applied and checked (no network is built:
+    /// cheap, for validating arguments before anything else).
+    pub fn params_json(name: &str, set: &BTreeMap<String, f64>) -> Result<serde_json::Value> {
+        Self::check_name(name)?;
+        fn apply<T: serde::Serialize>(
+            mut p: T,
+            set: &BTreeMap<String, f64>,
+            preset: &str,
+            validate: impl Fn(&T) -> Result<()>,
+        ) -> Result<serde_json::Value>
+        where
+            T: serde::de::DeserializeOwned,
+        {
+            for (k, v) in set {
+                set_by_name(&mut p, preset, k, *v)?;
+            }
+            validate(&p)?;
+            Ok(serde_json::to_value(p).expect("plain structs serialise"))
+        }
+        match name {
+            "diehl-cook" => apply(
+                DiehlCookParams::default(),
+                set,
+                name,
+                DiehlCookParams::validate,
+            ),
+            "poisson-layer" => apply(
+                PoissonLayerParams::default(),
+                set,
+                name,
+                PoissonLayerParams::validate,
+            ),
+            _ => apply(PairParams::default(), set, name, PairParams::validate),
+        }
+    }
+
+    /// Builds the preset for samples of `shape` (presets that take images need it).
+    pub fn build(spec: &PresetSpec, shape: Option<(usize, usize, usize)>) -> Result<Self> {
+        let params = Self::params_json(&spec.name, &spec.set)?;
+        match spec.name.as_str() {
+            "diehl-cook" => {
+                let shape =
+                    shape.ok_or_else(|| Error::invalid("data", 0.0, "images for diehl-cook"))?;
+                let p: DiehlCookParams = serde_json::from_value(params).expect("checked above");
+                Ok(Preset::DiehlCook(DiehlCook::new(
+                    p,
+                    spec.neurons,
+                    shape,
+                    spec.seed,
+                )?))
+            }
+            "poisson-layer" => {
+                let p: PoissonLayerParams = serde_json::from_value(params).expect("checked above");
+                Ok(Preset::PoissonLayer(PoissonLayer::new(p, spec.neurons)?))
+            }
+            _ => {
+                if spec.neurons != 1 {
+                    return Err(Error::invalid(
+                        "neurons",
+                        spec.neurons as f64,
+                        "1 for the pair preset",
+                    ));
+                }
+                let p: PairParams = serde_json::from_value(params).expect("checked above");
+                Ok(Preset::Pair(Pair::new(p)?))
+            }
+        }
+    }
+
+    /// Its parameters as JSON (for records).
+    pub fn params(&self) -> serde_json::Value {
+        match self {
+            Preset::DiehlCook(l) => serde_json::to_value(l.params),
+            Preset::PoissonLayer(l) => serde_json::to_value(l.params),
+            Preset::Pair(l) => serde_json::to_value(l.params),
+        }
+        .expect("plain structs serialise")
+    }
+
+    /// Checks a deserialised network of `outputs` output neurons (a checkpoint is input).
+    pub fn check(&self, outputs: usize) -> std::result::Result<(), String> {
+        match self {
+            Preset::DiehlCook(l) => l.check(outputs),
+            Preset::PoissonLayer(l) => {
+                let fresh = PoissonLayer::new(l.params, outputs)
+                    .map_err(|e| format!("network.params: {e}"))?;
+                same_assembly(&fresh.network, &l.network)
+            }
+            Preset::Pair(l) => {
+                let fresh = Pair::new(l.params).map_err(|e| format!("network.params: {e}"))?;
+                same_assembly(&fresh.network, &l.network)
+            }
+        }
+    }
+
+    /// Rebuilds derived tables after deserialising.
+    pub fn prepare(&mut self) -> Result<()> {
+        match self {
+            Preset::DiehlCook(l) => l.network.prepare(),
+            Preset::PoissonLayer(l) => l.network.prepare(),
+            Preset::Pair(l) => l.network.prepare(),
+        }
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $l:ident => $e:expr) => {
+        match $self {
+            Preset::DiehlCook($l) => $e,
+            Preset::PoissonLayer($l) => $e,
+            Preset::Pair($l) => $e,
+        }
+    };
+}
+
+impl Learner for Preset {
+    fn preset(&self) -> &'static str {
+        dispatch!(self, l => l.preset())
+    }
+    fn input_shape(&self) -> Option<(usize, usize, usize)> {
+        dispatch!(self, l => l.input_shape())
+    }
+    fn outputs(&self) -> usize {
+        dispatch!(self, l => l.outputs())
+    }
+    fn present(&mut self, sample: &[u8], learn: bool, stream: u64) -> Response {
+        dispatch!(self, l => l.present(sample, learn, stream))
+    }
+    fn network(&self) -> &Network {
+        dispatch!(self, l => l.network())
+    }
+    fn set_plastic_state(&mut self, x: &[f64]) -> Result<()> {
+        dispatch!(self, l => l.set_plastic_state(x))
+    }
+    fn receptive_fields(&self) -> Option<Vec<Vec<f64>>> {
+        dispatch!(self, l => l.receptive_fields())
+    }
+    fn weight_bounds(&self) -> (f64, f64) {
+        dispatch!(self, l => l.weight_bounds())
+    }
+}
+
+/// Checks a loaded network against a fresh one of the same preset, parameters and size: the
+/// same parts, then the loaded network's own consistency.
+fn same_assembly(fresh: &Network, loaded: &Network) -> std::result::Result<(), String> {
+    let shape = |n: &Network| {
+        (
+            n.groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            n.inputs.iter().map(|i| i.n).collect::<Vec<_>>(),
+            n.projections
+                .iter()
+                .map(|p| (p.source, p.target))
+                .collect::<Vec<_>>(),
+        )
+    };
+    if shape(fresh) != shape(loaded) || (fresh.dt_ms - loaded.dt_ms).abs() > 0.0 {
+        return Err("network: not the assembly its preset and parameters build".into());
+    }
+    loaded.check()
+}
+
+/// Sets the field `name` of a parameter struct to `value` through its serialised form;
+/// unknown names list the valid ones (errors name the preset).
+pub fn set_by_name<T>(params: &mut T, preset: &str, name: &str, value: f64) -> Result<()>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    crate::error::require_finite(name, value)?;
+    let mut map = match serde_json::to_value(&*params).expect("plain struct") {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!("a struct serialises to an object"),
+    };
+    if !map.contains_key(name) {
+        return Err(Error::UnknownParameter {
+            name: name.to_string(),
+            system: format!("preset {preset}"),
+            valid: map.keys().cloned().collect::<Vec<_>>().join(", "),
+        });
+    }
+    map.insert(name.to_string(), serde_json::json!(value));
+    *params = serde_json::from_value(serde_json::Value::Object(map)).expect("same fields");
+    Ok(())
+}

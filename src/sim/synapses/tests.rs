@@ -1,0 +1,185 @@
+use super::*;
+use crate::sim::plasticity::{TripletStdp, NEVER};
+
+fn plain(g: &mut [f64]) -> Delivery<'_, TripletStdp> {
+    Delivery {
+        target: g,
+        rule: None,
+        t_arrival_ms: 0.0,
+    }
+}
+
+#[test]
+fn each_synapse_arrives_after_its_own_delay() {
+    // 1 pre, 3 post with delays 0, 2, 5 steps.
+    let mut p = Synapses::dense(1, 3, vec![0.1, 0.2, 0.3], vec![0, 2, 5]).unwrap();
+    let mut g = vec![0.0; 3];
+    let mut events = 0;
+    let mut arrival_step = [None; 3];
+    p.emit(10, 0);
+    for step in 10..20 {
+        let before = g.clone();
+        events += p.deliver(step, plain(&mut g));
+        for j in 0..3 {
+            if g[j] > before[j] {
+                arrival_step[j] = Some(step);
+            }
+        }
+    }
+    assert_eq!(arrival_step, [Some(10), Some(12), Some(15)]);
+    assert_eq!(events, 3);
+    assert_eq!(
+        p.settled_emission,
+        vec![10],
+        "the spike settles once every synapse arrived"
+    );
+    assert!(p.in_flight.is_empty());
+}
+
+#[test]
+fn sparse_charges_arrive_exactly_after_their_delay() {
+    let mut p =
+        Synapses::from_list(2, 3, vec![(0, 1, 0.5, 3), (0, 2, 0.25, 0), (1, 1, 2.0, 1)]).unwrap();
+    let mut per_step = Vec::new();
+    for step in 0..6 {
+        if step == 1 {
+            p.emit(step, 0);
+            p.emit(step, 1);
+        }
+        let mut g = vec![0.0; 3];
+        p.deliver(step, plain(&mut g));
+        per_step.push(g);
+    }
+    assert_eq!(per_step[1], vec![0.0, 0.0, 0.25]); // delay 0: the same step
+    assert_eq!(per_step[2], vec![0.0, 2.0, 0.0]); // delay 1
+    assert_eq!(per_step[4], vec![0.0, 0.5, 0.0]); // delay 3
+    assert!(Synapses::from_list(2, 3, vec![(2, 0, 1.0, 0)]).is_err());
+    assert!(Synapses::from_list(2, 3, vec![(0, 0, f64::NAN, 0)]).is_err());
+    assert!(Synapses::from_list(2, 3, vec![(0, 0, 1.0, 0), (0, 0, 2.0, 1)]).is_err());
+}
+
+#[test]
+fn normalisation_sets_column_sums() {
+    let mut p = Synapses::dense(2, 2, vec![1.0, 0.5, 3.0, 0.5], vec![0; 4]).unwrap();
+    p.normalize(78.0, &mut Vec::new());
+    let (w00, w01, w10, w11) = (
+        p.weight(0, 0),
+        p.weight(0, 1),
+        p.weight(1, 0),
+        p.weight(1, 1),
+    );
+    assert!((w00 + w10 - 78.0).abs() < 1e-12);
+    assert!((w01 + w11 - 78.0).abs() < 1e-12);
+    assert!((w00 / w10 - 1.0 / 3.0).abs() < 1e-15);
+    assert_eq!(p.incoming_weights(1), vec![w01, w11]);
+}
+
+#[test]
+fn post_spike_uses_each_synapse_s_own_trace() {
+    let dt = 0.5;
+    let rule = TripletStdp::new(1e-4, 1e-2, (0.0, 1.0), dt, [20.0, 20.0, 40.0]);
+    let mut traces = rule.new_traces(1);
+    traces.b[0] = 0.8; // post2 just before the spike
+                       // Input 0 emitted at step 0 with delay 4: arrival at 4, i.e. 40 steps (20 ms) before the
+                       // post spike at 44. Input 1 never fired.
+    let mut p = Synapses::dense(2, 1, vec![0.5, 0.5], vec![4, 0]).unwrap();
+    p.emit(0, 0);
+    let mut g = [0.0];
+    for step in 0..44 {
+        p.deliver(step, plain(&mut g));
+    }
+    let spike = SpikeTime {
+        step: 44,
+        offset_ms: dt,
+    };
+    p.on_post_spike(0, spike, dt, &rule, &traces, &mut []);
+    let expected = 0.5 + 1e-2 * (-1.0f64).exp() * 0.8;
+    assert!((p.weight(0, 0) - expected).abs() < 1e-15);
+    assert!(
+        (p.weight(1, 0) - 0.5).abs() < 1e-15,
+        "a never-arrived synapse does not change"
+    );
+    // A spike still in flight (emitted at 42, arrives at 46) does not count yet: the trace comes
+    // from the arrival at 34 of the spike emitted at 30.
+    let mut q = Synapses::dense(1, 1, vec![0.5], vec![4]).unwrap();
+    for step in 30..45 {
+        if step == 30 || step == 42 {
+            q.emit(step, 0);
+        }
+        q.deliver(step, plain(&mut g));
+    }
+    traces.b[0] = 1.0;
+    q.on_post_spike(0, spike, dt, &rule, &traces, &mut []);
+    let expected = 0.5 + 1e-2 * (-(10.0 * dt / 20.0f64)).exp();
+    assert!((q.weight(0, 0) - expected).abs() < 1e-15);
+}
+
+#[test]
+fn receptive_fields_see_their_patch() {
+    // 6 × 4 input, k = 3, stride 1: a 4 × 2 output grid, 9 sources each.
+    let proj = Synapses::receptive_fields(6, 4, 3, 1, 1.0, 0).unwrap();
+    assert_eq!((proj.n_pre, proj.n_post), (24, 8));
+    let sources: Vec<Vec<usize>> = (0..8)
+        .map(|j| {
+            let w = proj.incoming_weights(j);
+            (0..24).filter(|&i| w[i] > 0.0).collect()
+        })
+        .collect();
+    assert!(sources.iter().all(|s| s.len() == 9));
+    // Target (1, 2) (index 1·4 + 2 = 6): rows 1..4, columns 2..5 of the input.
+    let expected: Vec<usize> = (1..4)
+        .flat_map(|r| (2..5).map(move |c| r * 6 + c))
+        .collect();
+    assert_eq!(sources[6], expected);
+    // Stride 2 over 28 × 28 with k = 4: 13 × 13 targets.
+    assert_eq!(
+        Synapses::receptive_fields(28, 28, 4, 2, 1.0, 0)
+            .unwrap()
+            .n_post,
+        169
+    );
+    assert!(Synapses::receptive_fields(4, 4, 5, 1, 1.0, 0).is_err());
+}
+
+#[test]
+fn random_one_to_one_and_all_but_self_have_their_structure() {
+    let (n_pre, n_post, p) = (200, 150, 0.1);
+    let proj = Synapses::random(n_pre, n_post, p, 1.0, 5, 9).unwrap();
+    let pairs = (n_pre * n_post) as f64;
+    // Four binomial standard deviations.
+    let sd = (pairs * p * (1.0 - p)).sqrt();
+    assert!(
+        (proj.len() as f64 - p * pairs).abs() < 4.0 * sd,
+        "{}",
+        proj.len()
+    );
+    assert!(proj.delay_steps.iter().all(|&d| d <= 5));
+    let one = Synapses::one_to_one(5, 10.4, 0).unwrap();
+    assert!((0..5).all(|i| one.target[one.row_start[i]..one.row_start[i + 1]] == [i as u32]));
+    let lateral = Synapses::all_but_self(5, 17.0, 0).unwrap();
+    assert_eq!(lateral.len(), 20);
+    assert!((0..5).all(
+        |i| !lateral.target[lateral.row_start[i]..lateral.row_start[i + 1]].contains(&(i as u32))
+    ));
+    assert!(Synapses::random(2, 2, 1.5, 1.0, 0, 0).is_err());
+}
+
+#[test]
+fn check_refuses_inconsistent_loaded_state() {
+    let good = Synapses::dense(3, 2, vec![0.1; 6], vec![0, 1, 2, 0, 1, 2]).unwrap();
+    good.check("p", 3, 2, 2).unwrap();
+    assert!(good.check("p", 3, 3, 2).unwrap_err().contains("n_post"));
+    assert!(good.check("p", 3, 2, 1).unwrap_err().contains("delay"));
+    let mut bad = good.clone();
+    bad.target[1] = 7;
+    assert!(bad.check("p", 3, 2, 2).unwrap_err().contains("target[1]"));
+    let mut bad = good.clone();
+    bad.w.pop();
+    assert!(bad.check("p", 3, 2, 2).is_err());
+    let mut bad = good;
+    bad.settled_emission = vec![NEVER];
+    assert!(bad
+        .check("p", 3, 2, 2)
+        .unwrap_err()
+        .contains("settled_emission"));
+}

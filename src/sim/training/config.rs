@@ -1,0 +1,123 @@
+//! What a training run does, validated before any data is read.
+
+use crate::error::{Error, Result};
+use crate::sim::presets::{Preset, PresetSpec};
+use std::collections::BTreeMap;
+
+/// Bytes one input synapse takes while training (weight 8, target 4, delay 2, column index 8)
+/// and, at most, while its checkpoint is read (its text, about 30 bytes).
+const BYTES_PER_SYNAPSE: f64 = 52.0;
+/// Rough training cost per output neuron and presentation (s): 2.5 ms per sample at 100
+/// neurons (criterion bench `diehl_cook`).
+const SECONDS_PER_NEURON_SAMPLE: f64 = 2.5e-5;
+/// Inputs assumed by the memory estimate before the data is read (28 × 28).
+const ASSUMED_INPUTS: usize = 784;
+
+/// What a training run does (recorded in every checkpoint and result).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TrainConfig {
+    /// Preset name.
+    pub preset: String,
+    /// Output neurons.
+    pub neurons: usize,
+    /// Training samples per epoch (the first n of the training split).
+    pub train_samples: usize,
+    /// Test samples (the first m of the test split).
+    pub test_samples: usize,
+    /// Passes over the training samples.
+    pub epochs: usize,
+    /// Run seed.
+    pub seed: u64,
+    /// Training samples (the last ones of the epoch) whose frozen responses assign labels.
+    pub assign_samples: usize,
+    /// Save a checkpoint every this many samples (0 = only at the end).
+    pub checkpoint_every: u64,
+    /// The preset parameters given (the rest are the preset's defaults).
+    pub set: BTreeMap<String, f64>,
+}
+
+impl TrainConfig {
+    /// Checks everything that does not need the data: counts, the preset and its parameters,
+    /// and that the network fits in memory. Runs before any data is read.
+    pub fn validate(&self) -> Result<()> {
+        Preset::params_json(&self.preset, &self.set)?;
+        for (name, v) in [
+            ("neurons", self.neurons),
+            ("epochs", self.epochs),
+            ("train-samples", self.train_samples),
+            ("test-samples", self.test_samples),
+            ("assign-samples", self.assign_samples),
+        ] {
+            if v == 0 {
+                return Err(Error::invalid(name, 0.0, ">= 1"));
+            }
+        }
+        if self.assign_samples > self.train_samples {
+            return Err(Error::invalid(
+                "assign-samples",
+                self.assign_samples as f64,
+                &format!("<= train-samples = {}", self.train_samples),
+            ));
+        }
+        self.budget(ASSUMED_INPUTS, 0).check("the network")
+    }
+
+    /// The preset to build.
+    pub fn spec(&self) -> PresetSpec {
+        PresetSpec {
+            name: self.preset.clone(),
+            neurons: self.neurons,
+            set: self.set.clone(),
+            seed: self.seed,
+        }
+    }
+
+    /// Memory of a network with `inputs` inputs per neuron and the rough time of
+    /// `samples_left` training samples plus the evaluation passes.
+    pub fn budget(&self, inputs: usize, samples_left: u64) -> crate::resources::Budget {
+        let synapses = (inputs * self.neurons) as f64;
+        let samples = samples_left as f64 + (self.test_samples + self.assign_samples) as f64;
+        crate::resources::Budget::new(
+            "neurons",
+            self.neurons,
+            synapses * BYTES_PER_SYNAPSE,
+            samples * self.neurons as f64 * SECONDS_PER_NEURON_SAMPLE,
+        )
+        .hint("reduce --neurons")
+    }
+
+    /// Checks the sizes against the data and the learner's input geometry.
+    pub fn validate_data(
+        &self,
+        train: &crate::data::Dataset,
+        test: &crate::data::Dataset,
+        shape: Option<(usize, usize, usize)>,
+    ) -> Result<()> {
+        for (name, v, max) in [
+            ("train-samples", self.train_samples, train.len()),
+            ("test-samples", self.test_samples, test.len()),
+        ] {
+            if v > max {
+                return Err(Error::invalid(
+                    name,
+                    v as f64,
+                    &format!("in 1..={max} (the split's size)"),
+                ));
+            }
+        }
+        let data_shape = (train.rows, train.cols, train.channels);
+        if let Some(expected) = shape {
+            if expected != data_shape {
+                return Err(Error::InvalidParameter {
+                    name: "data".into(),
+                    value: format!("{}×{}×{} images", data_shape.0, data_shape.1, data_shape.2),
+                    requirement: format!(
+                        "{}×{}×{} images, the geometry the network was built for",
+                        expected.0, expected.1, expected.2
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}

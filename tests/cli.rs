@@ -752,3 +752,145 @@ fn results_record_the_commit_they_were_built_from() {
         None => assert_eq!(commit, "unknown"),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Lyapunov exponent of learning (docs/NETWORKS.md §5).
+// ---------------------------------------------------------------------------------------------
+
+/// ln|1 + η F'(w*)|: the reduced 1:1 map's exponent at its stable fixed point (MODEL.md §4),
+/// from the library's closed-form slope F'(w*).
+fn reduced_map_exponent(eta: f64) -> f64 {
+    use mesonet::model::synapse_map::{SynapseModel, SynapseParams};
+    let model = SynapseModel::new(SynapseParams::default()).unwrap();
+    let fp = model.fixed_points()[0];
+    (1.0 + eta * fp.d_f_dw).abs().ln()
+}
+
+#[test]
+fn the_pair_network_learns_with_the_reduced_map_s_exponent() {
+    let mut gaps = Vec::new();
+    for eta in [0.01, 0.005, 0.0025] {
+        let v = json(&[
+            "learning-lyapunov",
+            "--preset",
+            "pair",
+            "--set",
+            &format!("eta={eta}"),
+            "--samples",
+            "400",
+            "--transient",
+            "3000",
+        ]);
+        assert_eq!(v["status"], "ok", "{v}");
+        let (net, map) = (f(&v["lambda"]), reduced_map_exponent(eta));
+        assert!(
+            ((net - map) / map).abs() < 0.05,
+            "η = {eta}: {net} vs {map}"
+        );
+        gaps.push(((net - map).abs(), eta));
+    }
+    // The simulated period differs from the reduced map at O(η): the gap vanishes with η
+    // faster than the exponent itself.
+    for (gap, eta) in gaps {
+        assert!(gap / eta < 1e-3, "gap {gap} at η = {eta}");
+    }
+}
+
+#[test]
+fn a_trained_network_has_a_finite_learning_exponent_and_none_when_nothing_learns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+    let out = dir.path().join("t");
+    json(&[
+        "train",
+        "--data",
+        data,
+        "--neurons",
+        "16",
+        "--train-samples",
+        "300",
+        "--test-samples",
+        "20",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let ckpt = out.join("checkpoint.json.gz");
+    let ckpt = ckpt.to_str().unwrap();
+    let v = json(&[
+        "learning-lyapunov",
+        "--checkpoint",
+        ckpt,
+        "--data",
+        data,
+        "--samples",
+        "30",
+        "--transient",
+        "5",
+    ]);
+    assert!(
+        f(&v["lambda"]).is_finite() && f(&v["stderr"]).is_finite(),
+        "{v}"
+    );
+    assert_eq!(v["preset"], "diehl-cook");
+    let learning = f(&v["lambda"]);
+    // Nothing plastic: the weights change only by the per-neuron normalisation (and the clip
+    // of a weight it pushes above w_max): the copies neither converge nor diverge — 0 within
+    // the estimate's standard error, far below the learning network's exponent.
+    let v = json(&[
+        "learning-lyapunov",
+        "--checkpoint",
+        ckpt,
+        "--data",
+        data,
+        "--samples",
+        "30",
+        "--transient",
+        "5",
+        "--set",
+        "nu_pre=0",
+        "--set",
+        "nu_post=0",
+        "--set",
+        "theta_plus=0",
+    ]);
+    let frozen = f(&v["lambda"]);
+    assert!(frozen.abs() <= 3.0 * f(&v["stderr"]) + 1e-12, "{v}");
+    assert!(
+        frozen.abs() < 0.05 * learning.abs(),
+        "{frozen} vs {learning}"
+    );
+    bad_input(
+        &["learning-lyapunov", "--preset", "nosuch", "--samples", "3"],
+        &["preset", "nosuch"],
+    );
+    bad_input(
+        &["learning-lyapunov", "--preset", "pair", "--samples", "0"],
+        &["samples", "0"],
+    );
+    bad_input(
+        &[
+            "learning-lyapunov",
+            "--preset",
+            "pair",
+            "--checkpoint",
+            ckpt,
+            "--samples",
+            "3",
+        ],
+        &["preset", "diehl-cook"],
+    );
+    bad_input(
+        &[
+            "learning-lyapunov",
+            "--checkpoint",
+            ckpt,
+            "--samples",
+            "3",
+            "--set",
+            "dt_ms=0.25",
+            "--data",
+            data,
+        ],
+        &["set", "dt_ms"],
+    );
+}

@@ -2,6 +2,7 @@
 //! `main.rs` stays a thin parse → dispatch → print; each command returns a [`Report`]: one
 //! JSON object (printed with `--json`) and a human-readable text.
 
+mod learning_lyapunov;
 mod lyapunov;
 mod run;
 mod spike_timing;
@@ -14,6 +15,7 @@ mod verify;
 use crate::error::{Error, Result};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub use learning_lyapunov::LearningLyapunovArgs;
 pub use lyapunov::LyapunovArgs;
 pub use run::RunArgs;
 pub use spike_timing::SpikeTimingArgs;
@@ -60,11 +62,15 @@ pub enum Command {
     /// Eigenvalue spectrum of a large matrix (symmetric or i.i.d. Gaussian reference, or the
     /// many-synapse layer's Jacobian) against the semicircle and the circular/elliptic laws.
     Spectrum(SpectrumArgs),
-    /// Train a spiking network (preset diehl-cook) on MNIST-format data, then evaluate it:
+    /// Train a spiking network (--preset, default diehl-cook) on MNIST-format data, then evaluate it:
     /// labels assigned from training responses, accuracy on the test split.
     Train(TrainArgs),
     /// Evaluate a checkpoint written by `train`.
     Eval(EvalArgs),
+    /// The Lyapunov exponent of learning of a network (docs/NETWORKS.md §5): two copies with
+    /// identical input spikes, learning states d0 apart, renormalised after every
+    /// presentation; mean ln(d/d0) per presentation with its standard error.
+    LearningLyapunov(LearningLyapunovArgs),
     /// Put every claim of the poster (MODEL.md §8) beside the model's value: relative error,
     /// method (closed form, finite differences, simulation) and verdict; writes a Markdown
     /// report and JSON.
@@ -178,6 +184,7 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::Spectrum(a) => sweep::spectrum(&a).map(|r| (r, a.output.common.json)),
         Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
         Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),
+        Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }
 }

@@ -20,7 +20,8 @@ pub const DATA_ENV: &str = "MESONET_DATA";
 /// The checkpoint's file name inside a training directory.
 const CHECKPOINT: &str = "checkpoint.json.gz";
 
-const DATA_HELP: &str = "Directory with the four MNIST-format IDX files (train-images-idx3-ubyte, \
+pub const DATA_HELP: &str =
+    "Directory with the four MNIST-format IDX files (train-images-idx3-ubyte, \
 train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; gzip or raw): MNIST, \
 or Fashion-MNIST (Debian's dataset-fashion-mnist installs it in \
 /usr/share/datasets/fashion-mnist). Default: $MESONET_DATA. The repository's \
@@ -125,7 +126,7 @@ pub struct EvalArgs {
 }
 
 /// The data directory: `--data`, else `$MESONET_DATA`.
-fn data_dir(flag: &Option<PathBuf>) -> Result<PathBuf> {
+pub fn data_dir(flag: &Option<PathBuf>) -> Result<PathBuf> {
     flag.clone()
         .or_else(|| std::env::var_os(DATA_ENV).map(PathBuf::from))
         .ok_or_else(|| Error::InvalidParameter {

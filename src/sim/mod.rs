@@ -6,6 +6,7 @@
 //! state update of every group, thresholds, synaptic propagation (pre then post pathways),
 //! resets. Owns the building blocks only; networks are assembled in [`crate::sim::presets`].
 
+pub mod decay;
 pub mod decoding;
 pub mod groups;
 pub mod input;

@@ -403,6 +403,42 @@ impl Network {
         self.step = 0;
     }
 
+    /// Takes over the dynamic state of `old` — synapses (weights, delays, spikes in flight),
+    /// rule traces and per-synapse state, neuron states, inputs, time — keeping this network's
+    /// parameters (rules, neuron parameters). Refuses a network of another structure.
+    pub fn adopt_state(&mut self, old: &Network) -> Result<()> {
+        let same = self.groups.len() == old.groups.len()
+            && self.inputs.len() == old.inputs.len()
+            && self.projections.len() == old.projections.len()
+            && self
+                .groups
+                .iter()
+                .zip(&old.groups)
+                .all(|(a, b)| a.len() == b.len())
+            && (self.dt_ms - old.dt_ms).abs() <= 0.0;
+        if !same {
+            return Err(Error::invalid(
+                "set",
+                0.0,
+                "parameters that keep the network's structure (sizes, dt_ms)",
+            ));
+        }
+        for (new, old) in self.projections.iter_mut().zip(&old.projections) {
+            new.synapses = old.synapses.clone();
+            if let (Some(n), Some(o)) = (&mut new.plastic, &old.plastic) {
+                n.traces = o.traces.clone();
+                n.state = o.state.clone();
+            }
+        }
+        for (new, old) in self.groups.iter_mut().zip(&old.groups) {
+            new.adopt_state(old);
+        }
+        self.inputs = old.inputs.clone();
+        self.step = old.step;
+        self.synaptic_events = old.synaptic_events;
+        self.prepare()
+    }
+
     /// The spike counts of monitor `k` (a [`Monitor::SpikeCounts`]).
     pub fn counts(&self, k: usize) -> &[u32] {
         match &self.monitors[k] {

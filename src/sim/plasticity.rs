@@ -51,6 +51,9 @@ pub struct IncomingSynapse {
     pub last_arrival_step: i64,
 }
 
+/// ln of [`crate::sim::decay::FLOOR`].
+const LN_FLOOR: f64 = -69.077_552_789_821_37;
+
 /// "No presynaptic spike delivered yet".
 pub const NEVER: i64 = i64::MIN;
 
@@ -141,8 +144,8 @@ impl Plasticity for TripletStdp {
     }
 
     fn decay(&self, traces: &mut PostTraces) {
-        traces.a.iter_mut().for_each(|x| *x *= self.post1_decay);
-        traces.b.iter_mut().for_each(|x| *x *= self.post2_decay);
+        crate::sim::decay::decay_all(&mut traces.a, self.post1_decay);
+        crate::sim::decay::decay_all(&mut traces.b, self.post2_decay);
     }
 
     #[inline]
@@ -160,10 +163,16 @@ impl Plasticity for TripletStdp {
         spike: SpikeTime,
         _dt_ms: f64,
     ) -> f64 {
+        // Below the floor the trace is 0 (never a subnormal, see crate::sim::decay).
         let pre = if last_arrival_step == NEVER {
             0.0
         } else {
-            ((spike.step - last_arrival_step) as f64 * self.pre_decay_log).exp()
+            let log_pre = (spike.step - last_arrival_step) as f64 * self.pre_decay_log;
+            if log_pre < LN_FLOOR {
+                0.0
+            } else {
+                log_pre.exp()
+            }
         };
         clip(w + self.nu_post * pre * post.b, self.w_min, self.w_max)
     }

@@ -41,6 +41,25 @@ pub struct Synapses {
     pub in_flight: VecDeque<(i64, u32)>,
     #[serde(skip)]
     index: SlotIndex,
+    #[serde(skip)]
+    post_scratch: PostScratch,
+}
+
+/// Buffers of the post pathway, reused across the spikes of a step (no allocation per spike).
+#[derive(Debug, Clone, Default)]
+struct PostScratch {
+    /// The step `by_pre` was built for.
+    step: Option<i64>,
+    /// The spikes in flight as (presynaptic neuron, emission step), sorted.
+    by_pre: Vec<(u32, i64)>,
+    /// (presynaptic neuron, slot, last arrival step) of the spiking neuron's synapses.
+    arrivals: Vec<(usize, usize, i64)>,
+}
+
+impl PartialEq for PostScratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Derived lookup tables (rebuilt by [`Synapses::prepare`]).
@@ -114,6 +133,7 @@ impl Synapses {
             settled_emission: vec![NEVER; n_pre],
             in_flight: VecDeque::new(),
             index: SlotIndex::default(),
+            post_scratch: PostScratch::default(),
         };
         s.prepare();
         Ok(s)
@@ -376,18 +396,21 @@ impl Synapses {
 
     /// Forgets every spike emitted so far (none in flight, no arrival on record).
     pub fn forget_spikes(&mut self) {
+        self.post_scratch.step = None;
         self.in_flight.clear();
         self.settled_emission.fill(NEVER);
     }
 
     /// Records a presynaptic spike emitted at `step`.
     pub fn emit(&mut self, step: i64, pre: u32) {
+        self.post_scratch.step = None;
         self.in_flight.push_back((step, pre));
     }
 
     /// Delivers every arrival due at `step`: `target[j] += w_ij` and, with a rule, its `on_pre`.
     /// Returns the number of delivered events.
     pub fn deliver<R: Plasticity>(&mut self, step: i64, delivery: Delivery<'_, R>) -> u64 {
+        self.post_scratch.step = None;
         let max_delay = self.index.max_delay as i64;
         while let Some(&(t0, pre)) = self.in_flight.front() {
             if step - t0 > max_delay {
@@ -452,43 +475,41 @@ impl Synapses {
         events
     }
 
-    /// The step of the last arrival at each synapse onto `j` that was delivered by `step`
-    /// ([`NEVER`] if none), as (presynaptic neuron, slot, last arrival step), by presynaptic
-    /// neuron.
+    /// Fills `out` with (presynaptic neuron, slot, step of the last arrival delivered by
+    /// `step` — [`NEVER`] if none) for every synapse onto `j`, by presynaptic neuron.
     fn last_arrivals(
         &self,
         j: usize,
         step: i64,
         in_flight_by_pre: &[(u32, i64)],
-    ) -> Vec<(usize, usize, i64)> {
+        out: &mut Vec<(usize, usize, i64)>,
+    ) {
+        out.clear();
         let (lo, hi) = (
             self.index.incoming_start[j] as usize,
             self.index.incoming_start[j + 1] as usize,
         );
         let mut cursor = 0;
-        self.index.incoming[lo..hi]
-            .iter()
-            .map(|&(i, k)| {
-                let (i, k) = (i as usize, k as usize);
-                let d = self.delay_steps[k] as i64;
-                let mut last = match self.settled_emission[i] {
-                    NEVER => NEVER,
-                    e => e + d,
-                };
-                while cursor < in_flight_by_pre.len() && (in_flight_by_pre[cursor].0 as usize) < i {
-                    cursor += 1;
+        for &(i, k) in &self.index.incoming[lo..hi] {
+            let (i, k) = (i as usize, k as usize);
+            let d = self.delay_steps[k] as i64;
+            let mut last = match self.settled_emission[i] {
+                NEVER => NEVER,
+                e => e + d,
+            };
+            while cursor < in_flight_by_pre.len() && (in_flight_by_pre[cursor].0 as usize) < i {
+                cursor += 1;
+            }
+            let mut c = cursor;
+            while c < in_flight_by_pre.len() && in_flight_by_pre[c].0 as usize == i {
+                let arrival = in_flight_by_pre[c].1 + d;
+                if arrival <= step {
+                    last = last.max(arrival);
                 }
-                let mut c = cursor;
-                while c < in_flight_by_pre.len() && in_flight_by_pre[c].0 as usize == i {
-                    let arrival = in_flight_by_pre[c].1 + d;
-                    if arrival <= step {
-                        last = last.max(arrival);
-                    }
-                    c += 1;
-                }
-                (i, k, last)
-            })
-            .collect()
+                c += 1;
+            }
+            out.push((i, k, last));
+        }
     }
 
     /// The post pathway: applies `on_post` to every synapse onto postsynaptic neuron `j`, which
@@ -502,21 +523,29 @@ impl Synapses {
         traces: &PostTraces,
         state: &mut [f64],
     ) {
-        // Emissions still in flight, grouped by presynaptic neuron (few: the last max_delay steps).
-        let mut in_flight_by_pre: Vec<(u32, i64)> =
-            self.in_flight.iter().map(|&(t0, i)| (i, t0)).collect();
-        in_flight_by_pre.sort_unstable();
+        let mut scratch = std::mem::take(&mut self.post_scratch);
+        // Emissions still in flight, grouped by presynaptic neuron (few: the last max_delay
+        // steps), once per step for all of the step's postsynaptic spikes.
+        if scratch.step != Some(spike.step) {
+            scratch.by_pre.clear();
+            scratch
+                .by_pre
+                .extend(self.in_flight.iter().map(|&(t0, i)| (i, t0)));
+            scratch.by_pre.sort_unstable();
+            scratch.step = Some(spike.step);
+        }
         let post = PostView {
             a: traces.a[j],
             b: traces.b[j],
         };
-        let arrivals = self.last_arrivals(j, spike.step, &in_flight_by_pre);
-        for &(_, k, last) in &arrivals {
+        self.last_arrivals(j, spike.step, &scratch.by_pre, &mut scratch.arrivals);
+        for &(_, k, last) in &scratch.arrivals {
             let s = &mut state[k * R::STATE..(k + 1) * R::STATE];
             self.w[k] = rule.on_post(self.w[k], s, last, post, spike, dt_ms);
         }
         if rule.sees_incoming() {
-            let mut incoming: Vec<IncomingSynapse> = arrivals
+            let mut incoming: Vec<IncomingSynapse> = scratch
+                .arrivals
                 .iter()
                 .map(|&(pre, k, last)| IncomingSynapse {
                     pre,
@@ -525,10 +554,11 @@ impl Synapses {
                 })
                 .collect();
             rule.on_post_incoming(j, spike, &mut incoming);
-            for (&(_, k, _), s) in arrivals.iter().zip(&incoming) {
+            for (&(_, k, _), s) in scratch.arrivals.iter().zip(&incoming) {
                 self.w[k] = s.w;
             }
         }
+        self.post_scratch = scratch;
     }
 
     /// Rescales each postsynaptic neuron's incoming weights to sum to `total` (neurons with a

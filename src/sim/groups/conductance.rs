@@ -260,8 +260,8 @@ impl ConductanceGroup {
         {
             let drive = (p.v_rest_mv - *v) + *ge * (p.e_exc_mv - *v) + *gi * (p.e_inh_mv - *v);
             *v += f * drive;
-            *ge *= c.ge_decay;
-            *gi *= c.gi_decay;
+            *ge = crate::sim::decay::decay(*ge, c.ge_decay);
+            *gi = crate::sim::decay::decay(*gi, c.gi_decay);
         }
         if adapt {
             self.theta.iter_mut().for_each(|t| *t *= c.theta_decay);

@@ -156,6 +156,14 @@ impl CurrentLifGroup {
         self.theta_adapt[j]
     }
 
+    /// Takes over `old`'s neuron states, adaptation and pending input (same size), keeping its
+    /// own parameters.
+    pub fn adopt_state(&mut self, old: &CurrentLifGroup) {
+        self.neurons = old.neurons.clone();
+        self.theta_adapt = old.theta_adapt.clone();
+        self.input = old.input.clone();
+    }
+
     /// True when the threshold adapts.
     pub fn adaptive(&self) -> bool {
         self.adaptation.is_some()

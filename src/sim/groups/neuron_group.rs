@@ -127,6 +127,19 @@ impl NeuronGroup {
         }
     }
 
+    /// Takes over `old`'s dynamic state (same kind and size), keeping its own parameters.
+    pub fn adopt_state(&mut self, old: &NeuronGroup) {
+        match (self, old) {
+            (NeuronGroup::Conductance(new), NeuronGroup::Conductance(old)) => {
+                let params = new.params;
+                *new = old.clone();
+                new.params = params;
+            }
+            (NeuronGroup::CurrentLif(new), NeuronGroup::CurrentLif(old)) => new.adopt_state(old),
+            _ => {}
+        }
+    }
+
     /// True when the thresholds adapt (they are then part of the learning state).
     pub fn adaptive(&self) -> bool {
         match self {

@@ -191,6 +191,46 @@ impl Preset {
         }
     }
 
+    /// The same network with parameters overridden by `set` (the rules and neuron parameters
+    /// change, the learned and dynamic state is kept). Parameters that change the network's
+    /// structure (`dt_ms`, sizes) are refused.
+    pub fn with_params(&self, set: &BTreeMap<String, f64>) -> Result<Self> {
+        if let Some(name) = ["dt_ms", "inputs"].iter().find(|n| set.contains_key(**n)) {
+            return Err(Error::InvalidParameter {
+                name: "set".into(),
+                value: name.to_string(),
+                requirement: "a parameter that keeps the trained network's structure".into(),
+            });
+        }
+        let mut merged: BTreeMap<String, f64> =
+            serde_json::from_value(self.params()).expect("numeric parameters");
+        merged.extend(set.iter().map(|(k, v)| (k.clone(), *v)));
+        Self::params_json(self.preset(), &merged)?;
+        let mut fresh = match self {
+            Preset::DiehlCook(l) => Preset::DiehlCook(DiehlCook::new(
+                serde_json::from_value(Self::params_json("diehl-cook", &merged)?).expect("checked"),
+                l.neurons(),
+                l.shape,
+                0,
+            )?),
+            Preset::PoissonLayer(l) => Preset::PoissonLayer(PoissonLayer::new(
+                serde_json::from_value(Self::params_json("poisson-layer", &merged)?)
+                    .expect("checked"),
+                l.outputs(),
+            )?),
+            Preset::Pair(_) => Preset::Pair(Pair::new(
+                serde_json::from_value(Self::params_json("pair", &merged)?).expect("checked"),
+            )?),
+        };
+        let old = self.network().clone();
+        match &mut fresh {
+            Preset::DiehlCook(l) => l.network.adopt_state(&old)?,
+            Preset::PoissonLayer(l) => l.network.adopt_state(&old)?,
+            Preset::Pair(l) => l.network.adopt_state(&old)?,
+        }
+        Ok(fresh)
+    }
+
     /// Rebuilds derived tables after deserialising.
     pub fn prepare(&mut self) -> Result<()> {
         match self {

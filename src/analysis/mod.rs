@@ -7,6 +7,7 @@ pub mod grid;
 pub mod heatmap;
 pub mod lyapunov;
 pub mod orbit;
+pub mod roots;
 pub mod spectrum;
 pub mod system;
 pub mod systems;

@@ -140,19 +140,8 @@ impl Layer {
 
     /// The weight in [0, w_max] with F(w, Δt) = 0 (F decreases in w for μ > 0), by bisection.
     fn balanced_weight(&self, dt_ms: f64) -> f64 {
-        let (mut lo, mut hi) = (0.0, self.params.synapse.w_max);
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if mid <= lo || mid >= hi {
-                break;
-            }
-            if self.drift(mid, dt_ms)[0] > 0.0 {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        0.5 * (lo + hi)
+        let g = |w: f64| self.drift(w, dt_ms)[0];
+        crate::analysis::roots::bisect(&g, 0.0, self.params.synapse.w_max)
     }
 
     /// The fixed point: for each post neuron the latency x with x*(Σ_i w_i(x)) = x, where
@@ -176,14 +165,12 @@ impl Layer {
                     .spike_time_ms(total(x))
                     .map_or(f64::NAN, |t| t - x)
             };
-            let grid: Vec<f64> = (1..LATENCY_SCAN_POINTS)
-                .map(|k| tau_m * k as f64 / LATENCY_SCAN_POINTS as f64)
-                .collect();
-            let bracket = grid.windows(2).find(|w| {
-                let (a, b) = (residual(w[0]), residual(w[1]));
-                a.is_finite() && b.is_finite() && a.signum() != b.signum()
-            });
-            let Some(&[a, b]) = bracket else {
+            let step = tau_m / LATENCY_SCAN_POINTS as f64;
+            // The smallest latency that balances (the scan returns decreasing latencies).
+            let root = crate::analysis::roots::scan_roots(&residual, step, (1, LATENCY_SCAN_POINTS - 1))
+                .last()
+                .copied();
+            let Some(x) = root else {
                 return Err(Error::Undefined {
                     what: format!("the fixed point of post neuron {j}"),
                     why: format!(
@@ -193,7 +180,6 @@ impl Layer {
                     ),
                 });
             };
-            let x = crate::model::synapse_map::bisect(&residual, a, b);
             latencies.push(x);
             weights.extend(offsets.iter().map(|d| self.balanced_weight(x - d)));
         }

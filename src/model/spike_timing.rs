@@ -296,21 +296,7 @@ fn bisect_sign_change(coefficients: &[f64], lo: f64, hi: f64) -> Option<f64> {
     if f_hi.abs() == 0.0 {
         return Some(hi);
     }
-    let (mut lo, mut hi) = (lo, hi);
-    let rising = f_hi > f_lo;
-    for _ in 0..2200 {
-        let mid = 0.5 * (lo + hi);
-        if mid <= lo || mid >= hi {
-            break;
-        }
-        let f_mid = evaluate(coefficients, mid).0;
-        if (f_mid < 0.0) == rising {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    Some(0.5 * (lo + hi))
+    Some(crate::analysis::roots::bisect(&|x| evaluate(coefficients, x).0, lo, hi))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! enters it is *absorbed*, a dead synapse). Owns F, its exact derivative, the fixed points and
 //! their classification; the map itself implements [`Map`] so every analysis applies to it.
 
+use crate::analysis::roots::scan_roots;
 use crate::analysis::{Map, OrbitStatus};
 use crate::error::{require_finite, require_positive, Error, Result};
 use crate::model::spike_timing::SpikeTiming;
@@ -205,22 +206,9 @@ impl SynapseModel {
     /// over (0, τ_m] (the spike branch) and refined by bisection to machine precision, so
     /// roots where F only touches zero without changing sign are not found.
     pub fn fixed_points(&self) -> Vec<SynapseFixedPoint> {
-        let tau_m = self.params.tau_m_ms;
+        let step = self.params.tau_m_ms / ROOT_SCAN_POINTS as f64;
         let g = |x: f64| self.drift_at_latency(self.weight_at_latency(x), x);
-        let mut roots = Vec::new();
-        let mut x_prev = tau_m;
-        let mut g_prev = g(x_prev);
-        for i in (1..ROOT_SCAN_POINTS).rev() {
-            let x = tau_m * i as f64 / ROOT_SCAN_POINTS as f64;
-            let gx = g(x);
-            if g_prev == 0.0 {
-                roots.push(x_prev);
-            } else if gx.signum() != g_prev.signum() && gx != 0.0 {
-                roots.push(bisect(&g, x, x_prev));
-            }
-            x_prev = x;
-            g_prev = gx;
-        }
+        let roots = scan_roots(&g, step, (1, ROOT_SCAN_POINTS));
         roots
             .into_iter()
             .map(|x| self.classify_root(self.weight_at_latency(x)))
@@ -277,26 +265,6 @@ impl SynapseModel {
     }
 }
 
-/// Bisection of a sign change of `g` on [a, b] down to adjacent doubles.
-pub(crate) fn bisect(g: &impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
-    let mut ga = g(a);
-    loop {
-        let mid = 0.5 * (a + b);
-        if mid <= a || mid >= b {
-            return if g(a).abs() <= g(b).abs() { a } else { b };
-        }
-        let gm = g(mid);
-        if gm == 0.0 {
-            return mid;
-        }
-        if gm.signum() == ga.signum() {
-            a = mid;
-            ga = gm;
-        } else {
-            b = mid;
-        }
-    }
-}
 
 /// The synapse map w ↦ w + η F(w) for a fixed learning rate η (identity below w_c).
 #[derive(Debug, Clone, Copy)]

@@ -241,24 +241,8 @@ impl VariablePlasticity {
                 _ => f64::NAN,
             }
         };
-        let mut roots = Vec::new();
-        let mut x_prev = tau_m * (ROOT_SCAN_POINTS - 1) as f64 / ROOT_SCAN_POINTS as f64;
-        let mut g_prev = residual(x_prev);
-        for i in (1..ROOT_SCAN_POINTS - 1).rev() {
-            let x = tau_m * i as f64 / ROOT_SCAN_POINTS as f64;
-            let gx = residual(x);
-            if g_prev == 0.0 {
-                roots.push(x_prev);
-            } else if gx.is_finite()
-                && g_prev.is_finite()
-                && gx != 0.0
-                && gx.signum() != g_prev.signum()
-            {
-                roots.push(crate::model::synapse_map::bisect(&residual, x, x_prev));
-            }
-            x_prev = x;
-            g_prev = gx;
-        }
+        let step = tau_m / ROOT_SCAN_POINTS as f64;
+        let roots = crate::analysis::roots::scan_roots(&residual, step, (1, ROOT_SCAN_POINTS - 1));
         roots
             .into_iter()
             .map(|x| self.linearise_at(self.synapse.weight_at_latency(x)))

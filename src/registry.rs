@@ -1,167 +1,90 @@
-//! Named parameter sets (`--set name=value`) and the registry of systems that
-//! `--system NAME` and the specs choose from.
+//! The table of systems that `--system NAME` and the specs choose from ([`SYSTEMS`]: one
+//! entry per system, each declared next to its system), named parameter sets
+//! (`--set name=value`) and the parameters' labels for figures.
 //!
-//! Owns the mapping name → parameter definition → built [`System`]; not the dynamics
-//! themselves (those live in [`crate::analysis::systems`] and [`crate::model::synapse_map`]).
+//! Owns the mapping name → parameter definitions → built [`System`]; not the dynamics
+//! themselves (those live in [`crate::analysis::systems`] and [`crate::model`]).
 
-use crate::analysis::systems::{Henon, Linear, Logistic, Lorenz, Tent};
 use crate::analysis::Map;
 use crate::error::{Error, Result};
-use crate::model::synapse_map::{FixedPointKind, SynapseMap, SynapseModel, SynapseParams};
-use crate::model::variable_plasticity::{
-    Drive, VariablePlasticity, VariablePlasticityFlow, VariablePlasticityMap,
-    VariablePlasticityParams,
-};
+use crate::model::synapse_map::SynapseParams;
+use crate::model::variable_plasticity::VariablePlasticity;
 
-/// One named parameter with its default and meaning.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ParamDef {
-    /// The name used by `--set` and the specs.
-    pub name: &'static str,
-    /// The default value.
-    pub default: f64,
-    /// What it is, with its unit.
-    pub doc: &'static str,
-}
+pub use crate::analysis::entry::ParamDef;
+use crate::analysis::entry::{SystemEntry, Values};
 
-const fn def(name: &'static str, default: f64, doc: &'static str) -> ParamDef {
-    ParamDef { name, default, doc }
-}
-
-/// The systems the command line and the specs can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SystemKind {
-    /// [`Logistic`] map.
-    Logistic,
-    /// [`Tent`] map.
-    Tent,
-    /// [`Henon`] map.
-    Henon,
-    /// [`Linear`] map.
-    Linear,
-    /// [`Lorenz`] flow.
-    Lorenz,
-    /// The reduced 1:1 synapse map of MODEL.md §4 ([`SynapseMap`]).
-    SynapseMap,
-    /// The coupled (w, η) system of MODEL.md §5 in map form ([`VariablePlasticityMap`], step h).
-    VariablePlasticity,
-    /// The coupled (w, η) system of MODEL.md §5 in flow form ([`VariablePlasticityFlow`]).
-    VariablePlasticityFlow,
-}
-
-const LOGISTIC_PARAMS: &[ParamDef] = &[def("r", 4.0, "growth parameter")];
-const TENT_PARAMS: &[ParamDef] = &[def("mu", 1.99, "slope")];
-const HENON_PARAMS: &[ParamDef] = &[
-    def("a", 1.4, "quadratic coefficient"),
-    def("b", 0.3, "contraction"),
+/// Every system `--system NAME` and the specs can name: one entry each, declared next to the
+/// system. Adding a system is adding its entry here.
+pub const SYSTEMS: &[SystemEntry] = &[
+    crate::analysis::systems::LOGISTIC_ENTRY,
+    crate::analysis::systems::TENT_ENTRY,
+    crate::analysis::systems::HENON_ENTRY,
+    crate::analysis::systems::LINEAR_ENTRY,
+    crate::analysis::systems::LORENZ_ENTRY,
+    crate::model::synapse_map::ENTRY,
+    crate::model::variable_plasticity::MAP_ENTRY,
+    crate::model::variable_plasticity::FLOW_ENTRY,
 ];
-const LINEAR_PARAMS: &[ParamDef] = &[
-    def("a11", 1.1, "matrix entry (1,1)"),
-    def("a12", 0.0, "matrix entry (1,2)"),
-    def("a21", 0.0, "matrix entry (2,1)"),
-    def("a22", 0.8, "matrix entry (2,2)"),
-];
-const LORENZ_PARAMS: &[ParamDef] = &[
-    def("sigma", 10.0, "Prandtl number"),
-    def("rho", 28.0, "Rayleigh number"),
-    def("beta", 8.0 / 3.0, "geometric factor"),
-];
-/// The synapse model's parameters (without η), shared by the 1:1 map and the coupled system.
-macro_rules! synapse_model_params {
-    ($($extra:expr),* $(,)?) => {
-        &[
-            def("T", 6.0, "presynaptic period (ms)"),
-            def("a_plus", 1.0, "potentiation amplitude A+"),
-            def("a_minus", 1.0, "depression amplitude A-"),
-            def("tau", 2.0, "STDP time constant tau = tau+ = tau- (ms)"),
-            def("w_max", 3.0, "soft-bound upper weight"),
-            def("mu", 1.0, "soft-bound exponent (0 additive, 1 multiplicative)"),
-            def("theta", 1.0, "firing threshold"),
-            def("k", 1.0, "kernel gain of V(x) = w k x e^{-x/tau_m}"),
-            def("tau_m", 2.0, "membrane time constant (ms)"),
-            $($extra),*
-        ]
-    };
-}
-const SYNAPSE_PARAMS: &[ParamDef] = synapse_model_params!(def("eta", 0.01, "learning rate"));
-/// The coupled system's own parameters (MODEL.md §5); defaults of [`VariablePlasticityParams`].
-const PLASTICITY_PARAMS: &[ParamDef] = synapse_model_params!(
-    def("eta_min", 1.0, "rate eta relaxes to without drive"),
-    def("eta_max", 4.0, "the drive must stay below it"),
-    def("tau_d", 10.0, "decay time of eta (presynaptic periods)"),
-    def("epsilon", 0.0, "attribution gain (0 = off)"),
-    def("drive", 0.0, "0: d = w, 1: d = |S(dt)|"),
-    def(
-        "flipping",
-        0.0,
-        "1: a weight crossing 0 resets eta to 0 (map form)"
-    ),
-    def("h", 1.0, "map step (presynaptic periods)"),
-);
 
+/// A system of the table (by its entry).
+#[derive(Debug, Clone, Copy)]
+pub struct SystemKind(&'static SystemEntry);
+
+impl PartialEq for SystemKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl serde::Serialize for SystemKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name)
+    }
+}
+
+#[allow(non_upper_case_globals)]
 impl SystemKind {
+    /// `logistic`.
+    pub const Logistic: SystemKind = SystemKind(&SYSTEMS[0]);
+    /// `henon`.
+    pub const Henon: SystemKind = SystemKind(&SYSTEMS[2]);
+    /// `lorenz`.
+    pub const Lorenz: SystemKind = SystemKind(&SYSTEMS[4]);
+    /// `synapse-map`.
+    pub const SynapseMap: SystemKind = SystemKind(&SYSTEMS[5]);
+    /// `variable-plasticity`.
+    pub const VariablePlasticity: SystemKind = SystemKind(&SYSTEMS[6]);
+    /// `variable-plasticity-flow`.
+    pub const VariablePlasticityFlow: SystemKind = SystemKind(&SYSTEMS[7]);
+
     /// Every system, in the order listed to users.
-    pub const ALL: [SystemKind; 8] = [
-        SystemKind::Logistic,
-        SystemKind::Tent,
-        SystemKind::Henon,
-        SystemKind::Linear,
-        SystemKind::Lorenz,
-        SystemKind::SynapseMap,
-        SystemKind::VariablePlasticity,
-        SystemKind::VariablePlasticityFlow,
-    ];
+    pub fn all() -> impl Iterator<Item = SystemKind> {
+        SYSTEMS.iter().map(SystemKind)
+    }
 
     /// The system's name on the command line.
     pub fn name(self) -> &'static str {
-        match self {
-            SystemKind::Logistic => "logistic",
-            SystemKind::Tent => "tent",
-            SystemKind::Henon => "henon",
-            SystemKind::Linear => "linear",
-            SystemKind::Lorenz => "lorenz",
-            SystemKind::SynapseMap => "synapse-map",
-            SystemKind::VariablePlasticity => "variable-plasticity",
-            SystemKind::VariablePlasticityFlow => "variable-plasticity-flow",
-        }
+        self.0.name
     }
 
     /// Looks a system up by name.
     pub fn parse(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
+        Self::all()
             .find(|k| k.name() == name)
             .ok_or_else(|| Error::UnknownSystem {
                 name: name.to_string(),
-                valid: Self::ALL.map(|k| k.name()).join(", "),
+                valid: Self::all().map(|k| k.name()).collect::<Vec<_>>().join(", "),
             })
     }
 
     /// The system's parameters with their defaults.
-    pub fn params(self) -> &'static [ParamDef] {
-        match self {
-            SystemKind::Logistic => LOGISTIC_PARAMS,
-            SystemKind::Tent => TENT_PARAMS,
-            SystemKind::Henon => HENON_PARAMS,
-            SystemKind::Linear => LINEAR_PARAMS,
-            SystemKind::Lorenz => LORENZ_PARAMS,
-            SystemKind::SynapseMap => SYNAPSE_PARAMS,
-            SystemKind::VariablePlasticity | SystemKind::VariablePlasticityFlow => {
-                PLASTICITY_PARAMS
-            }
-        }
+    pub fn params(self) -> Vec<ParamDef> {
+        (self.0.params)()
     }
 
     /// Names of the state components (for axis labels and CSV headers).
     pub fn state_names(self) -> &'static [&'static str] {
-        match self {
-            SystemKind::Logistic | SystemKind::Tent => &["x"],
-            SystemKind::Henon | SystemKind::Linear => &["x", "y"],
-            SystemKind::Lorenz => &["x", "y", "z"],
-            SystemKind::SynapseMap => &["w"],
-            SystemKind::VariablePlasticity | SystemKind::VariablePlasticityFlow => &["w", "eta"],
-        }
+        self.0.state
     }
 
     /// Checks a starting state given as `field`: one finite number per state component.
@@ -186,10 +109,7 @@ impl SystemKind {
 
     /// True for discrete maps, false for flows.
     pub fn is_map(self) -> bool {
-        !matches!(
-            self,
-            SystemKind::Lorenz | SystemKind::VariablePlasticityFlow
-        )
+        self.0.is_map
     }
 }
 
@@ -207,6 +127,15 @@ impl ParamSet {
             kind,
             values: kind.params().iter().map(|p| p.default).collect(),
         }
+    }
+
+    /// The values as the entry's constructor reads them.
+    fn with_values<T>(&self, f: impl FnOnce(Values<'_>) -> T) -> T {
+        let defs = self.kind.params();
+        f(Values {
+            defs: &defs,
+            values: &self.values,
+        })
     }
 
     /// The system these parameters belong to.
@@ -270,41 +199,15 @@ impl ParamSet {
         serde_json::Value::Object(map)
     }
 
-    /// The coupled system (for `SystemKind::VariablePlasticity` and `PlasticityFlow` sets), validated.
+    /// The coupled system (for the variable-plasticity sets), validated.
     pub fn coupled_system(&self) -> Result<VariablePlasticity> {
-        let v = |n: &str| self.get(n);
-        let flipping = v("flipping")?;
-        if !(flipping.abs() < f64::EPSILON || (flipping - 1.0).abs() < f64::EPSILON) {
-            return Err(Error::invalid("flipping", flipping, "0 (off) or 1 (on)"));
-        }
-        let model = SynapseModel::new(self.synapse_params()?)?;
-        VariablePlasticity::new(
-            model,
-            VariablePlasticityParams {
-                eta_min: v("eta_min")?,
-                eta_max: v("eta_max")?,
-                tau_d: v("tau_d")?,
-                epsilon: v("epsilon")?,
-                drive: Drive::from_code(v("drive")?)?,
-                flipping: flipping > 0.5,
-            },
-        )
+        self.with_values(|v| VariablePlasticity::from_values(&v))
     }
 
-    /// The synapse parameters (for `SystemKind::SynapseMap` sets).
+    /// The synapse parameters (for sets of systems built on the synapse model).
     pub fn synapse_params(&self) -> Result<SynapseParams> {
-        let v = |n: &str| self.get(n);
-        Ok(SynapseParams {
-            period_ms: v("T")?,
-            a_plus: v("a_plus")?,
-            a_minus: v("a_minus")?,
-            tau_ms: v("tau")?,
-            w_max: v("w_max")?,
-            mu: v("mu")?,
-            theta: v("theta")?,
-            k: v("k")?,
-            tau_m_ms: v("tau_m")?,
-        })
+        self.check_name("T")?;
+        Ok(self.with_values(|v| SynapseParams::from_values(&v)))
     }
 }
 
@@ -366,80 +269,12 @@ pub fn label(name: &str) -> String {
     }
 }
 
+pub use crate::analysis::entry::Built as System;
 pub use crate::analysis::system::Dynamics;
-
-/// A system built from a [`ParamSet`], with its default starting state.
-pub struct System {
-    /// The dynamics.
-    pub dynamics: Dynamics,
-    /// The default initial state.
-    pub initial_state: Vec<f64>,
-}
 
 /// Builds the system, validating its parameters.
 pub fn build(params: &ParamSet) -> Result<System> {
-    let v = |n: &str| params.get(n);
-    let (dynamics, initial_state): (Dynamics, Vec<f64>) = match params.kind {
-        SystemKind::Logistic => (Dynamics::Map(Box::new(Logistic { r: v("r")? })), vec![0.3]),
-        SystemKind::Tent => (Dynamics::Map(Box::new(Tent { mu: v("mu")? })), vec![0.2345]),
-        SystemKind::Henon => (
-            Dynamics::Map(Box::new(Henon {
-                a: v("a")?,
-                b: v("b")?,
-            })),
-            vec![0.1, 0.1],
-        ),
-        SystemKind::Linear => (
-            Dynamics::Map(Box::new(Linear {
-                a: [v("a11")?, v("a12")?, v("a21")?, v("a22")?],
-            })),
-            // The origin is the fixed point: the tangent dynamics there is A itself.
-            vec![0.0, 0.0],
-        ),
-        SystemKind::Lorenz => (
-            Dynamics::Flow(Box::new(Lorenz {
-                sigma: v("sigma")?,
-                rho: v("rho")?,
-                beta: v("beta")?,
-            })),
-            vec![1.0, 1.0, 1.0],
-        ),
-        SystemKind::SynapseMap => {
-            let model = SynapseModel::new(params.synapse_params()?)?;
-            let start = synapse_start(&model);
-            (
-                Dynamics::Map(Box::new(SynapseMap::new(model, v("eta")?)?)),
-                vec![start],
-            )
-        }
-        SystemKind::VariablePlasticity => {
-            let system = params.coupled_system()?;
-            let start = system.default_start();
-            (
-                Dynamics::Map(Box::new(VariablePlasticityMap::new(system, v("h")?)?)),
-                start,
-            )
-        }
-        SystemKind::VariablePlasticityFlow => {
-            let system = params.coupled_system()?;
-            if system.params().flipping {
-                return Err(Error::invalid(
-                    "flipping",
-                    1.0,
-                    "0 in the flow form (flipping is a discrete event; use system plasticity)",
-                ));
-            }
-            let start = system.default_start();
-            (
-                Dynamics::Flow(Box::new(VariablePlasticityFlow { system })),
-                start,
-            )
-        }
-    };
-    Ok(System {
-        dynamics,
-        initial_state,
-    })
+    params.with_values(|v| (params.kind.0.build)(v))
 }
 
 /// Builds the system with `name` set to `value` (a member of a one-parameter family).
@@ -486,23 +321,58 @@ pub fn largest_lyapunov(
     }
 }
 
-/// Default start of a synapse orbit: just above its stable fixed point (1 % of the way to
-/// w_max), or half-way between w_c and w_max when it has none.
-pub fn synapse_start(model: &SynapseModel) -> f64 {
-    let w_max = model.params().w_max.max(model.w_c() * 1.5);
-    match model
-        .fixed_points()
-        .into_iter()
-        .find(|fp| fp.kind == FixedPointKind::StableBelowEtaC)
-    {
-        Some(fp) => fp.w + 0.01 * (w_max - fp.w).abs().max(1e-3),
-        None => 0.5 * (model.w_c() + w_max),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_entry_s_defaults_are_its_system_s_defaults() {
+        use crate::analysis::systems::{Henon, Linear, Logistic, Lorenz, Tent};
+        use crate::model::variable_plasticity::VariablePlasticityParams;
+        let value = |kind: SystemKind, name: &str| ParamSet::defaults(kind).get(name).unwrap();
+        let eq = |a: f64, b: f64| (a - b).abs() <= 0.0;
+        assert!(eq(value(SystemKind::Logistic, "r"), Logistic::default().r));
+        assert!(eq(
+            value(SystemKind::parse("tent").unwrap(), "mu"),
+            Tent::default().mu
+        ));
+        assert!(eq(value(SystemKind::Henon, "a"), Henon::default().a));
+        assert!(eq(value(SystemKind::Henon, "b"), Henon::default().b));
+        let linear = SystemKind::parse("linear").unwrap();
+        for (k, name) in ["a11", "a12", "a21", "a22"].iter().enumerate() {
+            assert!(eq(value(linear, name), Linear::default().a[k]));
+        }
+        let lorenz = Lorenz::default();
+        assert!(eq(value(SystemKind::Lorenz, "rho"), lorenz.rho));
+        assert!(eq(value(SystemKind::Lorenz, "beta"), lorenz.beta));
+        for kind in [
+            SystemKind::SynapseMap,
+            SystemKind::VariablePlasticity,
+            SystemKind::VariablePlasticityFlow,
+        ] {
+            assert_eq!(
+                ParamSet::defaults(kind).synapse_params().unwrap(),
+                SynapseParams::default()
+            );
+        }
+        for kind in [
+            SystemKind::VariablePlasticity,
+            SystemKind::VariablePlasticityFlow,
+        ] {
+            let system = ParamSet::defaults(kind).coupled_system().unwrap();
+            assert_eq!(*system.params(), VariablePlasticityParams::default());
+        }
+        // Every entry builds from its defaults, with a start of its own dimension.
+        for kind in SystemKind::all() {
+            let built = build(&ParamSet::defaults(kind)).unwrap();
+            assert_eq!(
+                built.initial_state.len(),
+                kind.state_names().len(),
+                "{}",
+                kind.name()
+            );
+        }
+    }
 
     #[test]
     fn labels_use_greek_symbols_and_units() {

@@ -38,7 +38,11 @@ pub fn scan_roots(g: &impl Fn(f64) -> f64, step: f64, (first, last): (usize, usi
         let gx = g(x);
         if g_prev == 0.0 {
             roots.push(x_prev);
-        } else if gx.is_finite() && g_prev.is_finite() && gx != 0.0 && gx.signum() != g_prev.signum() {
+        } else if gx.is_finite()
+            && g_prev.is_finite()
+            && gx != 0.0
+            && gx.signum() != g_prev.signum()
+        {
             roots.push(bisect(g, x, x_prev));
         }
         x_prev = x;

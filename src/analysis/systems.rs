@@ -1,13 +1,116 @@
 //! Reference systems with known answers: the logistic, tent, Hénon and linear maps and the
 //! Lorenz flow. Tests, benches and `--system` on the command line all reuse them.
 
-use super::system::{Flow, Map};
+use super::entry::{param, Built, SystemEntry};
+use super::system::{Dynamics, Flow, Map};
+
+/// Entry of [`Logistic`] (start 0.3).
+pub const LOGISTIC_ENTRY: SystemEntry = SystemEntry {
+    name: "logistic",
+    params: || vec![param("r", Logistic::default().r, "growth parameter")],
+    state: &["x"],
+    is_map: true,
+    build: |v| built_map(Logistic { r: v.get("r") }, vec![0.3]),
+};
+
+/// Entry of [`Tent`] (start 0.2345).
+pub const TENT_ENTRY: SystemEntry = SystemEntry {
+    name: "tent",
+    params: || vec![param("mu", Tent::default().mu, "slope")],
+    state: &["x"],
+    is_map: true,
+    build: |v| built_map(Tent { mu: v.get("mu") }, vec![0.2345]),
+};
+
+/// Entry of [`Henon`] (start (0.1, 0.1)).
+pub const HENON_ENTRY: SystemEntry = SystemEntry {
+    name: "henon",
+    params: || {
+        let d = Henon::default();
+        vec![
+            param("a", d.a, "quadratic coefficient"),
+            param("b", d.b, "contraction"),
+        ]
+    },
+    state: &["x", "y"],
+    is_map: true,
+    build: |v| {
+        built_map(
+            Henon {
+                a: v.get("a"),
+                b: v.get("b"),
+            },
+            vec![0.1, 0.1],
+        )
+    },
+};
+
+/// Entry of [`Linear`] (start at the fixed point, the origin: the tangent dynamics there is
+/// A itself).
+pub const LINEAR_ENTRY: SystemEntry = SystemEntry {
+    name: "linear",
+    params: || {
+        let [a11, a12, a21, a22] = Linear::default().a;
+        vec![
+            param("a11", a11, "matrix entry (1,1)"),
+            param("a12", a12, "matrix entry (1,2)"),
+            param("a21", a21, "matrix entry (2,1)"),
+            param("a22", a22, "matrix entry (2,2)"),
+        ]
+    },
+    state: &["x", "y"],
+    is_map: true,
+    build: |v| {
+        let a = [v.get("a11"), v.get("a12"), v.get("a21"), v.get("a22")];
+        built_map(Linear { a }, vec![0.0, 0.0])
+    },
+};
+
+/// Entry of [`Lorenz`] (start (1, 1, 1)).
+pub const LORENZ_ENTRY: SystemEntry = SystemEntry {
+    name: "lorenz",
+    params: || {
+        let d = Lorenz::default();
+        vec![
+            param("sigma", d.sigma, "Prandtl number"),
+            param("rho", d.rho, "Rayleigh number"),
+            param("beta", d.beta, "geometric factor"),
+        ]
+    },
+    state: &["x", "y", "z"],
+    is_map: false,
+    build: |v| {
+        let flow = Lorenz {
+            sigma: v.get("sigma"),
+            rho: v.get("rho"),
+            beta: v.get("beta"),
+        };
+        Ok(Built {
+            dynamics: Dynamics::Flow(Box::new(flow)),
+            initial_state: vec![1.0, 1.0, 1.0],
+        })
+    },
+};
+
+fn built_map(map: impl Map + Send + 'static, initial_state: Vec<f64>) -> crate::Result<Built> {
+    Ok(Built {
+        dynamics: Dynamics::Map(Box::new(map)),
+        initial_state,
+    })
+}
 
 /// Logistic map x ↦ r x (1 − x). At r = 4 its Lyapunov exponent is ln 2 (Ulam–von Neumann).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Logistic {
     /// Growth parameter r.
     pub r: f64,
+}
+
+impl Default for Logistic {
+    /// r = 4: fully chaotic, λ = ln 2.
+    fn default() -> Self {
+        Self { r: 4.0 }
+    }
 }
 
 impl Map for Logistic {
@@ -29,6 +132,13 @@ impl Map for Logistic {
 pub struct Tent {
     /// Slope μ.
     pub mu: f64,
+}
+
+impl Default for Tent {
+    /// μ = 1.99: λ = ln 1.99.
+    fn default() -> Self {
+        Self { mu: 1.99 }
+    }
 }
 
 impl Map for Tent {
@@ -56,6 +166,13 @@ pub struct Henon {
     pub b: f64,
 }
 
+impl Default for Henon {
+    /// The classical a = 1.4, b = 0.3.
+    fn default() -> Self {
+        Self { a: 1.4, b: 0.3 }
+    }
+}
+
 impl Map for Henon {
     fn dim(&self) -> usize {
         2
@@ -75,6 +192,15 @@ impl Map for Henon {
 pub struct Linear {
     /// Row-major matrix entries [a11, a12, a21, a22].
     pub a: [f64; 4],
+}
+
+impl Default for Linear {
+    /// diag(1.1, 0.8): exponents ln 1.1 and ln 0.8.
+    fn default() -> Self {
+        Self {
+            a: [1.1, 0.0, 0.0, 0.8],
+        }
+    }
 }
 
 impl Map for Linear {
@@ -100,6 +226,17 @@ pub struct Lorenz {
     pub rho: f64,
     /// Geometric factor β.
     pub beta: f64,
+}
+
+impl Default for Lorenz {
+    /// The classical σ = 10, ρ = 28, β = 8/3.
+    fn default() -> Self {
+        Self {
+            sigma: 10.0,
+            rho: 28.0,
+            beta: 8.0 / 3.0,
+        }
+    }
 }
 
 impl Flow for Lorenz {

@@ -167,9 +167,10 @@ impl Layer {
             };
             let step = tau_m / LATENCY_SCAN_POINTS as f64;
             // The smallest latency that balances (the scan returns decreasing latencies).
-            let root = crate::analysis::roots::scan_roots(&residual, step, (1, LATENCY_SCAN_POINTS - 1))
-                .last()
-                .copied();
+            let root =
+                crate::analysis::roots::scan_roots(&residual, step, (1, LATENCY_SCAN_POINTS - 1))
+                    .last()
+                    .copied();
             let Some(x) = root else {
                 return Err(Error::Undefined {
                     what: format!("the fixed point of post neuron {j}"),

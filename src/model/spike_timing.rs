@@ -296,7 +296,11 @@ fn bisect_sign_change(coefficients: &[f64], lo: f64, hi: f64) -> Option<f64> {
     if f_hi.abs() == 0.0 {
         return Some(hi);
     }
-    Some(crate::analysis::roots::bisect(&|x| evaluate(coefficients, x).0, lo, hi))
+    Some(crate::analysis::roots::bisect(
+        &|x| evaluate(coefficients, x).0,
+        lo,
+        hi,
+    ))
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@
 //! enters it is *absorbed*, a dead synapse). Owns F, its exact derivative, the fixed points and
 //! their classification; the map itself implements [`Map`] so every analysis applies to it.
 
+use crate::analysis::entry::{param, Built, ParamDef, SystemEntry, Values};
 use crate::analysis::roots::scan_roots;
+use crate::analysis::system::Dynamics;
 use crate::analysis::{Map, OrbitStatus};
 use crate::error::{require_finite, require_positive, Error, Result};
 use crate::model::spike_timing::SpikeTiming;
@@ -58,6 +60,80 @@ impl Default for SynapseParams {
             k: 1.0,
             tau_m_ms: 2.0,
         }
+    }
+}
+
+/// Learning rate of the synapse map unless set.
+pub const DEFAULT_ETA: f64 = 0.01;
+
+impl SynapseParams {
+    /// The parameter definitions, defaults from [`SynapseParams::default`].
+    pub fn defs() -> Vec<ParamDef> {
+        let d = Self::default();
+        vec![
+            param("T", d.period_ms, "presynaptic period (ms)"),
+            param("a_plus", d.a_plus, "potentiation amplitude A+"),
+            param("a_minus", d.a_minus, "depression amplitude A-"),
+            param("tau", d.tau_ms, "STDP time constant tau = tau+ = tau- (ms)"),
+            param("w_max", d.w_max, "soft-bound upper weight"),
+            param(
+                "mu",
+                d.mu,
+                "soft-bound exponent (0 additive, 1 multiplicative)",
+            ),
+            param("theta", d.theta, "firing threshold"),
+            param("k", d.k, "kernel gain of V(x) = w k x e^{-x/tau_m}"),
+            param("tau_m", d.tau_m_ms, "membrane time constant (ms)"),
+        ]
+    }
+
+    /// The parameters read by their names from an entry's values.
+    pub fn from_values(v: &Values<'_>) -> Self {
+        Self {
+            period_ms: v.get("T"),
+            a_plus: v.get("a_plus"),
+            a_minus: v.get("a_minus"),
+            tau_ms: v.get("tau"),
+            w_max: v.get("w_max"),
+            mu: v.get("mu"),
+            theta: v.get("theta"),
+            k: v.get("k"),
+            tau_m_ms: v.get("tau_m"),
+        }
+    }
+}
+
+/// Entry `synapse-map`: the map w ↦ w + η F(w), started just above its stable fixed point.
+pub const ENTRY: SystemEntry = SystemEntry {
+    name: "synapse-map",
+    params: || {
+        let mut defs = SynapseParams::defs();
+        defs.push(param("eta", DEFAULT_ETA, "learning rate"));
+        defs
+    },
+    state: &["w"],
+    is_map: true,
+    build: |v| {
+        let model = SynapseModel::new(SynapseParams::from_values(&v))?;
+        let start = start(&model);
+        Ok(Built {
+            dynamics: Dynamics::Map(Box::new(SynapseMap::new(model, v.get("eta"))?)),
+            initial_state: vec![start],
+        })
+    },
+};
+
+/// Default start of a synapse orbit: just above its stable fixed point (1 % of the way to
+/// w_max), or half-way between w_c and w_max when it has none.
+pub fn start(model: &SynapseModel) -> f64 {
+    let w_max = model.params().w_max.max(model.w_c() * 1.5);
+    match model
+        .fixed_points()
+        .into_iter()
+        .find(|fp| fp.kind == FixedPointKind::StableBelowEtaC)
+    {
+        Some(fp) => fp.w + 0.01 * (w_max - fp.w).abs().max(1e-3),
+        None => 0.5 * (model.w_c() + w_max),
     }
 }
 
@@ -264,7 +340,6 @@ impl SynapseModel {
         Ok(self.classify_root(self.weight_at_latency(dt_star)))
     }
 }
-
 
 /// The synapse map w ↦ w + η F(w) for a fixed learning rate η (identity below w_c).
 #[derive(Debug, Clone, Copy)]

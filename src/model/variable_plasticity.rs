@@ -24,10 +24,12 @@
 //! 0) is a discrete event, so it lives in the map form [`VariablePlasticityMap`] only. The poster's own
 //! printed formulas live in [`crate::model::poster`].
 
+use crate::analysis::entry::{param, Built, ParamDef, SystemEntry, Values};
 use crate::analysis::fixed_points::{eigenvalues, Eigenvalue};
+use crate::analysis::system::Dynamics;
 use crate::analysis::{Flow, Map, OrbitStatus};
 use crate::error::{require_finite, require_non_negative, require_positive, Error, Result};
-use crate::model::synapse_map::SynapseModel;
+use crate::model::synapse_map::{SynapseModel, SynapseParams};
 
 /// What drives the learning rate (MODEL.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -41,6 +43,15 @@ pub enum Drive {
 
 impl Drive {
     /// From the numeric parameter `drive` (0 = weight, 1 = window).
+    /// The code of this drive (0: the weight, 1: the window value).
+    pub fn code(self) -> f64 {
+        match self {
+            Drive::Weight => 0.0,
+            Drive::Window => 1.0,
+        }
+    }
+
+    /// The drive of a code (0 or 1).
     pub fn from_code(code: f64) -> Result<Self> {
         match code {
             c if c.abs() < f64::EPSILON => Ok(Drive::Weight),
@@ -85,6 +96,98 @@ impl Default for VariablePlasticityParams {
         }
     }
 }
+
+impl VariablePlasticityParams {
+    /// The parameter definitions (after the synapse's), defaults from
+    /// [`VariablePlasticityParams::default`]; `h`, the map step, is the map entry's own.
+    pub fn defs() -> Vec<ParamDef> {
+        let d = Self::default();
+        vec![
+            param("eta_min", d.eta_min, "rate eta relaxes to without drive"),
+            param("eta_max", d.eta_max, "the drive must stay below it"),
+            param("tau_d", d.tau_d, "decay time of eta (presynaptic periods)"),
+            param("epsilon", d.epsilon, "attribution gain (0 = off)"),
+            param("drive", d.drive.code(), "0: d = w, 1: d = |S(dt)|"),
+            param(
+                "flipping",
+                if d.flipping { 1.0 } else { 0.0 },
+                "1: a weight crossing 0 resets eta to 0 (map form)",
+            ),
+        ]
+    }
+}
+
+/// Map step h of the entry `variable-plasticity` unless set (presynaptic periods).
+pub const DEFAULT_H: f64 = 1.0;
+
+/// The synapse's and variable plasticity's parameter definitions, then `h`.
+fn entry_defs() -> Vec<ParamDef> {
+    let mut defs = SynapseParams::defs();
+    defs.extend(VariablePlasticityParams::defs());
+    defs.push(param("h", DEFAULT_H, "map step (presynaptic periods)"));
+    defs
+}
+
+impl VariablePlasticity {
+    /// The coupled system from an entry's values, validated.
+    pub fn from_values(v: &Values<'_>) -> Result<Self> {
+        let flipping = v.get("flipping");
+        if !(flipping.abs() < f64::EPSILON || (flipping - 1.0).abs() < f64::EPSILON) {
+            return Err(Error::invalid("flipping", flipping, "0 (off) or 1 (on)"));
+        }
+        let model = SynapseModel::new(SynapseParams::from_values(v))?;
+        Self::new(
+            model,
+            VariablePlasticityParams {
+                eta_min: v.get("eta_min"),
+                eta_max: v.get("eta_max"),
+                tau_d: v.get("tau_d"),
+                epsilon: v.get("epsilon"),
+                drive: Drive::from_code(v.get("drive"))?,
+                flipping: flipping > 0.5,
+            },
+        )
+    }
+}
+
+/// Entry `variable-plasticity`: the coupled (w, η) system as a map with step h.
+pub const MAP_ENTRY: SystemEntry = SystemEntry {
+    name: "variable-plasticity",
+    params: entry_defs,
+    state: &["w", "eta"],
+    is_map: true,
+    build: |v| {
+        let system = VariablePlasticity::from_values(&v)?;
+        let initial_state = system.default_start();
+        Ok(Built {
+            dynamics: Dynamics::Map(Box::new(VariablePlasticityMap::new(system, v.get("h"))?)),
+            initial_state,
+        })
+    },
+};
+
+/// Entry `variable-plasticity-flow`: the coupled (w, η) system as a flow (h unused).
+pub const FLOW_ENTRY: SystemEntry = SystemEntry {
+    name: "variable-plasticity-flow",
+    params: entry_defs,
+    state: &["w", "eta"],
+    is_map: false,
+    build: |v| {
+        let system = VariablePlasticity::from_values(&v)?;
+        if system.params().flipping {
+            return Err(Error::invalid(
+                "flipping",
+                1.0,
+                "0 in the flow form (flipping is a discrete event; use variable-plasticity)",
+            ));
+        }
+        let initial_state = system.default_start();
+        Ok(Built {
+            dynamics: Dynamics::Flow(Box::new(VariablePlasticityFlow { system })),
+            initial_state,
+        })
+    },
+};
 
 /// The validated coupled (w, η) system: a synapse model plus variable plasticity.
 #[derive(Debug, Clone, Copy)]
@@ -267,7 +370,7 @@ impl VariablePlasticity {
     /// A default start: just above the stable synapse fixed point (as for the 1:1 map), with η
     /// on its nullcline. Falls back to w_c·1.5 when the drive there is out of range.
     pub fn default_start(&self) -> Vec<f64> {
-        let w = crate::registry::synapse_start(&self.synapse);
+        let w = crate::model::synapse_map::start(&self.synapse);
         let eta = self
             .eta_nullcline(w)
             .unwrap_or(self.params.eta_min + 1.0 / self.params.eta_max);

@@ -6,6 +6,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mesonet::data::{load_mnist_like, Split};
 use mesonet::sim::presets::{DiehlCook, DiehlCookParams};
+use mesonet::sim::Learner;
 use std::path::Path;
 
 fn training_sample(c: &mut Criterion) {
@@ -17,7 +18,8 @@ fn training_sample(c: &mut Criterion) {
     let mut group = c.benchmark_group("diehl_cook_training_sample");
     group.sample_size(20);
     for neurons in [100usize, 400, 1600] {
-        let mut net = DiehlCook::new(DiehlCookParams::default(), neurons, 0).unwrap();
+        let shape = (data.rows, data.cols, data.channels);
+        let mut net = DiehlCook::new(DiehlCookParams::default(), neurons, shape, 0).unwrap();
         // Warm the network past its first samples so spiking is typical.
         for i in 0..20 {
             net.present(data.image(i), true, i as u64);

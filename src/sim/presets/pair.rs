@@ -249,9 +249,11 @@ mod tests {
         let model = SynapseModel::new(SynapseParams::default()).unwrap();
         for w0 in [1.8, 2.2, 2.9] {
             for eta in [1e-3, 1e-4] {
-                let mut p = PairParams::default();
-                p.eta = eta;
-                p.w_init = w0;
+                let p = PairParams {
+                    eta,
+                    w_init: w0,
+                    ..Default::default()
+                };
                 let mut pair = Pair::new(p).unwrap();
                 pair.present(&[], true, 0);
                 let w1 = pair.weight();
@@ -269,8 +271,10 @@ mod tests {
     #[test]
     fn the_post_neuron_fires_once_per_period_x_star_after_the_pre_spike() {
         let model = SynapseModel::new(SynapseParams::default()).unwrap();
-        let mut p = PairParams::default();
-        p.eta = 0.0;
+        let p = PairParams {
+            eta: 0.0,
+            ..Default::default()
+        };
         let mut pair = Pair::new(p).unwrap();
         for _ in 0..3 {
             assert_eq!(pair.present(&[], true, 0).counts, vec![1]);

@@ -31,7 +31,7 @@ pub const PRESETS: &[(&str, &str, bool)] = &[
 #[serde(tag = "preset", rename_all = "kebab-case")]
 pub enum Preset {
     /// See [`DiehlCook`].
-    DiehlCook(DiehlCook),
+    DiehlCook(Box<DiehlCook>),
     /// See [`PoissonLayer`].
     PoissonLayer(PoissonLayer),
     /// See [`Pair`].
@@ -100,14 +100,14 @@ impl Preset {
     /// cheap, for validating arguments before anything else).
     pub fn params_json(name: &str, set: &BTreeMap<String, f64>) -> Result<serde_json::Value> {
         Self::check_name(name)?;
-        fn apply<T: serde::Serialize>(
+        fn apply<T>(
             mut p: T,
             set: &BTreeMap<String, f64>,
             preset: &str,
             validate: impl Fn(&T) -> Result<()>,
         ) -> Result<serde_json::Value>
         where
-            T: serde::de::DeserializeOwned,
+            T: serde::Serialize + serde::de::DeserializeOwned,
         {
             for (k, v) in set {
                 set_by_name(&mut p, preset, k, *v)?;
@@ -140,12 +140,8 @@ impl Preset {
                 let shape =
                     shape.ok_or_else(|| Error::invalid("data", 0.0, "images for diehl-cook"))?;
                 let p: DiehlCookParams = serde_json::from_value(params).expect("checked above");
-                Ok(Preset::DiehlCook(DiehlCook::new(
-                    p,
-                    spec.neurons,
-                    shape,
-                    spec.seed,
-                )?))
+                let network = DiehlCook::new(p, spec.neurons, shape, spec.seed)?;
+                Ok(Preset::DiehlCook(Box::new(network)))
             }
             "poisson-layer" => {
                 let p: PoissonLayerParams = serde_json::from_value(params).expect("checked above");
@@ -207,12 +203,12 @@ impl Preset {
         merged.extend(set.iter().map(|(k, v)| (k.clone(), *v)));
         Self::params_json(self.preset(), &merged)?;
         let mut fresh = match self {
-            Preset::DiehlCook(l) => Preset::DiehlCook(DiehlCook::new(
+            Preset::DiehlCook(l) => Preset::DiehlCook(Box::new(DiehlCook::new(
                 serde_json::from_value(Self::params_json("diehl-cook", &merged)?).expect("checked"),
                 l.neurons(),
                 l.shape,
                 0,
-            )?),
+            )?)),
             Preset::PoissonLayer(l) => Preset::PoissonLayer(PoissonLayer::new(
                 serde_json::from_value(Self::params_json("poisson-layer", &merged)?)
                     .expect("checked"),

@@ -65,11 +65,13 @@ fn same_stream_gives_identical_state() {
 #[test]
 fn the_spike_block_holds_a_neuron_for_its_duration() {
     // With a 50 ms block no excitatory neuron fires twice within 100 steps of 0.5 ms.
-    let mut p = DiehlCookParams::default();
-    p.spike_block_ms = 50.0;
+    let p = DiehlCookParams {
+        spike_block_ms: 50.0,
+        ..Default::default()
+    };
     let mut net = DiehlCook::new(p, 8, MNIST, 2).unwrap();
     let bright = vec![255u8; 784];
-    let mut last = vec![None::<i64>; 8];
+    let mut last = [None::<i64>; 8];
     let mut gaps = Vec::new();
     net.network
         .add_monitor(crate::sim::network::Monitor::Raster {

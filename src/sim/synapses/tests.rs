@@ -1,5 +1,5 @@
 use super::*;
-use crate::sim::plasticity::{TripletStdp, NEVER};
+use crate::sim::plasticity::{Plasticity, SpikeTime, TripletStdp, NEVER};
 
 fn plain(g: &mut [f64]) -> Delivery<'_, TripletStdp> {
     Delivery {

@@ -1,0 +1,138 @@
+//! The network's state as a whole: the learning state out and in as one flat vector, taking
+//! over another network's dynamic state under new parameters, and going back to rest.
+
+use super::Network;
+use crate::error::{Error, Result};
+use crate::sim::groups::NeuronGroup;
+
+impl Network {
+    /// Back to rest, keeping what is learned: every group at rest (adaptive thresholds kept),
+    /// fresh traces, no spike in flight, inputs silent, time 0.
+    pub fn rest(&mut self) {
+        for g in &mut self.groups {
+            g.rest();
+        }
+        for p in &mut self.projections {
+            p.synapses.forget_spikes();
+            if let Some(plastic) = &mut p.plastic {
+                plastic.traces = plastic.rule.new_traces(p.synapses.n_post);
+            }
+        }
+        for input in &mut self.inputs {
+            input.silence();
+        }
+        self.step = 0;
+    }
+
+    /// Takes over the dynamic state of `old` — synapses (weights, delays, spikes in flight),
+    /// rule traces and per-synapse state, neuron states, inputs, time — keeping this network's
+    /// parameters (rules, neuron parameters). Refuses a network of another structure.
+    pub fn adopt_state(&mut self, old: &Network) -> Result<()> {
+        let same = self.groups.len() == old.groups.len()
+            && self.inputs.len() == old.inputs.len()
+            && self.projections.len() == old.projections.len()
+            && self
+                .groups
+                .iter()
+                .zip(&old.groups)
+                .all(|(a, b)| a.len() == b.len())
+            && (self.dt_ms - old.dt_ms).abs() <= 0.0;
+        if !same {
+            return Err(Error::invalid(
+                "set",
+                0.0,
+                "parameters that keep the network's structure (sizes, dt_ms)",
+            ));
+        }
+        for (new, old) in self.projections.iter_mut().zip(&old.projections) {
+            new.synapses = old.synapses.clone();
+            if let (Some(n), Some(o)) = (&mut new.plastic, &old.plastic) {
+                n.traces = o.traces.clone();
+                n.state = o.state.clone();
+            }
+        }
+        for (new, old) in self.groups.iter_mut().zip(&old.groups) {
+            new.adopt_state(old);
+        }
+        self.inputs = old.inputs.clone();
+        self.step = old.step;
+        self.synaptic_events = old.synaptic_events;
+        self.prepare()
+    }
+
+    /// The learning state as one flat vector: every plastic projection's weights and rule
+    /// state (slot order), then the thresholds of every group with an adaptive threshold.
+    pub fn plastic_state(&self) -> Vec<f64> {
+        let mut out = Vec::new();
+        for p in &self.projections {
+            if let Some(plastic) = &p.plastic {
+                out.extend_from_slice(&p.synapses.w);
+                out.extend_from_slice(&plastic.state);
+            }
+        }
+        for g in &self.groups {
+            if g.adaptive() {
+                out.extend(g.thresholds());
+            }
+        }
+        out
+    }
+
+    /// Writes a vector laid out as [`Network::plastic_state`]; refuses a wrong length or a
+    /// non-finite value (naming its index).
+    pub fn set_plastic_state(&mut self, x: &[f64]) -> Result<()> {
+        let expected = self.plastic_state_len();
+        if x.len() != expected {
+            return Err(Error::invalid(
+                "plastic state",
+                x.len() as f64,
+                &format!("{expected} values"),
+            ));
+        }
+        if let Some(k) = x.iter().position(|v| !v.is_finite()) {
+            return Err(Error::invalid(
+                &format!("plastic state[{k}]"),
+                x[k],
+                "finite",
+            ));
+        }
+        let mut rest = x;
+        for p in &mut self.projections {
+            if let Some(plastic) = &mut p.plastic {
+                let (w, tail) = rest.split_at(p.synapses.w.len());
+                p.synapses.w.copy_from_slice(w);
+                let (s, tail) = tail.split_at(plastic.state.len());
+                plastic.state.copy_from_slice(s);
+                rest = tail;
+            }
+        }
+        for g in &mut self.groups {
+            if g.adaptive() {
+                let (t, tail) = rest.split_at(g.len());
+                g.set_thresholds(t);
+                rest = tail;
+            }
+        }
+        Ok(())
+    }
+
+    /// Length of [`Network::plastic_state`].
+    pub fn plastic_state_len(&self) -> usize {
+        let projections: usize = self
+            .projections
+            .iter()
+            .filter_map(|p| {
+                p.plastic
+                    .as_ref()
+                    .map(|pl| p.synapses.w.len() + pl.state.len())
+            })
+            .sum();
+        let groups: usize = self
+            .groups
+            .iter()
+            .filter(|g| g.adaptive())
+            .map(NeuronGroup::len)
+            .sum();
+        projections + groups
+    }
+}

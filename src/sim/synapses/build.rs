@@ -2,8 +2,8 @@
 //! receptive-field projections, all into the one delay-ordered store.
 
 use super::store::{PostScratch, SlotIndex, SynapseSpec, Synapses};
-use crate::sim::plasticity::NEVER;
 use crate::error::{require_finite, Error, Result};
+use crate::sim::plasticity::NEVER;
 use std::collections::VecDeque;
 
 impl Synapses {

@@ -13,7 +13,6 @@
 //! derived from the latest emission e of neuron i with e + d_ij ≤ t, taken from the spikes still
 //! in flight or, failing those, from the last emission whose synapses have all arrived.
 
-
 mod build;
 mod check;
 mod pathways;

@@ -2,8 +2,8 @@
 //! presynaptic update, the rule's postsynaptic update of a neuron's incoming synapses, and the
 //! per-neuron normalisation of weights.
 
-use crate::sim::plasticity::{IncomingSynapse, Plasticity, PostTraces, PostView, SpikeTime, NEVER};
 use super::store::Synapses;
+use crate::sim::plasticity::{IncomingSynapse, Plasticity, PostTraces, PostView, SpikeTime, NEVER};
 
 /// Where a delivery's charges go and which rule runs on each arrival.
 pub struct Delivery<'a, R> {

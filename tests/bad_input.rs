@@ -1204,6 +1204,25 @@ fn special_cases() -> Vec<Case> {
             &["notebooks-out"],
         ),
     ];
+    // The Lyapunov exponent of learning.
+    cases.extend([
+        Case::new(&["learning-lyapunov", "--preset", "nosuch", "--samples", "5"], &["preset", "nosuch"]),
+        Case::new(&["learning-lyapunov", "--samples", "5"], &["preset"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "0"], &["samples", "0"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "1"], &["samples", "1"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "5", "--d0", "0"], &["d0", "0"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "5", "--d0", "nan"], &["d0"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "5", "--set", "eta=-1"], &["eta", "-1"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "5", "--set", "refractory_ms=9"], &["refractory_ms"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--samples", "5", "--neurons", "3"], &["neurons", "3"]),
+        Case::new(&["learning-lyapunov", "--preset", "diehl-cook", "--samples", "5"], &["data"]),
+        Case::new(&["learning-lyapunov", "--preset", "pair", "--checkpoint", "ckpt/valid.json.gz", "--samples", "5"], &["preset", "diehl-cook"]),
+        Case::new(&["learning-lyapunov", "--checkpoint", "ckpt/theta-nan.json.gz", "--samples", "5", "--data", d], &["theta"]),
+        Case::new(&["learning-lyapunov", "--checkpoint", "ckpt/valid.json.gz", "--samples", "5", "--data", d, "--neurons", "4"], &["neurons"]),
+        Case::new(&["learning-lyapunov", "--checkpoint", "ckpt/valid.json.gz", "--samples", "5", "--data", d, "--set", "dt_ms=0.25"], &["dt_ms"]),
+        Case::new(&["train", "--preset", "pair", "--data", d, "--out", "out/t"], &["preset", "pair"]),
+        Case::new(&["train", "--preset", "nosuch", "--data", d, "--out", "out/t"], &["preset", "nosuch"]),
+    ]);
     for file in ["not-gzip.json.gz", "garbage.json.gz", "truncated.json.gz"] {
         let path = format!("ckpt/{file}");
         cases.push(Case::new(

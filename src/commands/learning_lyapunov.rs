@@ -120,11 +120,14 @@ pub fn run(args: &LearningLyapunovArgs) -> Result<Report> {
         return Err(Error::invalid("d0", args.d0, "in (0, 1e-2]"));
     }
     let set = assignments(&args.set)?;
-    let name = match (&args.preset, &args.checkpoint) {
-        (Some(name), _) => Some(name.clone()),
-        (None, Some(_)) => None,
-        (None, None) => None,
-    };
+    if args.preset.is_none() && args.checkpoint.is_none() {
+        return Err(Error::InvalidParameter {
+            name: "preset".into(),
+            value: "(none)".into(),
+            requirement: "a preset, or --checkpoint".into(),
+        });
+    }
+    let name = args.preset.clone();
     if let Some(name) = &name {
         Preset::check_name(name)?;
         if args.checkpoint.is_none() {

@@ -183,3 +183,96 @@ fn check_refuses_inconsistent_loaded_state() {
         .unwrap_err()
         .contains("settled_emission"));
 }
+
+/// A rule that leaves weights to its incoming-synapse hook, which records what it sees and
+/// sets each weight to the step of the synapse's last arrival (or −1 if none).
+struct SeesIncoming {
+    seen: std::sync::Mutex<Vec<(usize, Vec<usize>)>>,
+}
+
+impl Plasticity for SeesIncoming {
+    fn new_traces(&self, n: usize) -> crate::sim::plasticity::PostTraces {
+        crate::sim::plasticity::PostTraces {
+            a: vec![0.0; n],
+            b: vec![0.0; n],
+        }
+    }
+    fn decay(&self, _: &mut crate::sim::plasticity::PostTraces) {}
+    fn on_pre(&self, w: f64, _: &mut [f64], _: crate::sim::plasticity::PostView, _: f64) -> f64 {
+        w
+    }
+    fn on_post(
+        &self,
+        w: f64,
+        _: &mut [f64],
+        _: i64,
+        _: crate::sim::plasticity::PostView,
+        _: SpikeTime,
+        _: f64,
+    ) -> f64 {
+        w
+    }
+    fn after_post(
+        &self,
+        _: usize,
+        _: SpikeTime,
+        _: f64,
+        _: &mut crate::sim::plasticity::PostTraces,
+    ) {
+    }
+    fn sees_incoming(&self) -> bool {
+        true
+    }
+    fn on_post_incoming(
+        &self,
+        j: usize,
+        _: SpikeTime,
+        incoming: &mut [crate::sim::plasticity::IncomingSynapse],
+    ) {
+        self.seen
+            .lock()
+            .unwrap()
+            .push((j, incoming.iter().map(|s| s.pre).collect()));
+        for s in incoming {
+            s.w = if s.last_arrival_step == NEVER {
+                -1.0
+            } else {
+                s.last_arrival_step as f64
+            };
+        }
+    }
+}
+
+#[test]
+fn a_rule_sees_every_incoming_synapse_of_a_neuron_that_fired() {
+    // 3 pre → 2 post, sparse: neuron 1 receives from pre 0 (delay 1) and pre 2 (delay 0).
+    let mut p =
+        Synapses::from_list(3, 2, vec![(0, 1, 0.5, 1), (2, 1, 0.5, 0), (1, 0, 0.5, 0)]).unwrap();
+    let rule = SeesIncoming {
+        seen: std::sync::Mutex::new(Vec::new()),
+    };
+    let traces = rule.new_traces(2);
+    let mut g = vec![0.0; 2];
+    p.emit(3, 0);
+    p.emit(3, 2);
+    for step in 3..6 {
+        p.deliver(step, plain(&mut g));
+    }
+    p.on_post_spike(
+        1,
+        SpikeTime {
+            step: 5,
+            offset_ms: 0.1,
+        },
+        0.1,
+        &rule,
+        &traces,
+        &mut [],
+    );
+    assert_eq!(*rule.seen.lock().unwrap(), vec![(1, vec![0, 2])]);
+    // Arrivals: pre 0 at 3 + 1, pre 2 at 3 + 0; the synapse onto neuron 0 is untouched.
+    assert_eq!(
+        (p.weight(0, 1), p.weight(2, 1), p.weight(1, 0)),
+        (4.0, 3.0, 0.5)
+    );
+}

@@ -60,7 +60,11 @@ def main():
     ap.add_argument("--neurons", type=int, nargs="+", default=[100, 400])
     ap.add_argument("--samples", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist"))
+    ap.add_argument(
+        "--data",
+        default=os.environ.get("MESONET_DATA", os.path.join(ROOT, "tests", "data", "mnist-subset")),
+        help="MNIST-format IDX directory (default: $MESONET_DATA, else the repository's subset)",
+    )
     args = ap.parse_args()
     bandwidth = copy_bandwidth_gb_s()
     for n in args.neurons:

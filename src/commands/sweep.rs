@@ -247,7 +247,7 @@ fn finish(
     bar.finish_and_clear();
     let text = format!(
         "{}wrote {} ({})\n",
-        jobs::describe(&report.summary),
+        report.text,
         report.dir.display(),
         report.files.join(", ")
     );

@@ -1,31 +1,91 @@
 //! Continuation of a fixed point over one parameter: the branches (stable solid, unstable
 //! dashed) and located bifurcations overlaid on the orbit diagram.
 
-use super::Progress;
-use crate::analysis::continuation::{continuation, Branch, Continuation};
+use super::{write_summary, Header, Progress};
+use crate::analysis::continuation::{
+    continuation, Bifurcation, BifurcationKind, Branch, Continuation,
+};
 use crate::analysis::orbit::orbit_diagram;
 use crate::analysis::system::Dynamics;
 use crate::error::Result;
 use crate::figures::bifurcation::BranchCurve;
 use crate::figures::{bifurcation, BifurcationFigure};
-use crate::output::{csv_number, write_csv, write_json};
+use crate::output::{csv_number, write_csv};
 use crate::registry::{build_map_with, build_with, ParamSet};
-use crate::spec::{Plan, PlanKind};
+use crate::spec::{ContinuationPlan, Plan};
 use std::path::Path;
+
+/// What a continuation writes as `<name>.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContinuationSummary {
+    /// Name, kind, description.
+    #[serde(flatten)]
+    pub header: Header,
+    /// The system's name.
+    pub system: &'static str,
+    /// The continued parameter.
+    pub param: String,
+    /// The system's parameters.
+    pub params: serde_json::Value,
+    /// Start of the parameter range.
+    pub from: f64,
+    /// End of the parameter range.
+    pub to: f64,
+    /// The starting state.
+    pub x0: Vec<f64>,
+    /// Located bifurcations.
+    pub bifurcations: Vec<Bifurcation>,
+    /// The branches, the starting one first.
+    pub branches: Vec<Branch>,
+}
+
+impl ContinuationSummary {
+    /// The system, the range, the number of branches and the bifurcations.
+    pub fn text(&self) -> String {
+        let mut text = format!(
+            "continuation of {} in {} from {} to {}: {} branch(es)\n",
+            self.system,
+            self.param,
+            self.from,
+            self.to,
+            self.branches.len()
+        );
+        for b in &self.bifurcations {
+            text.push_str(&format!(
+                "  {} at {} = {:.12} (period {})\n",
+                kind_name(b.kind),
+                self.param,
+                b.at,
+                b.period
+            ));
+        }
+        text
+    }
+}
+
+/// A bifurcation's kind as its JSON names it ("flip", "neimark_sacker", ...).
+fn kind_name(kind: BifurcationKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
 
 /// Continues the branch; writes `branches.csv`, `bifurcations.csv`, `<name>.json` and
 /// `continuation.png/svg`.
-pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::Value> {
-    let PlanKind::Continuation {
+pub fn run(
+    plan: &Plan,
+    kind: &ContinuationPlan,
+    dir: &Path,
+    progress: &Progress,
+) -> Result<ContinuationSummary> {
+    let ContinuationPlan {
         params,
         grid,
         orbit,
         options,
         x0,
-    } = &plan.kind
-    else {
-        unreachable!("dispatched by kind")
-    };
+    } = kind;
     let name = grid.name.as_str();
     let family = |p: f64| build_with(params, name, p).map(|s| s.dynamics);
     let start = match x0 {
@@ -73,10 +133,9 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
                 .bifurcations
                 .iter()
                 .map(|b| {
-                    let kind = serde_json::to_value(b.kind).expect("enum");
                     let label = format!(
                         "{} at {} = {:.6}",
-                        kind.as_str().unwrap_or_default(),
+                        kind_name(b.kind),
                         crate::registry::symbol(name),
                         b.at
                     );
@@ -86,24 +145,19 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
         },
         &dir.join("continuation"),
     )?;
-    let mut json = super::header(plan, "continuation");
-    json.insert("system".into(), params.kind().name().into());
-    json.insert("param".into(), name.into());
-    json.insert("params".into(), params.to_json());
-    json.insert("from".into(), options.from.into());
-    json.insert("to".into(), options.to.into());
-    json.insert("x0".into(), serde_json::json!(start));
-    json.insert(
-        "bifurcations".into(),
-        serde_json::to_value(&result.bifurcations).expect("plain struct"),
-    );
-    json.insert(
-        "branches".into(),
-        serde_json::to_value(&result.branches).expect("plain struct"),
-    );
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+    let summary = ContinuationSummary {
+        header: Header::new(plan, "continuation"),
+        system: params.kind().name(),
+        param: name.to_string(),
+        params: params.to_json(),
+        from: options.from,
+        to: options.to,
+        x0: start,
+        bifurcations: result.bifurcations,
+        branches: result.branches,
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }
 
 fn write_branches(dir: &Path, name: &str, result: &Continuation) -> Result<()> {
@@ -128,10 +182,7 @@ fn write_branches(dir: &Path, name: &str, result: &Continuation) -> Result<()> {
         &["kind", "at", "x0", "period"],
         result.bifurcations.iter().map(|b| {
             vec![
-                serde_json::to_value(b.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                kind_name(b.kind),
                 csv_number(b.at),
                 csv_number(b.x[0]),
                 b.period.to_string(),

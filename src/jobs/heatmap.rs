@@ -1,29 +1,78 @@
 //! Heatmaps of the largest Lyapunov exponent over two parameters.
 
-use super::Progress;
+use super::{write_summary, Header, Progress};
 use crate::analysis::heatmap::{compute, regime_fractions};
+use crate::analysis::lyapunov::LyapunovOptions;
+use crate::analysis::{Grid, OrbitStatus};
 use crate::error::Result;
 use crate::figures::{heatmap, HeatmapFigure};
-use crate::output::{csv_number, write_csv, write_json};
+use crate::output::{csv_number, write_csv};
 use crate::registry::largest_lyapunov;
-use crate::spec::{Plan, PlanKind};
+use crate::spec::{HeatmapPlan, Plan};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// |λ| at or below this counts as "near zero" in the regime fractions.
 pub const ZERO_BAND: f64 = 0.01;
 
+/// What a heatmap writes as `<name>.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeatmapSummary {
+    /// Name, kind, description.
+    #[serde(flatten)]
+    pub header: Header,
+    /// The system's name.
+    pub system: &'static str,
+    /// The system's parameters.
+    pub params: serde_json::Value,
+    /// Lyapunov settings.
+    pub lyapunov_options: LyapunovOptions,
+    /// Fraction of the cells in each regime, by regime name.
+    pub regime_fractions: BTreeMap<&'static str, f64>,
+    /// |λ| at or below this counts as "near zero".
+    pub zero_band: f64,
+    /// Horizontal grid.
+    pub x: Grid,
+    /// Vertical grid.
+    pub y: Grid,
+    /// λ_max of each cell, row by row (x fastest).
+    pub lambda: Vec<f64>,
+    /// What became of the orbit in each cell.
+    pub status: Vec<OrbitStatus>,
+}
+
+impl HeatmapSummary {
+    /// The system, the axes and the regime fractions.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = self
+            .regime_fractions
+            .iter()
+            .map(|(k, v)| format!("{k} {:.2} %", 100.0 * v))
+            .collect();
+        format!(
+            "λ_max of {} over {} × {}: {}\n",
+            self.system,
+            self.x.name,
+            self.y.name,
+            parts.join(", ")
+        )
+    }
+}
+
 /// Computes λ on the grid (in parallel); writes `heatmap.csv`, `<name>.json`, `heatmap.png/svg`.
-pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::Value> {
-    let PlanKind::Heatmap {
+pub fn run(
+    plan: &Plan,
+    kind: &HeatmapPlan,
+    dir: &Path,
+    progress: &Progress,
+) -> Result<HeatmapSummary> {
+    let HeatmapPlan {
         params,
         x,
         y,
         lyapunov,
         x0,
-    } = &plan.kind
-    else {
-        unreachable!("dispatched by kind")
-    };
+    } = kind;
     (progress.start)((x.len() * y.len()) as u64);
     let map = compute(
         x,
@@ -74,40 +123,20 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
         },
         &dir.join("heatmap"),
     )?;
-    let fractions: serde_json::Map<String, serde_json::Value> =
-        regime_fractions(&map.cells, ZERO_BAND)
-            .iter()
-            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
-            .collect();
-    let mut json = super::header(plan, "heatmap");
-    json.insert("system".into(), params.kind().name().into());
-    json.insert("params".into(), params.to_json());
-    json.insert(
-        "lyapunov_options".into(),
-        serde_json::to_value(lyapunov).expect("plain struct"),
-    );
-    json.insert(
-        "regime_fractions".into(),
-        serde_json::Value::Object(fractions),
-    );
-    json.insert("zero_band".into(), ZERO_BAND.into());
-    json.insert("x".into(), serde_json::to_value(x).expect("plain struct"));
-    json.insert("y".into(), serde_json::to_value(y).expect("plain struct"));
-    json.insert(
-        "lambda".into(),
-        map.cells
-            .iter()
-            .map(|c| serde_json::json!(c.largest()))
+    let summary = HeatmapSummary {
+        header: Header::new(plan, "heatmap"),
+        system: params.kind().name(),
+        params: params.to_json(),
+        lyapunov_options: *lyapunov,
+        regime_fractions: regime_fractions(&map.cells, ZERO_BAND)
+            .into_iter()
             .collect(),
-    );
-    json.insert(
-        "status".into(),
-        map.cells
-            .iter()
-            .map(|c| serde_json::json!(c.status))
-            .collect(),
-    );
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+        zero_band: ZERO_BAND,
+        x: x.clone(),
+        y: y.clone(),
+        lambda: map.cells.iter().map(|c| c.largest()).collect(),
+        status: map.cells.iter().map(|c| c.status).collect(),
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }

@@ -1,30 +1,89 @@
 //! Orbit (bifurcation) diagrams with an optional Lyapunov panel beneath.
 
-use super::Progress;
-use crate::analysis::orbit::{orbit_diagram, OrbitColumn};
-use crate::analysis::OrbitStatus;
+use super::{write_summary, Header, Progress};
+use crate::analysis::lyapunov::LyapunovResult;
+use crate::analysis::orbit::{orbit_diagram, OrbitColumn, OrbitOptions};
+use crate::analysis::{Grid, OrbitStatus};
 use crate::error::Result;
 use crate::figures::{bifurcation, BifurcationFigure, RefLine};
 use crate::model::synapse_map::SynapseModel;
-use crate::output::{csv_number, write_csv, write_json};
-use crate::registry::{build_map_with, largest_lyapunov, SystemKind};
-use crate::spec::{Plan, PlanKind};
+use crate::output::{csv_number, write_csv};
+use crate::registry::{build_map_with, largest_lyapunov, ParamSet, SystemKind};
+use crate::spec::{OrbitPlan, Plan};
 use rayon::prelude::*;
 use std::path::Path;
 
+/// What an orbit diagram writes as `<name>.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrbitSummary {
+    /// Name, kind, description.
+    #[serde(flatten)]
+    pub header: Header,
+    /// The system's name.
+    pub system: &'static str,
+    /// The system's parameters.
+    pub params: serde_json::Value,
+    /// The swept parameter's values.
+    pub sweep: Grid,
+    /// Orbit settings.
+    pub options: OrbitOptions,
+    /// The starting state.
+    pub x0: Vec<f64>,
+    /// The orbit at each value.
+    pub columns: Vec<OrbitColumn>,
+    /// λ at each value (with the λ panel).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lyapunov: Option<Vec<LyapunovResult>>,
+    /// Known locations marked on the figure.
+    pub marks: Vec<Mark>,
+}
+
+/// A known location marked on the figure.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Mark {
+    /// Its label.
+    pub label: String,
+    /// The swept parameter's value there.
+    pub at: f64,
+}
+
+impl OrbitSummary {
+    /// The system, the sweep, the marks and how often λ > 0.
+    pub fn text(&self) -> String {
+        let values = self.sweep.values.len();
+        let mut text = format!(
+            "orbit diagram of {} over {} ({values} values)\n",
+            self.system, self.sweep.name
+        );
+        for mark in &self.marks {
+            text.push_str(&format!("  {} = {:.10}\n", mark.label, mark.at));
+        }
+        if let Some(lyap) = &self.lyapunov {
+            let largest: Vec<f64> = lyap
+                .iter()
+                .map(|l| l.exponents.first().copied().unwrap_or(f64::NAN))
+                .filter(|v| v.is_finite())
+                .collect();
+            let positive = largest.iter().filter(|&&v| v > 0.0).count();
+            let max = largest.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            text.push_str(&format!(
+                "  λ > 0 at {positive} of {values} values; largest λ {max:.4}\n"
+            ));
+        }
+        text
+    }
+}
+
 /// Computes the orbit diagram and λ(p); writes `orbit.csv`, `columns.csv`, `<name>.json` and
 /// `orbit.png/svg`.
-pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::Value> {
-    let PlanKind::Orbit {
+pub fn run(plan: &Plan, kind: &OrbitPlan, dir: &Path, progress: &Progress) -> Result<OrbitSummary> {
+    let OrbitPlan {
         params,
         grid,
         orbit,
         lyapunov,
         x0,
-    } = &plan.kind
-    else {
-        unreachable!("dispatched by kind")
-    };
+    } = kind;
     let name = grid.name.as_str();
     let (_, default_start) = build_map_with(params, name, grid.values[0], "an orbit diagram")?;
     let start = x0.clone().unwrap_or(default_start);
@@ -80,47 +139,31 @@ pub fn run(plan: &Plan, dir: &Path, progress: &Progress) -> Result<serde_json::V
             ]
         }),
     )?;
-    let marks = reference_marks(plan, name)?;
-    draw(plan, dir, &columns, exponents.as_deref(), &marks)?;
-    let mut json = super::header(plan, "orbit");
-    json.insert("system".into(), params.kind().name().into());
-    json.insert("params".into(), params.to_json());
-    json.insert(
-        "sweep".into(),
-        serde_json::to_value(grid).expect("plain struct"),
-    );
-    json.insert(
-        "options".into(),
-        serde_json::to_value(orbit).expect("plain struct"),
-    );
-    json.insert("x0".into(), serde_json::json!(start));
-    json.insert(
-        "columns".into(),
-        serde_json::to_value(&columns).expect("plain struct"),
-    );
-    if let Some(e) = &exponents {
-        json.insert(
-            "lyapunov".into(),
-            serde_json::to_value(e).expect("plain struct"),
-        );
-    }
-    json.insert(
-        "marks".into(),
-        marks
-            .iter()
-            .map(|m| serde_json::json!({"label": m.label, "at": m.value}))
+    let marks = reference_marks(params, name)?;
+    draw(plan, kind, dir, &columns, exponents.as_deref(), &marks)?;
+    let summary = OrbitSummary {
+        header: Header::new(plan, "orbit"),
+        system: params.kind().name(),
+        params: params.to_json(),
+        sweep: grid.clone(),
+        options: *orbit,
+        x0: start,
+        columns,
+        lyapunov: exponents,
+        marks: marks
+            .into_iter()
+            .map(|m| Mark {
+                label: m.label,
+                at: m.value,
+            })
             .collect(),
-    );
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }
 
 /// Known locations worth marking: η_c of the synapse's stable fixed points when sweeping η.
-fn reference_marks(plan: &Plan, name: &str) -> Result<Vec<RefLine>> {
-    let PlanKind::Orbit { params, .. } = &plan.kind else {
-        return Ok(vec![]);
-    };
+fn reference_marks(params: &ParamSet, name: &str) -> Result<Vec<RefLine>> {
     if params.kind() != SystemKind::SynapseMap || name != "eta" {
         return Ok(vec![]);
     }
@@ -138,14 +181,12 @@ fn reference_marks(plan: &Plan, name: &str) -> Result<Vec<RefLine>> {
 
 fn draw(
     plan: &Plan,
+    OrbitPlan { params, grid, .. }: &OrbitPlan,
     dir: &Path,
     columns: &[OrbitColumn],
-    exponents: Option<&[crate::analysis::lyapunov::LyapunovResult]>,
+    exponents: Option<&[LyapunovResult]>,
     marks: &[RefLine],
 ) -> Result<()> {
-    let PlanKind::Orbit { params, grid, .. } = &plan.kind else {
-        unreachable!("dispatched by kind")
-    };
     let kind = params.kind();
     let label = kind
         .params()

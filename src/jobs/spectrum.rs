@@ -1,110 +1,99 @@
 //! Eigenvalue spectra against the random-matrix laws: histogram of the real parts with the
 //! predicted semicircle, and the eigenvalues in the complex plane with the fitted ellipse.
 
+mod summary;
+
+pub use summary::{MatrixSummary, RadiusFraction, SpectrumSummary};
+
+use super::{write_summary, Header, Progress};
 use crate::analysis::fixed_points::Eigenvalue;
 use crate::analysis::spectrum::{
     general_eigenvalues, goe_matrix, iid_matrix, ks_critical_1pct, ks_distance,
-    standardised_moments, symmetric_eigenvalues, Ellipse, Semicircle,
+    standardised_moments, symmetric_eigenvalues, Backend, Ellipse, Semicircle,
 };
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, Series, SeriesStyle};
 use crate::model::many_synapse::{compare_with_laws, Layer};
-use crate::output::{csv_number, write_csv, write_json};
+use crate::output::{csv_number, write_csv};
 use crate::sim::presets::{PoissonLayer, PoissonLayerParams};
 use crate::sim::LearningMap;
-use crate::spec::{Plan, PlanKind, SpectrumMatrix};
+use crate::spec::{Plan, SpectrumMatrix, SpectrumPlan};
 use nalgebra::DMatrix;
 use std::path::Path;
 
 /// Computes the spectrum and its comparisons; writes `eigenvalues.csv`, `<name>.json`,
 /// `histogram.png/svg` and `complex_plane.png/svg`.
-pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
-    let PlanKind::Spectrum {
+pub fn run(
+    plan: &Plan,
+    kind: &SpectrumPlan,
+    dir: &Path,
+    _progress: &Progress,
+) -> Result<SpectrumSummary> {
+    let SpectrumPlan {
         matrix,
         seed,
         backend,
-    } = &plan.kind
-    else {
-        unreachable!("dispatched by kind")
-    };
-    let mut json = super::header(plan, "spectrum");
-    json.insert("seed".into(), (*seed).into());
-    json.insert(
-        "backend".into(),
-        serde_json::to_value(backend).expect("enum"),
-    );
-    let (values, law, ellipse) = match matrix {
+    } = kind;
+    let (values, law, ellipse, summary) = match matrix {
         SpectrumMatrix::Goe { n } => {
             let real = symmetric_eigenvalues(&goe_matrix(*n, *seed), *backend)?;
             let law = Semicircle {
                 centre: 0.0,
                 variance: 1.0,
             };
-            json.insert("matrix".into(), "goe".into());
-            json.insert("n".into(), (*n).into());
-            json.insert(
-                "moments_1_to_6".into(),
-                serde_json::json!(standardised_moments(&real, 0.0, 1.0, 6)),
-            );
-            json.insert(
-                "ks_semicircle".into(),
-                ks_distance(&real, |x| law.cdf(x)).into(),
-            );
-            json.insert("ks_critical_1pct".into(), ks_critical_1pct(*n).into());
+            let summary = MatrixSummary::Goe {
+                n: *n,
+                moments_1_to_6: standardised_moments(&real, 0.0, 1.0, 6),
+                ks_semicircle: ks_distance(&real, |x| law.cdf(x)),
+                ks_critical_1pct: ks_critical_1pct(*n),
+            };
             let values = real.iter().map(|&re| Eigenvalue { re, im: 0.0 }).collect();
-            (values, Some(law), None)
+            (values, Some(law), None, summary)
         }
         SpectrumMatrix::Iid { n } => {
             let m = iid_matrix(*n, *seed);
             let values = general_eigenvalues(&m, *backend)?;
             let ellipse = Ellipse::fit(&m);
-            json.insert("matrix".into(), "iid".into());
-            json.insert("n".into(), (*n).into());
-            let fractions: Vec<serde_json::Value> = [0.25, 0.5, 0.75, 0.9, 1.0]
+            let radius_fractions = [0.25, 0.5, 0.75, 0.9, 1.0]
                 .iter()
                 .map(|&r| {
                     let inside = values.iter().filter(|e| e.modulus() <= r).count();
-                    serde_json::json!({"r": r, "fraction_inside": inside as f64 / *n as f64, "r_squared": r * r})
+                    RadiusFraction {
+                        r,
+                        fraction_inside: inside as f64 / *n as f64,
+                        r_squared: r * r,
+                    }
                 })
                 .collect();
-            json.insert("radius_fractions".into(), fractions.into());
-            json.insert(
-                "ellipse".into(),
-                serde_json::to_value(ellipse).expect("plain"),
-            );
-            json.insert("ks_ellipse".into(), ellipse.ks_distance(&values).into());
-            json.insert("ks_critical_1pct".into(), ks_critical_1pct(*n).into());
-            (values, None, Some(ellipse))
+            let summary = MatrixSummary::Iid {
+                n: *n,
+                radius_fractions,
+                ellipse,
+                ks_ellipse: ellipse.ks_distance(&values),
+                ks_critical_1pct: ks_critical_1pct(*n),
+            };
+            (values, None, Some(ellipse), summary)
         }
         SpectrumMatrix::Synapses(params) => {
             let layer = Layer::new(*params)?;
             let c = compare_with_laws(&layer, *backend)?;
-            json.insert("matrix".into(), "synapses".into());
-            json.insert("layer".into(), serde_json::to_value(params).expect("plain"));
-            json.insert("n".into(), layer.len().into());
-            json.insert("lambda1".into(), c.predicted.centre.into());
-            for (key, value) in [
-                ("ks_semicircle", c.ks_semicircle),
-                ("ks_semicircle_recentred", c.ks_semicircle_recentred),
-                ("ks_ellipse", c.ks_ellipse),
-                ("ks_critical_1pct", c.ks_critical_1pct),
-                ("mean_real", c.mean_real),
-                ("max_imag", c.max_imag),
-            ] {
-                json.insert(key.into(), value.into());
-            }
-            json.insert(
-                "predicted".into(),
-                serde_json::to_value(c.predicted).expect("plain"),
-            );
-            json.insert(
-                "ellipse".into(),
-                serde_json::to_value(c.ellipse).expect("plain"),
-            );
-            (c.eigenvalues, Some(c.predicted), Some(c.ellipse))
+            let summary = MatrixSummary::Synapses {
+                layer: *params,
+                n: layer.len(),
+                lambda1: c.predicted.centre,
+                ks_semicircle: c.ks_semicircle,
+                ks_semicircle_recentred: c.ks_semicircle_recentred,
+                ks_ellipse: c.ks_ellipse,
+                ks_critical_1pct: c.ks_critical_1pct,
+                mean_real: c.mean_real,
+                max_imag: c.max_imag,
+                predicted: c.predicted,
+                ellipse: c.ellipse,
+            };
+            (c.eigenvalues, Some(c.predicted), Some(c.ellipse), summary)
         }
         SpectrumMatrix::Network { layer, posts, seed } => {
-            network_spectrum(layer, *posts, *seed, *backend, &mut json)?
+            network_spectrum(layer, *posts, *seed, *backend)?
         }
     };
     write_csv(
@@ -115,13 +104,26 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
             .map(|e| vec![csv_number(e.re), csv_number(e.im)]),
     )?;
     draw(plan, dir, &values, law, ellipse)?;
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+    let summary = SpectrumSummary {
+        header: Header::new(plan, "spectrum"),
+        seed: *seed,
+        backend: *backend,
+        matrix: summary,
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }
 
 /// Iterations of the learning return map towards its fixed point.
 const NETWORK_ITERATIONS: usize = 3_000;
+
+/// The eigenvalues, the semicircle and the ellipse to draw, and the summary.
+type Spectrum = (
+    Vec<Eigenvalue>,
+    Option<Semicircle>,
+    Option<Ellipse>,
+    MatrixSummary,
+);
 
 /// The simulated network's learning map (preset `layer`: pair STDP, A± = η, soft bounds
 /// w_max = 3, one fixed input stream): iterated from w = 1 for [`NETWORK_ITERATIONS`]
@@ -134,14 +136,12 @@ fn network_spectrum(
     params: &PoissonLayerParams,
     posts: usize,
     seed: u64,
-    backend: crate::analysis::spectrum::Backend,
-    json: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<(Vec<Eigenvalue>, Option<Semicircle>, Option<Ellipse>)> {
+    backend: Backend,
+) -> Result<Spectrum> {
     use crate::analysis::system::map_jacobian;
     use crate::analysis::Map;
     use crate::sim::Learner;
     let layer = PoissonLayer::new(*params, posts)?;
-    let eta = params.eta;
     let map = LearningMap::new(layer.clone(), vec![(Vec::new(), seed)]);
     let mut w = layer.plastic_state();
     let mut next = vec![0.0; w.len()];
@@ -166,31 +166,20 @@ fn network_spectrum(
         variance,
     };
     let ellipse = Ellipse::fit(&flow);
-    json.insert("matrix".into(), "network".into());
-    json.insert(
-        "network".into(),
-        serde_json::to_value(params).expect("plain"),
-    );
-    json.insert("posts".into(), posts.into());
-    json.insert("eta".into(), eta.into());
-    json.insert("n".into(), n.into());
-    json.insert("iterations".into(), NETWORK_ITERATIONS.into());
-    json.insert("fixed_point_residual".into(), residual.into());
-    json.insert(
-        "fitted_semicircle".into(),
-        serde_json::to_value(fitted).expect("plain"),
-    );
-    json.insert(
-        "ks_semicircle_fitted".into(),
-        ks_distance(&real, |x| fitted.cdf(x)).into(),
-    );
-    json.insert(
-        "ellipse".into(),
-        serde_json::to_value(ellipse).expect("plain"),
-    );
-    json.insert("ks_ellipse".into(), ellipse.ks_distance(&values).into());
-    json.insert("ks_critical_1pct".into(), ks_critical_1pct(n).into());
-    Ok((values, Some(fitted), Some(ellipse)))
+    let summary = MatrixSummary::Network {
+        network: *params,
+        posts,
+        eta: params.eta,
+        n,
+        iterations: NETWORK_ITERATIONS,
+        fixed_point_residual: residual,
+        fitted_semicircle: fitted,
+        ks_semicircle_fitted: ks_distance(&real, |x| fitted.cdf(x)),
+        ellipse,
+        ks_ellipse: ellipse.ks_distance(&values),
+        ks_critical_1pct: ks_critical_1pct(n),
+    };
+    Ok((values, Some(fitted), Some(ellipse), summary))
 }
 
 /// Density histogram of the real parts (a step line) over `bins` equal bins.

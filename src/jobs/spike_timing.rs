@@ -2,11 +2,13 @@
 //! quadratic (Q-spike) and Taylor-N approximations and the exactly simulated LIF neuron,
 //! with τ_s = τ_m (must equal Lambert W) and with the poster's τ_s ≠ τ_m.
 
+use super::{write_summary, Header, Progress};
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, RefLine, Series, SeriesStyle};
 use crate::model::spike_timing::SpikeTiming;
-use crate::output::{csv_number, write_csv, write_json};
-use crate::spec::{Plan, PlanKind};
+use crate::output::{csv_number, write_csv};
+use crate::spec::{Plan, SpikeTimingPlan};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn or_nan(v: Option<f64>) -> f64 {
@@ -23,19 +25,65 @@ fn max_error(exact: &[f64], approx: &[f64]) -> f64 {
         .fold(f64::NAN, f64::max)
 }
 
+/// What spike timing writes as `<name>.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SpikeTimingSummary {
+    /// Name, kind, description.
+    #[serde(flatten)]
+    pub header: Header,
+    /// |approx − exact| at w = 2 w_c (ms), by curve (`taylor<N>`, `simulated_tau_s_<τ>`).
+    pub abs_error_at_2w_c_ms: BTreeMap<String, f64>,
+    /// The kernel's parameters and the simulation step.
+    pub params: TimingParams,
+    /// The critical weight w_c.
+    pub w_c: f64,
+    /// The order rule's N.
+    pub order_rule: usize,
+    /// Largest |approx − exact| over the weights (ms), by curve.
+    pub max_abs_error_ms: BTreeMap<String, f64>,
+    /// Weights below w_c at which the simulated neuron (τ_s = τ_m) still spiked.
+    pub simulated_spikes_below_w_c: usize,
+    /// The weights.
+    pub w: Vec<f64>,
+    /// The exact (Lambert W) spike time at each weight (ms).
+    pub lambert_ms: Vec<f64>,
+}
+
+/// The kernel's parameters and the simulation step.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct TimingParams {
+    /// Kernel gain.
+    pub k: f64,
+    /// Threshold.
+    pub theta: f64,
+    /// Membrane time constant (ms).
+    pub tau_m: f64,
+    /// Simulation step (ms).
+    pub dt_ms: f64,
+}
+
+impl SpikeTimingSummary {
+    /// No text: the figures are the result.
+    pub fn text(&self) -> String {
+        String::new()
+    }
+}
+
 /// Computes every curve; writes `spike_times.csv`, `<name>.json`, `spike_times.png/svg` and
 /// `timing_error.png/svg`.
-pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
-    let PlanKind::SpikeTiming {
+pub fn run(
+    plan: &Plan,
+    kind: &SpikeTimingPlan,
+    dir: &Path,
+    _progress: &Progress,
+) -> Result<SpikeTimingSummary> {
+    let SpikeTimingPlan {
         timing,
         weights,
         taylor_orders,
         tau_s_ms,
         dt_ms,
-    } = &plan.kind
-    else {
-        unreachable!("dispatched by kind")
-    };
+    } = kind;
     let w = &weights.values;
     let exact: Vec<f64> = w.iter().map(|&w| or_nan(timing.spike_time_ms(w))).collect();
     let down: Vec<f64> = w
@@ -90,52 +138,47 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         .zip(&simulated[0])
         .filter(|(&w, s)| w < timing.w_c() && s.is_finite())
         .count();
-    let errors: serde_json::Map<String, serde_json::Value> = orders
+    let max_abs_error_ms: BTreeMap<String, f64> = orders
         .iter()
         .zip(&taylor)
-        .map(|(n, c)| {
-            (
-                format!("taylor{n}"),
-                serde_json::json!(max_error(&exact, c)),
-            )
-        })
-        .chain(sim_taus.iter().zip(&simulated).map(|(t, c)| {
-            (
-                format!("simulated_tau_s_{t}"),
-                serde_json::json!(max_error(&exact, c)),
-            )
-        }))
+        .map(|(n, c)| (format!("taylor{n}"), max_error(&exact, c)))
+        .chain(
+            sim_taus
+                .iter()
+                .zip(&simulated)
+                .map(|(t, c)| (format!("simulated_tau_s_{t}"), max_error(&exact, c))),
+        )
         .collect();
     // The maximum error is dominated by the fold at w_c; also report a typical weight.
     let w_typical = 2.0 * timing.w_c();
     let exact_typical = or_nan(timing.spike_time_ms(w_typical));
-    let mut at_typical = serde_json::Map::new();
+    let mut at_typical = BTreeMap::new();
     for &n in &orders {
         let e = (or_nan(timing.taylor_ms(w_typical, n)) - exact_typical).abs();
-        at_typical.insert(format!("taylor{n}"), serde_json::json!(e));
+        at_typical.insert(format!("taylor{n}"), e);
     }
     for &t in &sim_taus {
         let e = (or_nan(timing.simulated_spike_ms(w_typical, t, *dt_ms)?) - exact_typical).abs();
-        at_typical.insert(format!("simulated_tau_s_{t}"), serde_json::json!(e));
+        at_typical.insert(format!("simulated_tau_s_{t}"), e);
     }
-    let mut json = super::header(plan, "spike_timing");
-    json.insert(
-        "abs_error_at_2w_c_ms".into(),
-        serde_json::Value::Object(at_typical),
-    );
-    json.insert(
-        "params".into(),
-        serde_json::json!({"k": timing.k(), "theta": timing.theta(), "tau_m": timing.tau_m_ms(), "dt_ms": dt_ms}),
-    );
-    json.insert("w_c".into(), timing.w_c().into());
-    json.insert("order_rule".into(), rule.into());
-    json.insert("max_abs_error_ms".into(), serde_json::Value::Object(errors));
-    json.insert("simulated_spikes_below_w_c".into(), below_wc_spikes.into());
-    json.insert("w".into(), serde_json::json!(w));
-    json.insert("lambert_ms".into(), serde_json::json!(exact));
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+    let summary = SpikeTimingSummary {
+        header: Header::new(plan, "spike_timing"),
+        abs_error_at_2w_c_ms: at_typical,
+        params: TimingParams {
+            k: timing.k(),
+            theta: timing.theta(),
+            tau_m: timing.tau_m_ms(),
+            dt_ms: *dt_ms,
+        },
+        w_c: timing.w_c(),
+        order_rule: rule,
+        max_abs_error_ms,
+        simulated_spikes_below_w_c: below_wc_spikes,
+        w: w.clone(),
+        lambert_ms: exact,
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,16 +1,38 @@
 //! The STDP window figure: S(Δt) of MODEL.md §3.
 
+use super::{write_summary, Header, Progress};
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, RefLine, Series, SeriesStyle};
-use crate::output::{csv_number, write_csv, write_json};
-use crate::spec::{Plan, PlanKind};
+use crate::model::stdp::StdpWindow;
+use crate::output::{csv_number, write_csv};
+use crate::spec::{Plan, StdpWindowPlan};
 use std::path::Path;
 
+/// What the STDP window writes as `<name>.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StdpWindowSummary {
+    /// Name, kind, description.
+    #[serde(flatten)]
+    pub header: Header,
+    /// The window.
+    pub window: StdpWindow,
+}
+
+impl StdpWindowSummary {
+    /// No text: the figure is the result.
+    pub fn text(&self) -> String {
+        String::new()
+    }
+}
+
 /// Draws S(Δt) and writes `window.csv`, `<name>.json`, `window.png/svg`.
-pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
-    let PlanKind::StdpWindow { window, dt } = &plan.kind else {
-        unreachable!("dispatched by kind")
-    };
+pub fn run(
+    plan: &Plan,
+    kind: &StdpWindowPlan,
+    dir: &Path,
+    _progress: &Progress,
+) -> Result<StdpWindowSummary> {
+    let StdpWindowPlan { window, dt } = kind;
     let causal: Vec<(f64, f64)> = dt
         .values
         .iter()
@@ -60,12 +82,10 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         },
         &dir.join("window"),
     )?;
-    let mut json = super::header(plan, "stdp_window");
-    json.insert(
-        "window".into(),
-        serde_json::to_value(window).expect("plain struct"),
-    );
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+    let summary = StdpWindowSummary {
+        header: Header::new(plan, "stdp_window"),
+        window: *window,
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }

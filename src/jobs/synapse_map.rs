@@ -1,32 +1,89 @@
 //! The synapse map figure: F(w) with w_c and the fixed points (MODEL.md §4).
 
+use super::{write_summary, Header, Progress};
 use crate::error::Result;
 use crate::figures::{line_chart, LineChart, RefLine, Series, SeriesStyle};
-use crate::model::synapse_map::SynapseModel;
-use crate::output::{csv_number, write_csv, write_json};
-use crate::spec::{Plan, PlanKind};
+use crate::model::synapse_map::{SynapseFixedPoint, SynapseModel};
+use crate::output::{csv_number, write_csv};
+use crate::spec::{Plan, SynapseMapPlan};
 use std::path::Path;
+
+/// The synapse's fixed points (shared with `mesonet synapse`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FixedPoints {
+    /// The critical weight w_c.
+    pub w_c: f64,
+    /// The fixed points w* ≥ w_c.
+    pub fixed_points: Vec<SynapseFixedPoint>,
+    /// The additive synapse's closed form (μ = 0 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additive_closed_form: Option<ClosedForm>,
+}
+
+/// The additive synapse's closed-form fixed point, or why it is undefined.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum ClosedForm {
+    /// The fixed point.
+    Defined(SynapseFixedPoint),
+    /// Why there is none.
+    Undefined {
+        /// The reason.
+        undefined: String,
+    },
+}
+
+impl FixedPoints {
+    /// w_c, the fixed points and, for an additive synapse (μ = 0), the closed form.
+    pub fn new(model: &SynapseModel) -> Self {
+        let additive_closed_form =
+            (model.params().mu == 0.0).then(|| match model.additive_closed_form() {
+                Ok(fp) => ClosedForm::Defined(fp),
+                Err(e) => ClosedForm::Undefined {
+                    undefined: e.to_string(),
+                },
+            });
+        Self {
+            w_c: model.w_c(),
+            fixed_points: model.fixed_points(),
+            additive_closed_form,
+        }
+    }
+}
 
 /// Summary of the synapse's fixed points as JSON (shared with `mesonet synapse`).
 pub fn fixed_point_json(model: &SynapseModel) -> serde_json::Value {
-    let mut json = serde_json::json!({
-        "w_c": model.w_c(),
-        "fixed_points": model.fixed_points(),
-    });
-    if model.params().mu == 0.0 {
-        json["additive_closed_form"] = match model.additive_closed_form() {
-            Ok(fp) => serde_json::to_value(fp).expect("plain struct"),
-            Err(e) => serde_json::json!({ "undefined": e.to_string() }),
-        };
+    super::to_json(&FixedPoints::new(model))
+}
+
+/// What the synapse map writes as `<name>.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SynapseMapSummary {
+    /// Name, kind, description.
+    #[serde(flatten)]
+    pub header: Header,
+    /// The synapse's parameters.
+    pub params: serde_json::Value,
+    /// w_c and the fixed points.
+    #[serde(flatten)]
+    pub fixed: FixedPoints,
+}
+
+impl SynapseMapSummary {
+    /// No text: the figure is the result.
+    pub fn text(&self) -> String {
+        String::new()
     }
-    json
 }
 
 /// Draws F(w) and writes `drift.csv`, `<name>.json`, `drift.png/svg`.
-pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
-    let PlanKind::SynapseMap { params, points } = &plan.kind else {
-        unreachable!("dispatched by kind")
-    };
+pub fn run(
+    plan: &Plan,
+    kind: &SynapseMapPlan,
+    dir: &Path,
+    _progress: &Progress,
+) -> Result<SynapseMapSummary> {
+    let SynapseMapPlan { params, points } = kind;
     let model = SynapseModel::new(params.synapse_params()?)?;
     let w_c = model.w_c();
     let w_hi = model.params().w_max.max(2.0 * w_c) * 1.05;
@@ -101,12 +158,11 @@ pub fn run(plan: &Plan, dir: &Path) -> Result<serde_json::Value> {
         },
         &dir.join("drift"),
     )?;
-    let mut json = super::header(plan, "synapse_map");
-    json.insert("params".into(), params.to_json());
-    if let serde_json::Value::Object(fp) = fixed_point_json(&model) {
-        json.extend(fp);
-    }
-    let value = serde_json::Value::Object(json);
-    write_json(&dir.join(format!("{}.json", plan.name)), &value)?;
-    Ok(value)
+    let summary = SynapseMapSummary {
+        header: Header::new(plan, "synapse_map"),
+        params: params.to_json(),
+        fixed: FixedPoints::new(&model),
+    };
+    write_summary(plan, dir, &summary)?;
+    Ok(summary)
 }

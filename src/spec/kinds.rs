@@ -1,7 +1,10 @@
 //! The raw body of each spec kind (unknown fields rejected) and its validation into a
 //! [`PlanKind`], with the spec's quick sizes applied.
 
-use super::PlanKind;
+use super::plan::{
+    ContinuationPlan, HeatmapPlan, OrbitPlan, PlanKind, SpectrumPlan, SpikeTimingPlan,
+    StdpWindowPlan, SynapseMapPlan,
+};
 use crate::analysis::continuation::ContinuationOptions;
 use crate::analysis::lyapunov::LyapunovOptions;
 use crate::analysis::orbit::OrbitOptions;
@@ -344,11 +347,11 @@ impl SpectrumSpec {
                 })
             }
         };
-        Ok(PlanKind::Spectrum {
+        Ok(PlanKind::Spectrum(SpectrumPlan {
             matrix,
             seed: s.seed,
             backend,
-        })
+        }))
     }
 }
 
@@ -394,13 +397,13 @@ impl SpikeTimingSpec {
                 &format!("each <= {}", crate::model::spike_timing::MAX_TAYLOR_ORDER),
             ));
         }
-        Ok(PlanKind::SpikeTiming {
+        Ok(PlanKind::SpikeTiming(SpikeTimingPlan {
             timing,
             weights,
             taylor_orders: s.taylor_orders.clone(),
             tau_s_ms: s.tau_s.clone(),
             dt_ms: s.dt,
-        })
+        }))
     }
 }
 
@@ -449,13 +452,13 @@ impl OrbitSpec {
                 .validate()
             })
             .transpose()?;
-        Ok(PlanKind::Orbit {
+        Ok(PlanKind::Orbit(OrbitPlan {
             params,
             grid,
             orbit,
             lyapunov,
             x0: s.x0.clone(),
-        })
+        }))
     }
 }
 
@@ -488,13 +491,13 @@ impl ContinuationSpec {
             carry_state: false,
             component: 0,
         };
-        Ok(PlanKind::Continuation {
+        Ok(PlanKind::Continuation(ContinuationPlan {
             params,
             grid,
             orbit,
             options,
             x0: s.x0.clone(),
-        })
+        }))
     }
 }
 
@@ -563,13 +566,13 @@ impl HeatmapSpec {
             ..LyapunovOptions::default()
         }
         .validate()?;
-        Ok(PlanKind::Heatmap {
+        Ok(PlanKind::Heatmap(HeatmapPlan {
             params,
             x,
             y,
             lyapunov,
             x0: s.x0.clone(),
-        })
+        }))
     }
 }
 
@@ -584,7 +587,7 @@ impl StdpWindowSpec {
             self.range_ms,
             q.points.unwrap_or(self.points),
         )?;
-        Ok(PlanKind::StdpWindow { window, dt })
+        Ok(PlanKind::StdpWindow(StdpWindowPlan { window, dt }))
     }
 }
 
@@ -597,7 +600,7 @@ impl SynapseMapSpec {
         if points < 2 {
             return Err(Error::invalid("points", points as f64, ">= 2"));
         }
-        Ok(PlanKind::SynapseMap { params, points })
+        Ok(PlanKind::SynapseMap(SynapseMapPlan { params, points }))
     }
 }
 

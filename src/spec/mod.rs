@@ -12,7 +12,10 @@ pub mod kinds;
 pub mod plan;
 
 pub use kinds::*;
-pub use plan::{Plan, PlanKind};
+pub use plan::{
+    ContinuationPlan, HeatmapPlan, OrbitPlan, Plan, PlanKind, SpectrumPlan, SpikeTimingPlan,
+    StdpWindowPlan, SynapseMapPlan,
+};
 
 use crate::error::{Error, Result};
 use serde::Deserialize;

@@ -59,12 +59,13 @@ impl PlanKind {
     /// Independent work items (the unit of parallel work): heatmap cells, orbit values.
     pub fn work_items(&self) -> usize {
         match self {
-            PlanKind::Heatmap { x, y, .. } => x.len() * y.len(),
-            PlanKind::Orbit { grid, .. } | PlanKind::Continuation { grid, .. } => grid.len(),
-            PlanKind::SpikeTiming { weights, .. } => weights.len(),
-            PlanKind::StdpWindow { dt, .. } => dt.len(),
-            PlanKind::SynapseMap { points, .. } => *points,
-            PlanKind::Spectrum { .. } => 1,
+            PlanKind::Heatmap(p) => p.x.len() * p.y.len(),
+            PlanKind::Orbit(p) => p.grid.len(),
+            PlanKind::Continuation(p) => p.grid.len(),
+            PlanKind::SpikeTiming(p) => p.weights.len(),
+            PlanKind::StdpWindow(p) => p.dt.len(),
+            PlanKind::SynapseMap(p) => p.points,
+            PlanKind::Spectrum(_) => 1,
         }
     }
 
@@ -73,13 +74,13 @@ impl PlanKind {
     pub fn budget(&self) -> Budget {
         let iteration = |dim: usize| SECONDS_PER_ITERATION * (dim * dim).max(1) as f64;
         match self {
-            PlanKind::SpikeTiming {
+            PlanKind::SpikeTiming(SpikeTimingPlan {
                 weights,
                 taylor_orders,
                 tau_s_ms,
                 dt_ms,
                 timing,
-            } => {
+            }) => {
                 let columns = (taylor_orders.len() + tau_s_ms.len() + 4) as f64;
                 let steps = 20.0 * timing.tau_m_ms() / dt_ms;
                 Budget::new(
@@ -89,22 +90,22 @@ impl PlanKind {
                     weights.len() as f64 * (tau_s_ms.len() + 1) as f64 * steps * 2e-8,
                 )
             }
-            PlanKind::StdpWindow { dt, .. } => {
+            PlanKind::StdpWindow(StdpWindowPlan { dt, .. }) => {
                 Budget::new("points", dt.len(), dt.len() as f64 * BYTES_PER_RECORD, 0.0)
             }
-            PlanKind::SynapseMap { points, .. } => Budget::new(
+            PlanKind::SynapseMap(SynapseMapPlan { points, .. }) => Budget::new(
                 "points",
                 points,
                 *points as f64 * BYTES_PER_RECORD,
                 *points as f64 * 1e-6,
             ),
-            PlanKind::Orbit {
+            PlanKind::Orbit(OrbitPlan {
                 params,
                 grid,
                 orbit,
                 lyapunov,
                 ..
-            } => {
+            }) => {
                 let dim = params.kind().state_names().len();
                 let records = grid.len() as f64 * orbit.samples as f64;
                 let lyapunov_steps = lyapunov.as_ref().map_or(0, |l| l.transient + l.steps);
@@ -118,13 +119,13 @@ impl PlanKind {
                 )
                 .hint("reduce the sweep's points or the samples per value")
             }
-            PlanKind::Continuation {
+            PlanKind::Continuation(ContinuationPlan {
                 params,
                 grid,
                 orbit,
                 options,
                 ..
-            } => {
+            }) => {
                 let dim = params.kind().state_names().len();
                 let records = grid.len() as f64 * orbit.samples as f64
                     + (options.max_points * (options.max_doublings + 1)) as f64;
@@ -136,13 +137,13 @@ impl PlanKind {
                     iterations * iteration(dim),
                 )
             }
-            PlanKind::Heatmap {
+            PlanKind::Heatmap(HeatmapPlan {
                 params,
                 x,
                 y,
                 lyapunov,
                 ..
-            } => {
+            }) => {
                 let dim = params.kind().state_names().len();
                 let cells = x.len() as f64 * y.len() as f64;
                 let iterations = cells * (lyapunov.transient + lyapunov.steps) as f64;
@@ -157,7 +158,7 @@ impl PlanKind {
                 )
                 .hint("reduce the points of the x and y axes")
             }
-            PlanKind::Spectrum { matrix, .. } => match matrix {
+            PlanKind::Spectrum(SpectrumPlan { matrix, .. }) => match matrix {
                 SpectrumMatrix::Goe { n } | SpectrumMatrix::Iid { n } => eigen_budget("n", *n, *n),
                 SpectrumMatrix::Synapses(layer) => {
                     eigen_budget("posts", layer.posts, layer.posts * layer.inputs_per_post)
@@ -178,82 +179,110 @@ impl PlanKind {
     }
 }
 
-/// The validated, kind-specific part of a plan.
+/// The validated, kind-specific part of a plan: one plan type per kind.
 #[derive(Debug, Clone)]
 pub enum PlanKind {
     /// Spike time against w.
-    SpikeTiming {
-        /// Kernel parameters.
-        timing: SpikeTiming,
-        /// Absolute weights.
-        weights: Grid,
-        /// Taylor orders.
-        taylor_orders: Vec<usize>,
-        /// Synaptic time constants of the simulated LIF besides τ_m (ms).
-        tau_s_ms: Vec<f64>,
-        /// Simulation step (ms).
-        dt_ms: f64,
-    },
+    SpikeTiming(SpikeTimingPlan),
     /// The STDP window.
-    StdpWindow {
-        /// The window.
-        window: StdpWindow,
-        /// Δt values (ms).
-        dt: Grid,
-    },
+    StdpWindow(StdpWindowPlan),
     /// F(w) with fixed points.
-    SynapseMap {
-        /// Synapse parameters.
-        params: ParamSet,
-        /// Number of weights drawn.
-        points: usize,
-    },
+    SynapseMap(SynapseMapPlan),
     /// Orbit diagram.
-    Orbit {
-        /// System parameters.
-        params: ParamSet,
-        /// The swept parameter's values.
-        grid: Grid,
-        /// Orbit settings.
-        orbit: OrbitOptions,
-        /// λ panel settings.
-        lyapunov: Option<LyapunovOptions>,
-        /// Starting state override.
-        x0: Option<Vec<f64>>,
-    },
+    Orbit(OrbitPlan),
     /// Continuation of a fixed point over one parameter.
-    Continuation {
-        /// System parameters.
-        params: ParamSet,
-        /// The orbit diagram's parameter values (maps).
-        grid: Grid,
-        /// Orbit diagram settings.
-        orbit: OrbitOptions,
-        /// Continuation settings.
-        options: ContinuationOptions,
-        /// Starting guess override.
-        x0: Option<Vec<f64>>,
-    },
+    Continuation(ContinuationPlan),
     /// Eigenvalue spectrum against the random-matrix laws.
-    Spectrum {
-        /// The matrix.
-        matrix: SpectrumMatrix,
-        /// Seed.
-        seed: u64,
-        /// Eigenvalue backend.
-        backend: Backend,
-    },
+    Spectrum(SpectrumPlan),
     /// Lyapunov heatmap.
-    Heatmap {
-        /// System parameters.
-        params: ParamSet,
-        /// Horizontal grid.
-        x: Grid,
-        /// Vertical grid.
-        y: Grid,
-        /// Lyapunov settings.
-        lyapunov: LyapunovOptions,
-        /// Starting state override.
-        x0: Option<Vec<f64>>,
-    },
+    Heatmap(HeatmapPlan),
+}
+
+/// Spike time against w.
+#[derive(Debug, Clone)]
+pub struct SpikeTimingPlan {
+    /// Kernel parameters.
+    pub timing: SpikeTiming,
+    /// Absolute weights.
+    pub weights: Grid,
+    /// Taylor orders.
+    pub taylor_orders: Vec<usize>,
+    /// Synaptic time constants of the simulated LIF besides τ_m (ms).
+    pub tau_s_ms: Vec<f64>,
+    /// Simulation step (ms).
+    pub dt_ms: f64,
+}
+
+/// The STDP window.
+#[derive(Debug, Clone)]
+pub struct StdpWindowPlan {
+    /// The window.
+    pub window: StdpWindow,
+    /// Δt values (ms).
+    pub dt: Grid,
+}
+
+/// F(w) with fixed points.
+#[derive(Debug, Clone)]
+pub struct SynapseMapPlan {
+    /// Synapse parameters.
+    pub params: ParamSet,
+    /// Number of weights drawn.
+    pub points: usize,
+}
+
+/// Orbit diagram.
+#[derive(Debug, Clone)]
+pub struct OrbitPlan {
+    /// System parameters.
+    pub params: ParamSet,
+    /// The swept parameter's values.
+    pub grid: Grid,
+    /// Orbit settings.
+    pub orbit: OrbitOptions,
+    /// λ panel settings.
+    pub lyapunov: Option<LyapunovOptions>,
+    /// Starting state override.
+    pub x0: Option<Vec<f64>>,
+}
+
+/// Continuation of a fixed point over one parameter.
+#[derive(Debug, Clone)]
+pub struct ContinuationPlan {
+    /// System parameters.
+    pub params: ParamSet,
+    /// The orbit diagram's parameter values (maps).
+    pub grid: Grid,
+    /// Orbit diagram settings.
+    pub orbit: OrbitOptions,
+    /// Continuation settings.
+    pub options: ContinuationOptions,
+    /// Starting guess override.
+    pub x0: Option<Vec<f64>>,
+}
+
+/// Eigenvalue spectrum against the random-matrix laws.
+#[derive(Debug, Clone)]
+pub struct SpectrumPlan {
+    /// The matrix.
+    pub matrix: SpectrumMatrix,
+    /// Seed.
+    pub seed: u64,
+    /// Eigenvalue backend.
+    pub backend: Backend,
+}
+
+/// Lyapunov heatmap.
+#[derive(Debug, Clone)]
+pub struct HeatmapPlan {
+    /// System parameters.
+    pub params: ParamSet,
+    /// Horizontal grid.
+    pub x: Grid,
+    /// Vertical grid.
+    pub y: Grid,
+    /// Lyapunov settings.
+    pub lyapunov: LyapunovOptions,
+    /// Starting state override.
+    pub x0: Option<Vec<f64>>,
 }

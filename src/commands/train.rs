@@ -113,6 +113,10 @@ pub struct EvalArgs {
     /// Test samples (default: the run's own).
     #[arg(long)]
     pub test_samples: Option<usize>,
+    /// Training samples (the last of the epoch) whose frozen responses assign the labels
+    /// (default: the run's own).
+    #[arg(long)]
+    pub assign_samples: Option<usize>,
     /// Also write result.json and the figures into this directory (replaced only if empty or
     /// written by `mesonet eval` before).
     #[arg(long)]
@@ -388,6 +392,16 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
             return Err(Error::invalid("test-samples", 0.0, ">= 1"));
         }
         ckpt.config.test_samples = m;
+    }
+    if let Some(m) = args.assign_samples {
+        if m == 0 || m > ckpt.config.train_samples {
+            return Err(Error::invalid(
+                "assign-samples",
+                m as f64,
+                &format!("in 1..={} (the run's training samples)", ckpt.config.train_samples),
+            ));
+        }
+        ckpt.config.assign_samples = m;
     }
     let out = args
         .out

@@ -9,6 +9,7 @@
 
 use crate::error::{require_non_negative, require_positive, Error, Result};
 use crate::model::lif::{LifNeuron, LifParams, Propagator};
+use crate::sim::decay::{decay_all, FLOOR};
 
 /// Adaptive threshold: a_i += `theta_plus` at each spike of neuron i, then a_i decays with
 /// `tau_theta_ms`.
@@ -212,15 +213,25 @@ impl CurrentLifGroup {
         for (j, neuron) in self.neurons.iter_mut().enumerate() {
             let threshold = theta + self.theta_adapt[j];
             neuron.step_each_with_threshold(&d.propagator, threshold, |s| spikes.push((j, s)));
+            flush_to_rest(neuron, &params);
         }
         if let (Some(a), true) = (self.adaptation, adapt) {
-            for value in &mut self.theta_adapt {
-                *value *= d.theta_decay;
-            }
+            decay_all(&mut self.theta_adapt, d.theta_decay);
             for &(j, _) in spikes.iter() {
                 self.theta_adapt[j] += a.theta_plus;
             }
         }
+    }
+}
+
+/// V − V_rest and I decay towards 0 between inputs: below [`FLOOR`] they are exactly 0, never
+/// subnormal (`sim::decay`).
+fn flush_to_rest(neuron: &mut LifNeuron, params: &LifParams) {
+    if (neuron.v - params.v_rest()).abs() < FLOOR {
+        neuron.v = params.v_rest();
+    }
+    if neuron.i.abs() < FLOOR {
+        neuron.i = 0.0;
     }
 }
 
@@ -304,5 +315,40 @@ mod tests {
             })
         )
         .is_err());
+    }
+
+    #[test]
+    fn decaying_state_reaches_zero_without_subnormals() {
+        // One neuron fires (its adaptive threshold then decays with τ_θ = 5 ms), one stays
+        // below threshold (V and I decay with τ = 2 ms). Unfloored, e^{−t/2 ms} crosses the
+        // subnormal range at t ≈ 1.42-1.49 s; the run lasts 2 s and checks every step.
+        use crate::sim::decay::is_subnormal;
+        let p = params(1.0, 1.0);
+        let dt = 0.1;
+        let a = Adaptation {
+            theta_plus: 0.5,
+            tau_theta_ms: 5.0,
+        };
+        let mut group = CurrentLifGroup::new(p, 2, dt, Some(a)).unwrap();
+        group.receive(0, 5.0);
+        group.receive(1, 0.7);
+        let mut spikes = Vec::new();
+        let mut unfloored = 0.7f64;
+        let mut unfloored_was_subnormal = false;
+        for _ in 0..20_000 {
+            group.step(true, &mut spikes);
+            for j in 0..2 {
+                let n = group.neuron(j);
+                for x in [n.v, n.i, group.theta_adapt(j)] {
+                    assert!(!is_subnormal(x), "neuron {j}: {x:e}");
+                }
+            }
+            unfloored *= (-dt / 2.0f64).exp();
+            unfloored_was_subnormal |= is_subnormal(unfloored);
+        }
+        assert!(unfloored_was_subnormal);
+        assert!(
+            group.theta_adapt(0) == 0.0 && group.neuron(1).v == 0.0 && group.neuron(1).i == 0.0
+        );
     }
 }

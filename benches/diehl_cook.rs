@@ -1,7 +1,8 @@
-//! One training sample of the Diehl & Cook network (preset defaults, dt 0.5 ms, 350 + 150 ms,
-//! intensity retry) for 100, 400 and 1600 excitatory neurons, on the first MNIST training
-//! images (`$MESONET_DATA`, else the repository's subset in tests/data/mnist-subset). Each
-//! iteration presents the next image, so the time includes retries.
+//! Training the Diehl & Cook network (preset defaults, dt 0.5 ms, 350 + 150 ms) for 100, 400
+//! and 1600 excitatory neurons, on the first MNIST training images (`$MESONET_DATA`, else the
+//! repository's subset in tests/data/mnist-subset). Each iteration presents the next image.
+//! `diehl_cook_training_sample`: one training sample, intensity retries included;
+//! `diehl_cook_presentation`: one 500 ms presentation (retries off, `max_retries = 0`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use mesonet::data::{load_mnist_like, Split};
@@ -9,17 +10,21 @@ use mesonet::sim::presets::{DiehlCook, DiehlCookParams};
 use mesonet::sim::Learner;
 use std::path::Path;
 
-fn training_sample(c: &mut Criterion) {
+fn data() -> mesonet::data::Dataset {
     let dir = std::env::var_os("MESONET_DATA").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mnist-subset"),
         std::path::PathBuf::from,
     );
-    let data = load_mnist_like(&dir, Split::Train).expect("MNIST-format data");
-    let mut group = c.benchmark_group("diehl_cook_training_sample");
+    load_mnist_like(&dir, Split::Train).expect("MNIST-format data")
+}
+
+fn training(c: &mut Criterion, name: &str, params: DiehlCookParams) {
+    let data = data();
+    let mut group = c.benchmark_group(name);
     group.sample_size(20);
     for neurons in [100usize, 400, 1600] {
         let shape = (data.rows, data.cols, data.channels);
-        let mut net = DiehlCook::new(DiehlCookParams::default(), neurons, shape, 0).unwrap();
+        let mut net = DiehlCook::new(params, neurons, shape, 0).unwrap();
         // Warm the network past its first samples so spiking is typical.
         for i in 0..20 {
             net.present(data.image(i), true, i as u64);
@@ -36,5 +41,17 @@ fn training_sample(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, training_sample);
+fn training_sample(c: &mut Criterion) {
+    training(c, "diehl_cook_training_sample", DiehlCookParams::default());
+}
+
+fn presentation(c: &mut Criterion) {
+    let params = DiehlCookParams {
+        max_retries: 0.0,
+        ..DiehlCookParams::default()
+    };
+    training(c, "diehl_cook_presentation", params);
+}
+
+criterion_group!(benches, training_sample, presentation);
 criterion_main!(benches);

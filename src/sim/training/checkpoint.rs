@@ -73,9 +73,15 @@ impl Checkpoint {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let tmp = crate::output::target::temp_file(&dir)?;
         {
-            let mut gz = flate2::write::GzEncoder::new(tmp.as_file(), flate2::Compression::fast());
-            serde_json::to_writer(&mut gz, self).map_err(|e| Error::io(path, e.into()))?;
-            gz.finish()
+            let gz = flate2::write::GzEncoder::new(tmp.as_file(), flate2::Compression::fast());
+            // Buffered: the encoder zero-fills its output buffer on every write, so the many
+            // small writes of the serializer would otherwise dominate the save (22 % of a
+            // 100-sample training run's profile).
+            let mut json = std::io::BufWriter::with_capacity(1 << 20, gz);
+            serde_json::to_writer(&mut json, self).map_err(|e| Error::io(path, e.into()))?;
+            json.into_inner()
+                .map_err(|e| Error::io(path, e.into_error()))?
+                .finish()
                 .and_then(|f| f.sync_all())
                 .map_err(|e| Error::io(path, e))?;
         }

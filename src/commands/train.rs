@@ -398,7 +398,10 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
             return Err(Error::invalid(
                 "assign-samples",
                 m as f64,
-                &format!("in 1..={} (the run's training samples)", ckpt.config.train_samples),
+                &format!(
+                    "in 1..={} (the run's training samples)",
+                    ckpt.config.train_samples
+                ),
             ));
         }
         ckpt.config.assign_samples = m;

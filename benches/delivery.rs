@@ -57,7 +57,8 @@ fn pattern(n_post: usize) -> Pattern {
         row.sort_unstable();
         let base = w.len();
         for d in 0..stride {
-            start[i * stride + d] = (base + row.iter().filter(|&&(k, _)| (k as usize) < d).count()) as u32;
+            start[i * stride + d] =
+                (base + row.iter().filter(|&&(k, _)| (k as usize) < d).count()) as u32;
         }
         for (d, j) in row {
             w.push(0.3 * rng.random::<f64>());
@@ -66,7 +67,10 @@ fn pattern(n_post: usize) -> Pattern {
         }
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mnist-subset");
-    let image = load_mnist_like(&dir, Split::Train).expect("the MNIST subset").image(0).to_vec();
+    let image = load_mnist_like(&dir, Split::Train)
+        .expect("the MNIST subset")
+        .image(0)
+        .to_vec();
     let spikes: Vec<Vec<u32>> = (0..STEPS)
         .map(|s| {
             (0..N_PRE as u32)

@@ -11,7 +11,7 @@
 //! the conductances and θ decay exactly (they are linear and uncoupled). While refractory,
 //! v is held (Brian2's `unless refractory`) and the conductances keep decaying.
 
-use crate::error::{require_finite, require_non_negative, require_positive, Result};
+use crate::error::{require_finite, require_non_negative, require_positive, Error, Result};
 
 /// Parameters of one conductance-based LIF group.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -50,6 +50,11 @@ pub struct ConductanceParams {
     /// the exact factor over-counts it (by 27 % for τ_ge = 1 ms at dt = 0.5 ms).
     #[serde(default)]
     pub euler_conductances: bool,
+    /// With exact decay: v sees each conductance averaged over the step, (τ/dt)(1 − e^{−dt/τ})
+    /// times its value at the step's start, so that each input's charge ∫g dt is g·τ exactly
+    /// (as with Euler) instead of over-counted. Not combinable with `euler_conductances`.
+    #[serde(default)]
+    pub averaged_conductances: bool,
     /// A neuron may fire only when more than this has passed since its last spike (ms; 0 = no
     /// block). Diehl & Cook's reference code has `dtimer/dt = 100 ms/s`, `timer = 0` at a
     /// spike and the condition `timer > 5 ms`: a 50 ms block, counted from the start too.
@@ -85,6 +90,13 @@ impl ConductanceParams {
         }
         require_non_negative(&name("refractory"), self.refractory_ms)?;
         require_non_negative(&name("spike_block_ms"), self.spike_block_ms)?;
+        if self.averaged_conductances && self.euler_conductances {
+            return Err(Error::invalid(
+                &name("averaged_conductances"),
+                1.0,
+                "0 with euler_conductances = 1 (Euler already keeps each charge)",
+            ));
+        }
         Ok(())
     }
 }
@@ -95,6 +107,9 @@ struct StepConstants {
     dt_over_tau: f64,
     ge_decay: f64,
     gi_decay: f64,
+    /// Factor on ge (gi) in the drive of v: 1, or the step average of the decay.
+    ge_gain: f64,
+    gi_gain: f64,
     theta_decay: f64,
     refractory_steps: u32,
     /// Steps after a spike before the neuron may fire again: the first k with k·dt > block.
@@ -191,10 +206,20 @@ impl ConductanceGroup {
                 (-dt_ms / tau).exp()
             }
         };
+        // ∫ e^{−t/τ} dt over the step, divided by dt: the step average of a decaying conductance.
+        let gain = |tau: f64| {
+            if p.averaged_conductances {
+                tau / dt_ms * -(-dt_ms / tau).exp_m1()
+            } else {
+                1.0
+            }
+        };
         self.constants = Some(StepConstants {
             dt_over_tau: dt_ms / p.tau_ms,
             ge_decay: decay(p.tau_ge_ms),
             gi_decay: decay(p.tau_gi_ms),
+            ge_gain: gain(p.tau_ge_ms),
+            gi_gain: gain(p.tau_gi_ms),
             theta_decay: decay(p.tau_theta_ms),
             refractory_steps: (p.refractory_ms / dt_ms).round() as u32,
             block_steps: if p.spike_block_ms > 0.0 {
@@ -251,6 +276,14 @@ impl ConductanceGroup {
         // while refractory), decay of ge and gi.
         let free = &mut self.free;
         free.resize(self.v.len(), c.dt_over_tau);
+        // The exact v stays between its current value and the potentials it relaxes towards
+        // (v_rest, E_exc, E_inh). An Euler step does too as long as f·(1 + ge + gi) ≤ 1 (it is
+        // then a convex combination of them); past that — a burst of inhibition onto a large
+        // layer — it overshoots and oscillates with growing amplitude until v leaves every
+        // physical range and the neurons fire regardless of threshold. Keeping v in that hull
+        // changes nothing while Euler is stable and stops the blow-up.
+        let lowest = p.v_rest_mv.min(p.e_exc_mv).min(p.e_inh_mv);
+        let highest = p.v_rest_mv.max(p.e_exc_mv).max(p.e_inh_mv);
         for (((v, ge), gi), f) in self
             .v
             .iter_mut()
@@ -258,8 +291,11 @@ impl ConductanceGroup {
             .zip(self.gi.iter_mut())
             .zip(free.iter())
         {
-            let drive = (p.v_rest_mv - *v) + *ge * (p.e_exc_mv - *v) + *gi * (p.e_inh_mv - *v);
-            *v += f * drive;
+            let drive = (p.v_rest_mv - *v)
+                + *ge * c.ge_gain * (p.e_exc_mv - *v)
+                + *gi * c.gi_gain * (p.e_inh_mv - *v);
+            let next = *v + f * drive;
+            *v = next.clamp(v.min(lowest), v.max(highest));
             *ge = crate::sim::decay::decay(*ge, c.ge_decay);
             *gi = crate::sim::decay::decay(*gi, c.gi_decay);
         }
@@ -316,8 +352,74 @@ mod tests {
             theta_offset_mv: 20.0,
             v_init_offset_mv: 0.0,
             euler_conductances: false,
+            averaged_conductances: false,
             spike_block_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn v_stays_between_the_potentials_it_relaxes_to_when_euler_is_unstable() {
+        // gi = 1000 makes the Euler factor dt/τ·(1 + gi) = 5 > 1: unchecked, v would jump to
+        // −65 + 0.005·1000·(−100 + 65) = −240 mV and oscillate with growing amplitude.
+        let p = params();
+        let mut group = ConductanceGroup::new(p, 2, 0.5);
+        group.gi[0] = 1000.0;
+        group.gi[1] = 10.0;
+        let mut spikes = Vec::new();
+        group.step(false, &mut spikes);
+        assert_eq!(group.v[0], p.e_inh_mv);
+        // A stable step is the plain Euler step, to the bit.
+        assert_eq!(group.v[1], -65.0 + 0.005 * (10.0 * (-100.0 - -65.0)));
+        for _ in 0..100 {
+            group.step(false, &mut spikes);
+            assert!(
+                (p.e_inh_mv..=p.v_rest_mv).contains(&group.v[0]),
+                "{}",
+                group.v[0]
+            );
+            assert!(spikes.is_empty());
+        }
+    }
+
+    #[test]
+    fn averaged_conductances_deliver_each_charge_exactly() {
+        // One input of weight g at rest, v far below E_exc: the depolarisation is
+        // Δv ≈ (E_exc − v_rest)·∫g dt/τ. With the step average, ∫g dt = g·τ_ge; sampled at
+        // the step's start it is g·dt/(1 − e^{−dt/τ_ge}) = 1.2707·g·τ_ge at dt = 0.5 ms.
+        let dt = 0.5;
+        let g = 1e-3;
+        let peak = |averaged: bool| {
+            let p = ConductanceParams {
+                averaged_conductances: averaged,
+                tau_ms: 1e4,
+                ..params()
+            };
+            let mut group = ConductanceGroup::new(p, 1, dt);
+            group.ge[0] = g;
+            let mut spikes = Vec::new();
+            let mut v_max = group.v[0];
+            for _ in 0..40 {
+                group.step(false, &mut spikes);
+                v_max = v_max.max(group.v[0]);
+            }
+            v_max - p.v_rest_mv
+        };
+        // τ = 10 s: the leak over the ~20 ms the charge takes is negligible.
+        let ideal = (0.0 - -65.0) * g * 1.0 / 1e4;
+        let averaged = peak(true) / ideal;
+        let sampled = peak(false) / ideal;
+        assert!((0.995..=1.0).contains(&averaged), "{averaged}");
+        let over_count = 0.5 / -(-0.5f64).exp_m1();
+        assert!(
+            ((sampled / averaged) - over_count).abs() < 1e-3,
+            "{sampled} {averaged}"
+        );
+        let euler_and_averaged = ConductanceParams {
+            averaged_conductances: true,
+            euler_conductances: true,
+            ..params()
+        };
+        assert!(euler_and_averaged.validate("exc.").is_err());
     }
 
     #[test]

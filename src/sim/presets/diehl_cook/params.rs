@@ -108,13 +108,18 @@ pub struct DiehlCookParams {
     pub euler_conductances: f64,
     /// An excitatory neuron may fire only when more than this has passed since its last spike
     /// (ms; 0 = no block beyond `exc_refractory_ms`). The reference code's `timer` makes it
-    /// 50 ms (see `ConductanceParams::spike_block_ms`). Default 10 ms: the smallest block
-    /// measured (0, 10, 20, 50 ms) with which the exact-decay 400-neuron layer does not run away
-    /// in training: without a block its firing runs away (first 1000 samples, seed 0: 78 ms
-    /// per sample and chance accuracy, 9.5 % / 8.7 %, against 6.5 ms and 53.7 % / 64.6 % with
-    /// 10 ms; over 60k, 10 ms gives 1.02 presentations per sample). At 100 neurons (seed 0) the
-    /// 10 ms block never acted: the weights equal those without a block.
+    /// 50 ms (see `ConductanceParams::spike_block_ms`). Default 10 ms: before v was kept between
+    /// its reversal potentials (see `ConductanceGroup::step`), the exact-decay 400-neuron layer
+    /// ran away without a block (first 1000 samples, seed 0: 78 ms per sample, chance accuracy)
+    /// and 10 ms was the smallest block measured (0, 10, 20, 50 ms) that prevented it; every
+    /// default result in the README uses it. At 100 neurons (seed 0) it never acted: the
+    /// weights equal those without a block.
     pub spike_block_ms: f64,
+    /// 1: with exact decay, v sees each conductance averaged over the step, so that each
+    /// input's charge is g·τ exactly (see `ConductanceParams::averaged_conductances`); 0: v
+    /// sees the value at the step's start (default).
+    #[serde(default)]
+    pub averaged_conductances: f64,
 }
 
 impl Default for DiehlCookParams {
@@ -163,6 +168,7 @@ impl Default for DiehlCookParams {
             weight_sum: 78.0,
             euler_conductances: 0.0,
             spike_block_ms: 10.0,
+            averaged_conductances: 0.0,
         }
     }
 }
@@ -232,6 +238,20 @@ impl DiehlCookParams {
                 "euler_conductances",
                 self.euler_conductances,
                 "0 or 1",
+            ));
+        }
+        if self.averaged_conductances != 0.0 && self.averaged_conductances != 1.0 {
+            return Err(Error::invalid(
+                "averaged_conductances",
+                self.averaged_conductances,
+                "0 or 1",
+            ));
+        }
+        if euler && self.averaged_conductances == 1.0 {
+            return Err(Error::invalid(
+                "averaged_conductances",
+                1.0,
+                "0 with euler_conductances = 1 (Euler already keeps each charge)",
             ));
         }
         if euler {
@@ -311,6 +331,7 @@ impl DiehlCookParams {
             theta_offset_mv: self.theta_offset,
             v_init_offset_mv: self.v_init_offset,
             euler_conductances: self.euler_conductances > 0.5,
+            averaged_conductances: self.averaged_conductances > 0.5,
             spike_block_ms: self.spike_block_ms,
         }
     }
@@ -333,6 +354,7 @@ impl DiehlCookParams {
             theta_offset_mv: 0.0,
             v_init_offset_mv: self.v_init_offset,
             euler_conductances: self.euler_conductances > 0.5,
+            averaged_conductances: self.averaged_conductances > 0.5,
             spike_block_ms: 0.0,
         }
     }

@@ -367,9 +367,10 @@ mod tests {
         group.gi[1] = 10.0;
         let mut spikes = Vec::new();
         group.step(false, &mut spikes);
-        assert_eq!(group.v[0], p.e_inh_mv);
+        assert_eq!(group.v[0].to_bits(), p.e_inh_mv.to_bits());
         // A stable step is the plain Euler step, to the bit.
-        assert_eq!(group.v[1], -65.0 + 0.005 * (10.0 * (-100.0 - -65.0)));
+        let euler_step: f64 = -65.0 + 0.005 * (10.0 * (-100.0 - -65.0));
+        assert_eq!(group.v[1].to_bits(), euler_step.to_bits());
         for _ in 0..100 {
             group.step(false, &mut spikes);
             assert!(

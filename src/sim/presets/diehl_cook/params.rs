@@ -240,14 +240,15 @@ impl DiehlCookParams {
                 "0 or 1",
             ));
         }
-        if self.averaged_conductances != 0.0 && self.averaged_conductances != 1.0 {
+        let averaged = (self.averaged_conductances - 1.0).abs() == 0.0;
+        if !averaged && self.averaged_conductances != 0.0 {
             return Err(Error::invalid(
                 "averaged_conductances",
                 self.averaged_conductances,
                 "0 or 1",
             ));
         }
-        if euler && self.averaged_conductances == 1.0 {
+        if euler && averaged {
             return Err(Error::invalid(
                 "averaged_conductances",
                 1.0,

@@ -124,6 +124,8 @@ def build_and_run(args):
         b.set_device("cpp_standalone", directory=build_dir, build_on_run=False)
         b.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{args.make_jobs}"]
         b.prefs.codegen.cpp.headers += ["<chrono>"]
+        if args.threads > 1:
+            b.prefs.devices.cpp_standalone.openmp_threads = args.threads
     else:
         b.prefs.codegen.target = "cython"
     b.defaultclock.dt = P["dt_ms"] * ms
@@ -372,7 +374,7 @@ def build_and_run(args):
         seed=args.seed,
         method="euler",
         dt_ms=P["dt_ms"],
-        threads=1,
+        threads=args.threads if standalone else 1,
         mean_final_weight=float(np.mean(syn_ie.w[:])),
         mean_theta_mV=float(np.mean(exc.theta[:] / mV)),
     )
@@ -418,6 +420,9 @@ def main():
     ap.add_argument("--data", default=str(default_data_dir()))
     ap.add_argument("--build-dir", default=None)
     ap.add_argument("--make-jobs", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="OpenMP threads of the cpp_standalone device (Brian2's "
+                         "devices.cpp_standalone.openmp_threads; 1 = no OpenMP)")
     ap.add_argument("--keep-build", action="store_true",
                     help="keep the temporary standalone project directory")
     ap.add_argument("--debug", action="store_true",

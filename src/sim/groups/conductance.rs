@@ -295,7 +295,17 @@ impl ConductanceGroup {
                 + *ge * c.ge_gain * (p.e_exc_mv - *v)
                 + *gi * c.gi_gain * (p.e_inh_mv - *v);
             let next = *v + f * drive;
-            *v = next.clamp(v.min(lowest), v.max(highest));
+            // Plain comparisons (v is never NaN) rather than f64::min/max, which pay for NaN
+            // handling in the vectorised loop.
+            let lo = if *v < lowest { *v } else { lowest };
+            let hi = if *v > highest { *v } else { highest };
+            *v = if next < lo {
+                lo
+            } else if next > hi {
+                hi
+            } else {
+                next
+            };
             *ge = crate::sim::decay::decay(*ge, c.ge_decay);
             *gi = crate::sim::decay::decay(*gi, c.gi_decay);
         }
@@ -308,6 +318,17 @@ impl ConductanceGroup {
             self.since_spike
                 .iter_mut()
                 .for_each(|k| *k = k.saturating_add(1));
+        }
+        // Most steps nobody is refractory and nobody is above threshold: two branch-free scans
+        // decide that before the branchy loop (which would then change nothing).
+        let refractory = self.refractory_left.iter().fold(0, |acc, &r| acc | r) != 0;
+        let above = self
+            .v
+            .iter()
+            .zip(&self.theta)
+            .fold(false, |acc, (&v, &theta)| acc | (v > theta + offset));
+        if !refractory && !above {
+            return;
         }
         for j in 0..self.v.len() {
             if self.refractory_left[j] > 0 {

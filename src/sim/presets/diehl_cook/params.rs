@@ -117,7 +117,9 @@ pub struct DiehlCookParams {
     pub spike_block_ms: f64,
     /// 1: with exact decay, v sees each conductance averaged over the step, so that each
     /// input's charge is g·τ exactly (see `ConductanceParams::averaged_conductances`); 0: v
-    /// sees the value at the step's start (default).
+    /// sees the value at the step's start (default; 27 % more charge at dt 0.5, τ_ge 1 ms).
+    /// Measured, one pass, seed 0, 10 ms block: 100 neurons 67.9 % / 73.1 % (2.25 presentations
+    /// per sample), 400 neurons 89.3 % / 89.9 %.
     #[serde(default)]
     pub averaged_conductances: f64,
 }

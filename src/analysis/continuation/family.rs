@@ -107,3 +107,37 @@ pub fn linearise(family: &dyn Family, x: &[f64], p: f64, period: usize) -> Resul
         status,
     })
 }
+
+/// Newton's method at fixed p on R(x, p) = 0.
+pub(super) fn solve_at_fixed_p(
+    family: &dyn Family,
+    x0: &[f64],
+    p: f64,
+    period: usize,
+) -> Result<Vec<f64>> {
+    let mut x = DVector::from_column_slice(x0);
+    for iteration in 0..50 {
+        let lin = linearise(family, x.as_slice(), p, period)?;
+        let Some(dx) = lin.d_x.clone().lu().solve(&(-&lin.residual)) else {
+            // A guess where the residual's Jacobian is singular (e.g. the logistic map's
+            // x = (1 − 1/r)/2): move off it a little and try again (within the 50 iterations).
+            x.iter_mut().for_each(|v| *v += 1e-3 * (1.0 + v.abs()));
+            continue;
+        };
+        x += &dx;
+        if dx.norm() <= 1e-13 * (1.0 + x.norm()) && iteration > 0 {
+            let lin = linearise(family, x.as_slice(), p, period)?;
+            if lin.residual.norm() <= 1e-9 * (1.0 + x.norm()) {
+                return Ok(x.as_slice().to_vec());
+            }
+        }
+        if !x.iter().all(|v| v.is_finite()) {
+            break;
+        }
+    }
+    Err(Error::NotConverged {
+        method: format!("Newton's method for a period-{period} point at p = {p}"),
+        iterations: 50,
+        residual: f64::NAN,
+    })
+}

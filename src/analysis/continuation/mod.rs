@@ -3,8 +3,8 @@
 //!
 //! * [`family`] — the one-parameter family a branch lives in, and the residual
 //!   R(x, p) = f^k(x; p) − x (maps) or rhs(x; p) (flows) with its Jacobians.
-//! * [`branch`] — the options and results of a run, and the driver that follows the starting
-//!   branch and the period-doubled ones.
+//! * [`options`] — the options of a run; [`branch`] — its results (branches and bifurcations);
+//!   `driver` — follows the starting branch and the period-doubled ones.
 //! * `tracer` — predictor-corrector continuation of one branch; `detection` — test functions
 //!   and location of bifurcations by bisection; `switching` — branch switching at a flip onto
 //!   the period-doubled branch.
@@ -13,15 +13,16 @@
 
 pub mod branch;
 mod detection;
+mod driver;
 pub mod family;
+pub mod options;
 mod switching;
 mod tracer;
 
-pub use branch::{
-    continuation, Bifurcation, BifurcationKind, Branch, BranchPoint, Continuation,
-    ContinuationOptions,
-};
+pub use branch::{Bifurcation, BifurcationKind, Branch, BranchPoint, Continuation};
+pub use driver::continuation;
 pub use family::Family;
+pub use options::ContinuationOptions;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! Branch switching at a flip onto the period-doubled branch.
 
-use super::branch::{solve_at_fixed_p, Bifurcation};
-use super::family::linearise;
+use super::branch::Bifurcation;
+use super::family::{linearise, solve_at_fixed_p};
 use super::tracer::Tracer;
 use crate::analysis::system::OrbitStatus;
 use crate::error::Result;

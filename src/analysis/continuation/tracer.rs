@@ -6,8 +6,9 @@
 //! `[[R_x, R_p]; [tᵀ]] t' = [0; 1]`. The step s grows after quick corrections and halves after
 //! failed ones.
 
-use super::branch::{Bifurcation, Branch, BranchPoint, ContinuationOptions};
+use super::branch::{Bifurcation, Branch, BranchPoint};
 use super::family::{linearise, Family, Linearisation};
+use super::options::ContinuationOptions;
 use crate::analysis::fixed_points::eigenvalues;
 use crate::analysis::system::OrbitStatus;
 use crate::error::{Error, Result};

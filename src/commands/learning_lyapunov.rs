@@ -52,9 +52,6 @@ pub struct LearningLyapunovArgs {
     pub json: bool,
 }
 
-/// Rough cost of one presentation per output neuron (s), for the time estimate.
-const SECONDS_PER_NEURON_SAMPLE: f64 = 2.5e-5;
-
 fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
     set.iter()
         .map(|a| crate::registry::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
@@ -171,7 +168,7 @@ pub fn run(args: &LearningLyapunovArgs) -> Result<Report> {
         "samples",
         args.samples,
         0.0,
-        presentations * learner.outputs() as f64 * SECONDS_PER_NEURON_SAMPLE,
+        presentations * crate::sim::training::seconds_per_sample(learner.outputs()),
     )
     .check("the Lyapunov exponent of learning")?;
     let samples = if needs_data { data.as_ref() } else { None };

@@ -7,9 +7,17 @@ use std::collections::BTreeMap;
 /// Bytes one input synapse takes while training (weight 8, target 4, delay 2, column index 8)
 /// and, at most, while its checkpoint is read (its text, about 30 bytes).
 const BYTES_PER_SYNAPSE: f64 = 52.0;
-/// Rough training cost per output neuron and presentation (s): 2.5 ms per sample at 100
-/// neurons (criterion bench `diehl_cook`).
-const SECONDS_PER_NEURON_SAMPLE: f64 = 2.5e-5;
+/// Rough training cost of a sample (s): a fixed part plus a part per output neuron, fitted to
+/// the criterion bench `diehl_cook` (1.35 / 3.39 / 14.1 ms per sample at 100 / 400 / 1600
+/// neurons).
+const SECONDS_PER_SAMPLE: f64 = 4e-4;
+const SECONDS_PER_NEURON_SAMPLE: f64 = 8.5e-6;
+
+/// Rough time (s) of one training presentation of a network with `outputs` output neurons, for
+/// the long-run warning.
+pub fn seconds_per_sample(outputs: usize) -> f64 {
+    SECONDS_PER_SAMPLE + outputs as f64 * SECONDS_PER_NEURON_SAMPLE
+}
 /// Inputs assumed by the memory estimate before the data is read (28 × 28).
 const ASSUMED_INPUTS: usize = 784;
 
@@ -81,7 +89,7 @@ impl TrainConfig {
             "neurons",
             self.neurons,
             synapses * BYTES_PER_SYNAPSE,
-            samples * self.neurons as f64 * SECONDS_PER_NEURON_SAMPLE,
+            samples * seconds_per_sample(self.neurons),
         )
         .hint("reduce --neurons")
     }

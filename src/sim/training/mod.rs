@@ -12,7 +12,7 @@ mod config;
 mod evaluation;
 
 pub use checkpoint::{Checkpoint, CurvePoint};
-pub use config::TrainConfig;
+pub use config::{seconds_per_sample, TrainConfig};
 pub use evaluation::{evaluate, frozen_responses, Evaluation};
 
 /// Stream tags of the protocol's phases.

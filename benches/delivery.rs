@@ -32,11 +32,16 @@ const MAX_DELAY: usize = 20;
 const INPUT_STEPS: usize = 700;
 const STEPS: usize = INPUT_STEPS + MAX_DELAY;
 
-/// The same layout as the simulator's store, in plain arrays.
-struct Pattern {
+/// The synapses in the simulator's layout, in plain arrays (slot order: rows by presynaptic
+/// neuron, each sorted by delay).
+struct Slots {
     w: Vec<f64>,
     target: Vec<u32>,
     delay: Vec<u16>,
+}
+
+/// Which slots each step delivers.
+struct Segments {
     /// `start[i * (MAX_DELAY + 2) + d]`: first slot of row i with delay ≥ d.
     start: Vec<u32>,
     /// Spikes emitted at each step.
@@ -45,7 +50,7 @@ struct Pattern {
     events: u64,
 }
 
-fn pattern(n_post: usize) -> Pattern {
+fn pattern(n_post: usize) -> (Slots, Segments) {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let (mut w, mut target, mut delay) = (Vec::new(), Vec::new(), Vec::new());
     let stride = MAX_DELAY + 2;
@@ -82,18 +87,18 @@ fn pattern(n_post: usize) -> Pattern {
         })
         .collect();
     let emitted: usize = spikes.iter().map(Vec::len).sum();
-    Pattern {
-        w,
-        target,
-        delay,
-        start,
-        spikes,
-        events: (emitted * n_post) as u64,
-    }
+    (
+        Slots { w, target, delay },
+        Segments {
+            start,
+            spikes,
+            events: (emitted * n_post) as u64,
+        },
+    )
 }
 
 /// Calls `segment(lo, hi)` for every (spike, age) delivery of one iteration.
-fn for_each_segment(p: &Pattern, mut segment: impl FnMut(usize, usize)) {
+fn for_each_segment(p: &Segments, mut segment: impl FnMut(usize, usize)) {
     let stride = MAX_DELAY + 2;
     for step in 0..STEPS {
         for age in (0..=MAX_DELAY.min(step)).rev() {
@@ -109,41 +114,35 @@ fn delivery(c: &mut Criterion) {
     let mut group = c.benchmark_group("delivery");
     group.sample_size(20);
     for n_post in [100usize, 400] {
-        let mut p = pattern(n_post);
-        group.throughput(Throughput::Elements(p.events));
+        let (mut slots, segments) = pattern(n_post);
+        group.throughput(Throughput::Elements(segments.events));
         let post1: Vec<f64> = (0..n_post).map(|j| (j % 7) as f64 * 0.1).collect();
         let mut g = vec![0.0f64; n_post];
 
         group.bench_function(BenchmarkId::new("read_weights", n_post), |b| {
             b.iter(|| {
                 let mut sum = 0.0;
-                for_each_segment(&p, |lo, hi| sum += p.w[lo..hi].iter().sum::<f64>());
+                for_each_segment(&segments, |lo, hi| {
+                    sum += slots.w[lo..hi].iter().sum::<f64>()
+                });
                 sum
             })
         });
         group.bench_function(BenchmarkId::new("scatter_add", n_post), |b| {
             b.iter(|| {
-                for_each_segment(&p, |lo, hi| {
-                    for (w, &j) in p.w[lo..hi].iter().zip(&p.target[lo..hi]) {
+                for_each_segment(&segments, |lo, hi| {
+                    for (w, &j) in slots.w[lo..hi].iter().zip(&slots.target[lo..hi]) {
                         g[j as usize] += *w;
                     }
                 });
                 g[0]
             })
         });
-        let (start, spikes) = (std::mem::take(&mut p.start), std::mem::take(&mut p.spikes));
-        let segments = Pattern {
-            w: Vec::new(),
-            target: Vec::new(),
-            delay: Vec::new(),
-            start,
-            spikes,
-            events: p.events,
-        };
         group.bench_function(BenchmarkId::new("scatter_add_depress", n_post), |b| {
             b.iter(|| {
                 for_each_segment(&segments, |lo, hi| {
-                    for (w, &j) in p.w[lo..hi].iter_mut().zip(&p.target[lo..hi]) {
+                    let targets = &slots.target[lo..hi];
+                    for (w, &j) in slots.w[lo..hi].iter_mut().zip(targets) {
                         g[j as usize] += *w;
                         *w = (*w - 1e-4 * post1[j as usize]).clamp(0.0, 1.0);
                     }
@@ -155,19 +154,15 @@ fn delivery(c: &mut Criterion) {
         let rule = TripletStdp::new(1e-4, 1e-2, (0.0, 1.0), DT_MS, [20.0, 20.0, 40.0]);
         let mut traces = rule.new_traces(n_post);
         traces.a.clone_from(&post1);
-        let w: Vec<f64> = (0..N_PRE * n_post).map(|k| p.w[k % p.w.len()]).collect();
-        let delays: Vec<u16> = {
-            // The simulator's store sorts each row itself; give it the same delays per
-            // (pre, post) as the plain pattern.
-            let mut d = vec![0u16; N_PRE * n_post];
-            for i in 0..N_PRE {
-                let row = i * n_post..(i + 1) * n_post;
-                for k in row {
-                    d[i * n_post + p.target[k] as usize] = p.delay[k];
-                }
-            }
-            d
-        };
+        // The simulator's store takes (pre, post)-ordered arrays and sorts each row itself;
+        // give it the same weight and delay per (pre, post) as the plain slots.
+        let mut w = vec![0.0; N_PRE * n_post];
+        let mut delays = vec![0u16; N_PRE * n_post];
+        for (k, (&j, &d)) in slots.target.iter().zip(&slots.delay).enumerate() {
+            let dense = (k / n_post) * n_post + j as usize;
+            w[dense] = slots.w[k];
+            delays[dense] = d;
+        }
         let mut synapses = Synapses::dense(N_PRE, n_post, w, delays).unwrap();
         let mut step = 0i64;
         group.bench_function(BenchmarkId::new("mesonet_deliver", n_post), |b| {

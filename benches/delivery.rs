@@ -19,6 +19,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mesonet::data::{load_mnist_like, Split};
+use mesonet::sim::disjoint::DisjointMut;
 use mesonet::sim::plasticity::{Plasticity, TripletStdp};
 use mesonet::sim::synapses::Delivery;
 use mesonet::sim::Synapses;
@@ -175,7 +176,8 @@ fn delivery(c: &mut Criterion) {
                         step,
                         Delivery {
                             target: &mut g,
-                            rule: Some((&rule, &traces, &mut [])),
+                            first: 0,
+                            rule: Some((&rule, &traces.as_mut(), DisjointMut::new(&mut []))),
                             t_arrival_ms: (step + 1) as f64 * DT_MS,
                         },
                     );

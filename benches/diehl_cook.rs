@@ -4,6 +4,8 @@
 //! a copy of the network as it is after 20 warm-up samples.
 //! `diehl_cook_training_sample`: one training sample, intensity retries included;
 //! `diehl_cook_presentation`: one 500 ms presentation (retries off, `max_retries = 0`).
+//! Ids: the neuron count (one thread), and `2 threads/<neurons>` for the same network run on
+//! two threads (bit-identical results).
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use mesonet::data::{load_mnist_like, Split};
@@ -23,7 +25,10 @@ fn training(c: &mut Criterion, name: &str, params: DiehlCookParams) {
     let data = data();
     let mut group = c.benchmark_group(name);
     group.sample_size(20);
-    for neurons in [100usize, 400, 1600] {
+    for (neurons, threads) in [100usize, 400, 1600]
+        .into_iter()
+        .flat_map(|n| [(n, 1usize), (n, 2)])
+    {
         let shape = (data.rows, data.cols, data.channels);
         let mut net = DiehlCook::new(params, neurons, shape, 0).unwrap();
         // Warm the network past its first samples so spiking is typical.
@@ -33,7 +38,12 @@ fn training(c: &mut Criterion, name: &str, params: DiehlCookParams) {
         // Every iteration starts from this warmed state (a clone, made outside the timing), so
         // the measurement does not drift with the training it does.
         let mut index = 20usize;
-        group.bench_function(BenchmarkId::from_parameter(neurons), |b| {
+        net.network.set_threads(threads);
+        let id = match threads {
+            1 => BenchmarkId::from_parameter(neurons),
+            _ => BenchmarkId::new(format!("{threads} threads"), neurons),
+        };
+        group.bench_function(id, |b| {
             b.iter_batched(
                 || net.clone(),
                 |mut copy| {

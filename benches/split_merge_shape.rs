@@ -124,13 +124,20 @@ fn presentation(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("split_merge_shape");
     group.sample_size(10);
-    group.bench_function("presentation", |b| {
-        b.iter(|| {
-            present(&mut net, index % 1000);
-            index += 1;
-            net.synaptic_events
-        })
-    });
+    for threads in [1usize, 2] {
+        net.set_threads(threads);
+        let id = match threads {
+            1 => "presentation".to_string(),
+            _ => format!("presentation, {threads} threads"),
+        };
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                present(&mut net, index % 1000);
+                index += 1;
+                net.synaptic_events
+            })
+        });
+    }
     group.finish();
 }
 

@@ -8,6 +8,7 @@
 
 pub mod decay;
 pub mod decoding;
+pub mod disjoint;
 pub mod groups;
 pub mod input;
 pub mod learner;

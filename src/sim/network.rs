@@ -15,15 +15,20 @@
 //!    synapses onto each neuron that fired, then its traces;
 //! 6. monitors record (only those attached).
 //!
+//! With [`Network::set_threads`] the steps run on several threads, each owning a part of every
+//! group's neurons, with bit-identical results ([`schedule`]).
+//!
 //! Everything a presentation needs to be replayed exactly is in the struct (serialisable):
 //! a network saved between presentations and loaded again continues bit for bit.
 
-use super::groups::{NeuronGroup, Scratch, Spike, Var};
+use super::disjoint::{thread_bounds, DisjointMut, SpinBarrier};
+use super::groups::{GroupPart, NeuronGroup, Var};
 use super::input::InputGroup;
 use super::monitors::{Raster, SpikeCounts};
-use super::plasticity::{Plastic, Plasticity, Rule, TripletStdp};
-use super::synapses::{Delivery, Synapses};
+use super::plasticity::{Plastic, Rule, TracesMut};
+use super::synapses::{layout_blocks, FlightCopy, Synapses};
 use crate::error::{Error, Result};
+use schedule::{Buffers, Context, Share, SharedProjection};
 
 /// Where a projection's spikes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,14 +96,31 @@ pub struct Network {
     pub synaptic_events: u64,
     #[serde(skip)]
     scratch: StepScratch,
+    #[serde(skip)]
+    threads: Threads,
 }
 
-/// Per-step buffers, reused (no allocation inside a step).
+/// The calling thread's per-step buffers, reused across runs.
 #[derive(Debug, Clone, Default)]
 struct StepScratch {
-    group_spikes: Vec<Vec<Spike>>,
-    input_spikes: Vec<Vec<u32>>,
-    group: Scratch,
+    buffers: Buffers,
+}
+
+/// Threads that run a network: a setting, not state (networks that differ only in it are
+/// equal).
+#[derive(Debug, Clone, Copy)]
+struct Threads(usize);
+
+impl Default for Threads {
+    fn default() -> Self {
+        Threads(1)
+    }
+}
+
+impl PartialEq for Threads {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl PartialEq for StepScratch {
@@ -119,6 +141,7 @@ impl Network {
             monitors: Vec::new(),
             synaptic_events: 0,
             scratch: StepScratch::default(),
+            threads: Threads::default(),
         })
     }
 
@@ -202,6 +225,15 @@ impl Network {
             g.prepare(self.dt_ms)?;
         }
         for p in &mut self.projections {
+            if let Some(perm) = p.synapses.relayout() {
+                if let Some(plastic) = &mut p.plastic {
+                    let per = plastic.rule.state_per_synapse();
+                    plastic.state = perm
+                        .iter()
+                        .flat_map(|&k| plastic.state[k * per..(k + 1) * per].iter().copied())
+                        .collect();
+                }
+            }
             p.synapses.prepare();
         }
         Ok(())
@@ -247,142 +279,143 @@ impl Network {
         Ok(())
     }
 
-    /// Runs `steps` steps; with `learn`, plasticity rules and adaptive thresholds act.
-    pub fn run(&mut self, steps: u32, learn: bool) {
-        let scratch = &mut self.scratch;
-        scratch
-            .group_spikes
-            .resize_with(self.groups.len(), Vec::new);
-        scratch
-            .input_spikes
-            .resize_with(self.inputs.len(), Vec::new);
-        for _ in 0..steps {
-            self.step_once(learn);
-        }
+    /// Threads that run this network from now on (at least 1; a thread owns whole layout
+    /// blocks, [`layout_blocks`], so threads beyond two idle). Results do not depend on it
+    /// (see [`schedule`]).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = Threads(threads.max(1));
     }
 
-    /// One step of the schedule (see the module documentation).
-    fn step_once(&mut self, learn: bool) {
-        let step = self.step;
-        let dt = self.dt_ms;
-        let StepScratch {
-            group_spikes,
-            input_spikes,
-            group: group_scratch,
-        } = &mut self.scratch;
-        // 1. Inputs.
-        for (input, spikes) in self.inputs.iter_mut().zip(input_spikes.iter_mut()) {
-            let target = match input.kind {
-                super::input::InputKind::Noise { target, .. } => Some(target),
-                _ => None,
-            };
-            if let (Some(charges), Some(t)) = (input.advance(spikes), target) {
-                if let Some(var) = self.groups[t].var_mut(Var::Charge) {
-                    var.iter_mut().zip(charges).for_each(|(v, q)| *v += q);
-                }
+    /// Runs `steps` steps; with `learn`, plasticity rules and adaptive thresholds act.
+    pub fn run(&mut self, steps: u32, learn: bool) {
+        if steps == 0 {
+            return;
+        }
+        let parts = self.threads.0;
+        let Network {
+            dt_ms,
+            step,
+            groups,
+            inputs,
+            projections,
+            monitors,
+            synaptic_events,
+            scratch,
+            ..
+        } = self;
+        let n_groups = groups.len();
+        let mut group_parts: Vec<Vec<GroupPart<'_>>> = (0..parts).map(|_| Vec::new()).collect();
+        for g in groups.iter_mut() {
+            let n = g.len();
+            let bounds = thread_bounds(n, layout_blocks(n), parts);
+            for (share, part) in group_parts.iter_mut().zip(g.parts(&bounds)) {
+                share.push(part);
             }
         }
-        // 2. Groups: state update, threshold, reset.
-        for (group, spikes) in self.groups.iter_mut().zip(group_spikes.iter_mut()) {
-            group.step(learn, dt, spikes, group_scratch);
-        }
-        // 3. Traces.
-        for p in &mut self.projections {
-            if let Some(plastic) = &mut p.plastic {
-                plastic.rule.decay(&mut plastic.traces);
+        let mut worker_flights: Vec<Vec<FlightCopy>> = (1..parts).map(|_| Vec::new()).collect();
+        let mut trace_parts: Vec<Vec<Option<TracesMut<'_>>>> =
+            (0..parts).map(|_| Vec::new()).collect();
+        let mut shared = Vec::with_capacity(projections.len());
+        let mut main_flights = Vec::with_capacity(projections.len());
+        for p in projections.iter_mut() {
+            for copies in &mut worker_flights {
+                copies.push(p.synapses.flight_copy());
             }
-        }
-        // 4. Pre pathways.
-        let t_arrival_ms = (step + 1) as f64 * dt;
-        for p in &mut self.projections {
-            match p.source {
-                Source::Input(k) => input_spikes[k]
-                    .iter()
-                    .for_each(|&i| p.synapses.emit(step, i)),
-                Source::Group(k) => group_spikes[k]
-                    .iter()
-                    .for_each(|s| p.synapses.emit(step, s.neuron as u32)),
-            }
-            let target = self.groups[p.target]
-                .var_mut(p.var)
-                .expect("checked when connected");
-            self.synaptic_events += match (&mut p.plastic, learn) {
-                (Some(plastic), true) => {
-                    let (traces, state) = (&plastic.traces, &mut plastic.state[..]);
-                    match &plastic.rule {
-                        Rule::Triplet(r) => p.synapses.deliver(
-                            step,
-                            Delivery {
-                                target,
-                                rule: Some((r, traces, state)),
-                                t_arrival_ms,
-                            },
-                        ),
-                        Rule::Pair(r) => p.synapses.deliver(
-                            step,
-                            Delivery {
-                                target,
-                                rule: Some((r, traces, state)),
-                                t_arrival_ms,
-                            },
-                        ),
+            let n_post = p.synapses.n_post;
+            let (view, flight) = p.synapses.split();
+            main_flights.push(flight);
+            let (rule, state) = match &mut p.plastic {
+                Some(Plastic {
+                    rule,
+                    traces,
+                    state,
+                }) => {
+                    let bounds = thread_bounds(n_post, layout_blocks(n_post), parts);
+                    for (share, part) in trace_parts.iter_mut().zip(traces.split(&bounds)) {
+                        share.push(Some(part));
                     }
+                    (Some(&*rule), DisjointMut::new(&mut state[..]))
                 }
-                _ => p.synapses.deliver::<TripletStdp>(
-                    step,
-                    Delivery {
-                        target,
-                        rule: None,
-                        t_arrival_ms,
-                    },
-                ),
+                None => {
+                    trace_parts.iter_mut().for_each(|share| share.push(None));
+                    (None, DisjointMut::new(&mut [][..]))
+                }
             };
+            shared.push(SharedProjection {
+                source: p.source,
+                target: p.target,
+                var: p.var,
+                blocks: layout_blocks(n_post),
+                view,
+                rule,
+                state,
+            });
         }
-        // 5. Post pathways.
-        for p in &mut self.projections {
-            let Some(plastic) = &mut p.plastic else {
-                continue;
-            };
-            for &spike in &group_spikes[p.target] {
-                let time = super::plasticity::SpikeTime {
-                    step,
-                    offset_ms: spike.offset_ms,
-                };
-                if learn {
-                    let (traces, state) = (&plastic.traces, &mut plastic.state[..]);
-                    match &plastic.rule {
-                        Rule::Triplet(r) => {
-                            p.synapses
-                                .on_post_spike(spike.neuron, time, dt, r, traces, state)
-                        }
-                        Rule::Pair(r) => {
-                            p.synapses
-                                .on_post_spike(spike.neuron, time, dt, r, traces, state)
-                        }
-                    }
-                }
-                match &plastic.rule {
-                    Rule::Triplet(r) => r.after_post(spike.neuron, time, dt, &mut plastic.traces),
-                    Rule::Pair(r) => r.after_post(spike.neuron, time, dt, &mut plastic.traces),
-                }
-            }
-        }
-        // 6. Monitors.
-        for m in &mut self.monitors {
-            match m {
-                Monitor::SpikeCounts { group, counts } => {
-                    counts.record(group_spikes[*group].iter().map(|s| s.neuron))
-                }
-                Monitor::Raster { group, raster } => {
-                    let timed: Vec<(usize, f64)> = group_spikes[*group]
-                        .iter()
-                        .map(|s| (s.neuron, s.offset_ms))
-                        .collect();
-                    raster.record(step as f64 * dt, &timed);
-                }
-            }
-        }
-        self.step += 1;
+        let ctx = Context {
+            dt_ms: *dt_ms,
+            first_step: *step,
+            steps,
+            learn,
+            parts,
+            projections: shared,
+            exchange: (0..2 * parts * n_groups)
+                .map(|_| std::sync::Mutex::new(Vec::new()))
+                .collect(),
+            barrier: SpinBarrier::new(parts),
+        };
+        let n_inputs = inputs.len();
+        let mut group_parts = group_parts.into_iter();
+        let mut trace_parts = trace_parts.into_iter();
+        let mut main = Share {
+            part: 0,
+            groups: group_parts.next().expect("one share per part"),
+            traces: trace_parts.next().expect("one share per part"),
+            flights: main_flights,
+            inputs: &mut inputs[..],
+            monitors: Some(&mut monitors[..]),
+            buffers: std::mem::take(&mut scratch.buffers).sized(n_inputs, n_groups),
+            events: 0,
+        };
+        let worker_inputs: Vec<Vec<InputGroup>> =
+            (1..parts).map(|_| main.inputs.to_vec()).collect();
+        let worker_events = std::thread::scope(|s| {
+            let ctx = &ctx;
+            let workers: Vec<_> = worker_flights
+                .into_iter()
+                .zip(worker_inputs)
+                .zip(group_parts.zip(trace_parts))
+                .enumerate()
+                .map(|(k, ((flights, inputs), (groups, traces)))| {
+                    s.spawn(move || {
+                        // Everything the thread writes every step is allocated by the thread
+                        // itself (its allocator arena), never beside another thread's data on
+                        // a cache line.
+                        let mut flights: Vec<FlightCopy> = flights.to_vec();
+                        let mut inputs: Vec<InputGroup> = inputs.to_vec();
+                        let mut share = Share {
+                            part: k + 1,
+                            groups,
+                            traces,
+                            flights: flights.iter_mut().map(FlightCopy::as_flight).collect(),
+                            inputs: &mut inputs[..],
+                            monitors: None,
+                            buffers: Buffers::default().sized(n_inputs, n_groups),
+                            events: 0,
+                        };
+                        schedule::run_part(ctx, &mut share);
+                        share.events
+                    })
+                })
+                .collect();
+            schedule::run_part(ctx, &mut main);
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("a network thread panicked"))
+                .sum::<u64>()
+        });
+        *synaptic_events += main.events + worker_events;
+        scratch.buffers = std::mem::take(&mut main.buffers);
+        *step += steps as i64;
     }
 
     /// The spike counts of monitor `k` (a [`Monitor::SpikeCounts`]).
@@ -401,6 +434,7 @@ impl Network {
     }
 }
 
+mod schedule;
 mod state;
 
 #[cfg(test)]

@@ -21,6 +21,55 @@ pub struct PostTraces {
     pub b: Vec<f64>,
 }
 
+/// The traces of a contiguous range of postsynaptic neurons (all of them, or one thread's
+/// part), writable; index 0 is the range's first neuron.
+#[derive(Debug)]
+pub struct TracesMut<'a> {
+    /// See [`PostTraces::a`].
+    pub a: &'a mut [f64],
+    /// See [`PostTraces::b`].
+    pub b: &'a mut [f64],
+}
+
+impl PostTraces {
+    /// Every neuron's traces, writable.
+    pub fn as_mut(&mut self) -> TracesMut<'_> {
+        TracesMut {
+            a: &mut self.a,
+            b: &mut self.b,
+        }
+    }
+
+    /// The traces cut into the parts `bounds` gives ([`crate::sim::disjoint::part_bounds`]).
+    pub fn split(&mut self, bounds: &[usize]) -> Vec<TracesMut<'_>> {
+        use crate::sim::disjoint::split_at_bounds;
+        split_at_bounds(&mut self.a, bounds)
+            .into_iter()
+            .zip(split_at_bounds(&mut self.b, bounds))
+            .map(|(a, b)| TracesMut { a, b })
+            .collect()
+    }
+}
+
+impl TracesMut<'_> {
+    /// A shorter-lived borrow of the same traces.
+    pub fn reborrow(&mut self) -> TracesMut<'_> {
+        TracesMut {
+            a: self.a,
+            b: self.b,
+        }
+    }
+
+    /// Neuron `j`'s traces (j counted from the range's start).
+    #[inline]
+    pub fn view(&self, j: usize) -> PostView {
+        PostView {
+            a: self.a[j],
+            b: self.b[j],
+        }
+    }
+}
+
 /// One neuron's traces, by value (the hot path reads them once per event).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PostView {
@@ -64,7 +113,7 @@ pub trait Plasticity: Sync + Send {
     /// Traces of `n` postsynaptic neurons before any spike.
     fn new_traces(&self, n: usize) -> PostTraces;
     /// Once per step, after the neuron groups and before propagation.
-    fn decay(&self, traces: &mut PostTraces);
+    fn decay(&self, traces: TracesMut<'_>);
     /// New weight when a presynaptic spike arrives at time `t_arrival_ms` at a synapse onto a
     /// neuron with traces `post`.
     fn on_pre(&self, w: f64, state: &mut [f64], post: PostView, t_arrival_ms: f64) -> f64;
@@ -79,8 +128,9 @@ pub trait Plasticity: Sync + Send {
         spike: SpikeTime,
         dt_ms: f64,
     ) -> f64;
-    /// After every incoming synapse of neuron `j` saw its spike: update its traces.
-    fn after_post(&self, j: usize, spike: SpikeTime, dt_ms: f64, traces: &mut PostTraces);
+    /// After every incoming synapse of a neuron saw its spike: update its traces, entry `j` of
+    /// `traces`.
+    fn after_post(&self, j: usize, spike: SpikeTime, dt_ms: f64, traces: TracesMut<'_>);
     /// Whether the rule needs [`Plasticity::on_post_incoming`] (the network gathers the
     /// incoming synapses only then).
     fn sees_incoming(&self) -> bool {
@@ -143,9 +193,9 @@ impl Plasticity for TripletStdp {
         }
     }
 
-    fn decay(&self, traces: &mut PostTraces) {
-        crate::sim::decay::decay_all(&mut traces.a, self.post1_decay);
-        crate::sim::decay::decay_all(&mut traces.b, self.post2_decay);
+    fn decay(&self, traces: TracesMut<'_>) {
+        crate::sim::decay::decay_all(traces.a, self.post1_decay);
+        crate::sim::decay::decay_all(traces.b, self.post2_decay);
     }
 
     #[inline]
@@ -177,7 +227,7 @@ impl Plasticity for TripletStdp {
         clip(w + self.nu_post * pre * post.b, self.w_min, self.w_max)
     }
 
-    fn after_post(&self, j: usize, _spike: SpikeTime, _dt_ms: f64, traces: &mut PostTraces) {
+    fn after_post(&self, j: usize, _spike: SpikeTime, _dt_ms: f64, traces: TracesMut<'_>) {
         traces.a[j] = 1.0;
         traces.b[j] = 1.0;
     }
@@ -214,7 +264,7 @@ impl Plasticity for PairStdp {
         }
     }
 
-    fn decay(&self, _traces: &mut PostTraces) {}
+    fn decay(&self, _traces: TracesMut<'_>) {}
 
     fn on_pre(&self, w: f64, _state: &mut [f64], post: PostView, t_arrival_ms: f64) -> f64 {
         let trace = (-(t_arrival_ms - post.a) / self.tau_minus_ms).exp();
@@ -251,7 +301,7 @@ impl Plasticity for PairStdp {
         )
     }
 
-    fn after_post(&self, j: usize, spike: SpikeTime, dt_ms: f64, traces: &mut PostTraces) {
+    fn after_post(&self, j: usize, spike: SpikeTime, dt_ms: f64, traces: TracesMut<'_>) {
         traces.a[j] = spike.step as f64 * dt_ms + spike.offset_ms;
     }
 }
@@ -283,7 +333,7 @@ impl Rule {
     }
 
     /// Once per step (see [`Plasticity::decay`]).
-    pub fn decay(&self, traces: &mut PostTraces) {
+    pub fn decay(&self, traces: TracesMut<'_>) {
         match self {
             Rule::Triplet(r) => r.decay(traces),
             Rule::Pair(r) => r.decay(traces),
@@ -439,8 +489,8 @@ mod tests {
         assert!((w - (0.5 - 1e-4 * post1)).abs() < 1e-15);
         // Traces decay by e^{−dt/τ} per step and are set to 1 at a spike.
         let mut traces = rule.new_traces(2);
-        rule.after_post(1, spike, 0.5, &mut traces);
-        rule.decay(&mut traces);
+        rule.after_post(1, spike, 0.5, traces.as_mut());
+        rule.decay(traces.as_mut());
         assert!((traces.a[1] - (-0.5f64 / 20.0).exp()).abs() < 1e-16);
         assert!((traces.b[1] - (-0.5f64 / 40.0).exp()).abs() < 1e-16);
         assert!(traces.a[0].abs() < 1e-300);

@@ -268,14 +268,76 @@ impl ConductanceGroup {
     /// indices of the neurons that spiked onto `spikes`. With `adapt`, θ decays and grows at
     /// spikes; without, θ is frozen (evaluation).
     pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
+        let n = self.len();
+        self.parts(&[0, n]).remove(0).step(adapt, spikes);
+    }
+
+    /// The group cut into the parts `bounds` gives ([`crate::sim::disjoint::part_bounds`]),
+    /// each stepped by its own thread.
+    pub fn parts(&mut self, bounds: &[usize]) -> Vec<ConductancePart<'_>> {
+        use crate::sim::disjoint::split_at_bounds;
         let c = self
             .constants
             .expect("prepare() is called by new() and after loading");
         let p = self.params;
+        let mut v = split_at_bounds(&mut self.v, bounds).into_iter();
+        let mut ge = split_at_bounds(&mut self.ge, bounds).into_iter();
+        let mut gi = split_at_bounds(&mut self.gi, bounds).into_iter();
+        let mut theta = split_at_bounds(&mut self.theta, bounds).into_iter();
+        let mut refractory_left = split_at_bounds(&mut self.refractory_left, bounds).into_iter();
+        let mut since_spike = split_at_bounds(&mut self.since_spike, bounds).into_iter();
+        let mut free = split_at_bounds(&mut self.free, bounds).into_iter();
+        bounds[..bounds.len() - 1]
+            .iter()
+            .map(|&first| ConductancePart {
+                params: p,
+                c,
+                first,
+                v: v.next().expect("one slice per part"),
+                ge: ge.next().expect("one slice per part"),
+                gi: gi.next().expect("one slice per part"),
+                theta: theta.next().expect("one slice per part"),
+                refractory_left: refractory_left.next().expect("one slice per part"),
+                since_spike: since_spike.next().expect("one slice per part"),
+                free: free.next().expect("one slice per part"),
+            })
+            .collect()
+    }
+}
+
+/// The neurons `first..first + v.len()` of a [`ConductanceGroup`], stepped by one thread.
+#[derive(Debug)]
+pub struct ConductancePart<'a> {
+    params: ConductanceParams,
+    c: StepConstants,
+    first: usize,
+    /// Membrane potentials (mV).
+    pub v: &'a mut [f64],
+    /// Excitatory conductances.
+    pub ge: &'a mut [f64],
+    /// Inhibitory conductances.
+    pub gi: &'a mut [f64],
+    theta: &'a mut [f64],
+    refractory_left: &'a mut [u32],
+    since_spike: &'a mut [u32],
+    free: &'a mut [f64],
+}
+
+impl ConductancePart<'_> {
+    /// The group's index of this part's first neuron.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
+    /// Advances the part's neurons by one step (state update + threshold + reset) and pushes
+    /// the (group) indices of those that spiked onto `spikes`, in order. With `adapt`, θ decays
+    /// and grows at spikes; without, θ is frozen (evaluation).
+    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
+        let c = self.c;
+        let p = self.params;
         // Pass 1, branch-free so it vectorises: Euler step of v scaled by `free` (dt/τ, or 0
         // while refractory), decay of ge and gi.
-        let free = &mut self.free;
-        free.resize(self.v.len(), c.dt_over_tau);
+        let free = &mut *self.free;
         // The exact v stays between its current value and the potentials it relaxes towards
         // (v_rest, E_exc, E_inh). An Euler step does too as long as f·(1 + ge + gi) ≤ 1 (it is
         // then a convex combination of them); past that — a burst of inhibition onto a large
@@ -325,7 +387,7 @@ impl ConductanceGroup {
         let above = self
             .v
             .iter()
-            .zip(&self.theta)
+            .zip(self.theta.iter())
             .fold(false, |acc, (&v, &theta)| acc | (v > theta + offset));
         if !refractory && !above {
             return;
@@ -337,7 +399,7 @@ impl ConductanceGroup {
                     self.free[j] = c.dt_over_tau;
                 }
             } else if self.v[j] > self.theta[j] + offset && self.since_spike[j] >= c.block_steps {
-                spikes.push(j);
+                spikes.push(self.first + j);
                 self.v[j] = p.v_reset_mv;
                 self.refractory_left[j] = c.refractory_steps;
                 self.since_spike[j] = 0;

@@ -156,3 +156,118 @@ fn the_learning_state_goes_out_and_in() {
         .to_string();
     assert!(e.contains("plastic state[1]"), "{e}");
 }
+
+/// Every kind of part in one network: Poisson input → current-LIF layer (pair STDP, random
+/// delays, adaptive threshold, Gaussian noise onto it) → conductance layer (triplet STDP),
+/// which inhibits the first layer back; monitors on both.
+fn mixed(threads: usize) -> Network {
+    use crate::model::stdp::SoftBounds;
+    use crate::sim::presets::diehl_cook::DiehlCookParams;
+    use crate::sim::{
+        Adaptation, ConductanceGroup, GaussianNoise, PairStdp, SpikeCounts, TripletStdp,
+    };
+    let dt = 0.5;
+    // The second layer is laid out in two blocks (one per thread), the first in one.
+    let (n_in, n_a, n_b) = (23, 11, 4097);
+    let mut net = Network::new(dt).unwrap();
+    let input = net.add_input(InputGroup::new(n_in, InputKind::Poisson));
+    let lif = LifParams::new(10.0, 2.0, 0.0, 0.0, 1.0, 2.0).unwrap();
+    let adaptation = Adaptation {
+        theta_plus: 0.05,
+        tau_theta_ms: 50.0,
+    };
+    let a = net.add_group(NeuronGroup::CurrentLif(
+        CurrentLifGroup::new(lif, n_a, dt, Some(adaptation)).unwrap(),
+    ));
+    let noise = net.add_input(InputGroup::new(
+        n_a,
+        InputKind::Noise {
+            noise: GaussianNoise::new(0.02, 0.3).unwrap(),
+            target: a,
+        },
+    ));
+    let b = net.add_group(NeuronGroup::Conductance(ConductanceGroup::new(
+        DiehlCookParams::default().excitatory(),
+        n_b,
+        dt,
+    )));
+    let pair = PairStdp {
+        a_plus: 0.02,
+        a_minus: 0.021,
+        tau_plus_ms: 20.0,
+        tau_minus_ms: 20.0,
+        bounds: SoftBounds::new(1.0, 3.0).unwrap(),
+        w_min: 0.0,
+        w_max: 3.0,
+    };
+    net.connect(
+        "in→a",
+        Source::Input(input),
+        (a, Var::Charge),
+        Synapses::random(n_in, n_a, 0.7, 0.9, 9, 4).unwrap(),
+        Some(Rule::Pair(pair)),
+    )
+    .unwrap();
+    let triplet = TripletStdp::new(1e-3, 1e-2, (0.0, 1.0), dt, [20.0, 20.0, 40.0]);
+    net.connect(
+        "a→b",
+        Source::Group(a),
+        (b, Var::Ge),
+        Synapses::random(n_a, n_b, 0.8, 0.5, 6, 5).unwrap(),
+        Some(Rule::Triplet(triplet)),
+    )
+    .unwrap();
+    net.connect(
+        "b→a",
+        Source::Group(b),
+        (a, Var::Charge),
+        Synapses::dense(n_b, n_a, vec![-0.3; n_b * n_a], vec![1; n_b * n_a]).unwrap(),
+        None,
+    )
+    .unwrap();
+    net.add_monitor(Monitor::SpikeCounts {
+        group: a,
+        counts: SpikeCounts::new(n_a),
+    });
+    net.add_monitor(Monitor::Raster {
+        group: b,
+        raster: Raster::new(10_000).unwrap(),
+    });
+    net.set_threads(threads);
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
+    for presentation in 0..3 {
+        let rates: Vec<f64> = (0..n_in)
+            .map(|i| 20.0 + 60.0 * ((i + presentation) % 5) as f64)
+            .collect();
+        net.inputs[input].present(&rates, 400, dt, &mut rng);
+        net.inputs[noise].present(&[], 400, dt, &mut rng);
+        net.run(400, true);
+        net.inputs[input].silence();
+        net.inputs[noise].silence();
+        net.run(100, presentation != 1);
+    }
+    net
+}
+
+#[test]
+fn any_number_of_threads_gives_the_same_network_to_the_bit() {
+    let one = mixed(1);
+    assert!(one.synaptic_events > 1000, "{}", one.synaptic_events);
+    assert!(raster(&one, 1).len() > 10, "the second layer fires");
+    let counts = one.counts(0).to_vec();
+    assert!(counts.iter().sum::<u32>() > 10, "{counts:?}");
+    for threads in [2, 3, 5, 64] {
+        let other = mixed(threads);
+        // Network's PartialEq compares every state variable, weight, trace, spike in flight and
+        // monitor (f64 by value, so bit-identical up to the sign of 0).
+        assert!(one == other, "{threads} threads differ from one");
+        let bits = |n: &Network| -> Vec<u64> {
+            n.projections
+                .iter()
+                .flat_map(|p| p.synapses.w.iter().map(|w| w.to_bits()))
+                .collect()
+        };
+        assert_eq!(bits(&one), bits(&other), "{threads} threads");
+        assert_eq!(one.synaptic_events, other.synaptic_events);
+    }
+}

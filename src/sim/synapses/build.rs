@@ -27,23 +27,29 @@ impl Synapses {
             }
             require_finite("weight", w)?;
         }
-        synapses.sort_by_key(|&(i, j, _, d)| (i, d, j));
-        if let Some(pair) = synapses
-            .windows(2)
-            .find(|p| p[0].0 == p[1].0 && p[0].1 == p[1].1)
-        {
-            return Err(Error::invalid(
-                "synapse",
-                pair[0].1 as f64,
-                &format!("listed once per pair (pre {} twice onto it)", pair[0].0),
-            ));
+        let blocks = super::store::layout_blocks(n_post);
+        let bounds = crate::sim::disjoint::part_bounds(n_post, blocks);
+        let block_of = |j: usize| bounds.partition_point(|&b| b <= j) - 1;
+        synapses.sort_by_key(|&(i, j, _, d)| (block_of(j), i, d, j));
+        // Each presynaptic neuron's synapses are contiguous now (delays may differ): the last
+        // presynaptic neuron seen onto each target finds a pair listed twice.
+        let mut last_pre = vec![usize::MAX; n_post];
+        for &(i, j, _, _) in &synapses {
+            if last_pre[j] == i {
+                return Err(Error::invalid(
+                    "synapse",
+                    j as f64,
+                    &format!("listed once per pair (pre {i} twice onto it)"),
+                ));
+            }
+            last_pre[j] = i;
         }
-        let mut row_start = vec![0usize; n_pre + 1];
-        for &(i, _, _, _) in &synapses {
-            row_start[i + 1] += 1;
+        let mut row_start = vec![0usize; blocks * n_pre + 1];
+        for &(i, j, _, _) in &synapses {
+            row_start[block_of(j) * n_pre + i + 1] += 1;
         }
-        for i in 0..n_pre {
-            row_start[i + 1] += row_start[i];
+        for r in 0..blocks * n_pre {
+            row_start[r + 1] += row_start[r];
         }
         let mut s = Self {
             n_pre,

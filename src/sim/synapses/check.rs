@@ -21,7 +21,16 @@ impl Synapses {
             ));
         }
         let synapses = self.w.len();
-        if self.row_start.len() != n_pre + 1
+        // The layout's blocks, or one block as written before blocks existed
+        // ([`Synapses::relayout`] converts it).
+        let blocks = super::store::layout_blocks(n_post);
+        let rows = if self.row_start.len() == n_pre + 1 {
+            n_pre
+        } else {
+            blocks * n_pre
+        };
+        let bounds = crate::sim::disjoint::part_bounds(n_post, rows / n_pre.max(1));
+        if self.row_start.len() != rows + 1
             || self.row_start.first() != Some(&0)
             || self.row_start.last() != Some(&synapses)
             || self.row_start.windows(2).any(|r| r[0] > r[1])
@@ -44,13 +53,15 @@ impl Synapses {
             return Err(format!("{name}.w[{k}] = {} is not finite", self.w[k]));
         }
         let mut seen = vec![usize::MAX; n_post];
-        for i in 0..n_pre {
+        for i in 0..rows {
             let row = self.row_start[i]..self.row_start[i + 1];
+            let block = i / n_pre.max(1);
+            let (lo, hi) = (bounds[block], bounds[block + 1]);
             for k in row.clone() {
                 let j = self.target[k] as usize;
-                if j >= n_post || seen[j] == i {
+                if !(lo..hi).contains(&j) || seen[j] == i {
                     return Err(format!(
-                        "{name}.target[{k}] = {j}: row {i} must list distinct postsynaptic neurons below {n_post}"
+                        "{name}.target[{k}] = {j}: row {i} must list distinct postsynaptic neurons in {lo}..{hi}"
                     ));
                 }
                 seen[j] = i;

@@ -1,8 +1,8 @@
 //! Synapses (Brian2's `Synapses`): the synapses of one projection with per-synapse delays, in a
 //! layout made for event delivery, and the pre and post pathways that run a plasticity rule.
 //!
-//! Each presynaptic neuron's outgoing synapses form one row, stored in *delay order* (then by
-//! target): a spike emitted at step t0 delivers, at step t0 + d, the contiguous slice of its row
+//! Each presynaptic neuron's outgoing synapses onto one block of postsynaptic neurons (one or
+//! two blocks: [`layout_blocks`]) form one row, stored in *delay order* (then by target): a spike emitted at step t0 delivers, at step t0 + d, the contiguous slice of its row
 //! whose delay is d steps, so delivery streams through memory (a queue of the spikes of the last
 //! `max_delay` steps; no per-event allocation). A column index lists each postsynaptic neuron's
 //! incoming synapses by presynaptic neuron, for the passes by postsynaptic neuron (its spikes,
@@ -19,8 +19,8 @@ mod pathways;
 mod store;
 
 pub use build::receptive_field_patches;
-pub use pathways::Delivery;
-pub use store::{SynapseSpec, Synapses};
+pub use pathways::{Delivery, Flight, FlightCopy, SynapseView};
+pub use store::{layout_blocks, SynapseSpec, Synapses};
 
 #[cfg(test)]
 mod tests;

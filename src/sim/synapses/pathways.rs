@@ -1,21 +1,136 @@
 //! The pre and post pathways: emitting spikes, delivering arrivals with a rule's
 //! presynaptic update, the rule's postsynaptic update of a neuron's incoming synapses, and the
 //! per-neuron normalisation of weights.
+//!
+//! The pathways run on a [`SynapseView`] and a [`Flight`]: the view is what every thread of a
+//! network shares (the layout, read-only, and the weights, which each thread writes only onto
+//! its own part of the postsynaptic neurons); the flight is each thread's own copy of the
+//! spikes in flight, which every thread keeps identical by emitting every spike.
 
-use super::store::Synapses;
-use crate::sim::plasticity::{IncomingSynapse, Plasticity, PostTraces, PostView, SpikeTime, NEVER};
+use super::store::{PostScratch, SlotIndex, Synapses};
+use crate::sim::disjoint::DisjointMut;
+use crate::sim::plasticity::{
+    IncomingSynapse, Plasticity, PostTraces, PostView, SpikeTime, TracesMut, NEVER,
+};
+use std::collections::VecDeque;
+use std::ops::Range;
+
+/// How many arrivals ahead [`SynapseView::deliver`] prefetches a segment.
+const PREFETCH_AHEAD: usize = 4;
+
+/// Asks the CPU to bring the cache line at `p` closer (a hint: no effect on results, none at
+/// all on targets without the instruction).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
 
 /// Where a delivery's charges go and which rule runs on each arrival.
 pub struct Delivery<'a, R> {
-    /// The target group's variable (conductance or current), one entry per postsynaptic neuron.
+    /// The target group's variable (conductance or current) for the postsynaptic neurons of
+    /// the parts delivered, from neuron `first` on.
     pub target: &'a mut [f64],
-    /// The rule with its traces and per-synapse state, when the projection learns.
-    pub rule: Option<(&'a R, &'a PostTraces, &'a mut [f64])>,
+    /// The postsynaptic neuron of `target[0]` (and of the traces' entry 0).
+    pub first: usize,
+    /// The rule with its traces (from neuron `first`) and per-synapse state (slot order),
+    /// when the projection learns.
+    pub rule: Option<(&'a R, &'a TracesMut<'a>, DisjointMut<'a, f64>)>,
     /// Arrival time of this step's deliveries (ms): (step + 1)·dt.
     pub t_arrival_ms: f64,
 }
 
+/// What the threads running one network share of a projection: its layout and its weights.
+#[derive(Debug, Clone, Copy)]
+pub struct SynapseView<'a> {
+    n_pre: usize,
+    target: &'a [u32],
+    delay_steps: &'a [u16],
+    index: &'a SlotIndex,
+    w: DisjointMut<'a, f64>,
+}
+
+/// One thread's view of a projection's spikes in flight: the emissions of the last
+/// `max_delay` steps, each presynaptic neuron's last emission whose synapses have all arrived,
+/// and the post pathway's per-step index of the queue.
+#[derive(Debug)]
+pub struct Flight<'a> {
+    in_flight: &'a mut VecDeque<(i64, u32)>,
+    settled_emission: &'a mut [i64],
+    scratch: &'a mut PostScratch,
+}
+
+/// A thread's own copy of a projection's spikes in flight (see [`Flight`]).
+#[derive(Debug, Clone)]
+pub struct FlightCopy {
+    in_flight: VecDeque<(i64, u32)>,
+    settled_emission: Vec<i64>,
+    scratch: PostScratch,
+}
+
+impl FlightCopy {
+    /// The copy as a [`Flight`].
+    pub fn as_flight(&mut self) -> Flight<'_> {
+        Flight {
+            in_flight: &mut self.in_flight,
+            settled_emission: &mut self.settled_emission,
+            scratch: &mut self.scratch,
+        }
+    }
+}
+
+impl Flight<'_> {
+    /// Records a presynaptic spike emitted at `step`.
+    pub fn emit(&mut self, step: i64, pre: u32) {
+        self.scratch.step = None;
+        self.in_flight.push_back((step, pre));
+    }
+}
+
 impl Synapses {
+    /// The shared view and this thread's flight (the store's own).
+    pub fn split(&mut self) -> (SynapseView<'_>, Flight<'_>) {
+        let Synapses {
+            n_pre,
+            w,
+            target,
+            delay_steps,
+            settled_emission,
+            in_flight,
+            index,
+            post_scratch,
+            ..
+        } = self;
+        (
+            SynapseView {
+                n_pre: *n_pre,
+                target,
+                delay_steps,
+                index,
+                w: DisjointMut::new(w),
+            },
+            Flight {
+                in_flight,
+                settled_emission,
+                scratch: post_scratch,
+            },
+        )
+    }
+
+    /// A copy of the spikes in flight, for another thread.
+    pub fn flight_copy(&self) -> FlightCopy {
+        FlightCopy {
+            in_flight: self.in_flight.clone(),
+            settled_emission: self.settled_emission.clone(),
+            scratch: PostScratch::default(),
+        }
+    }
+
     /// Forgets every spike emitted so far (none in flight, no arrival on record).
     pub fn forget_spikes(&mut self) {
         self.post_scratch.step = None;
@@ -25,74 +140,154 @@ impl Synapses {
 
     /// Records a presynaptic spike emitted at `step`.
     pub fn emit(&mut self, step: i64, pre: u32) {
-        self.post_scratch.step = None;
-        self.in_flight.push_back((step, pre));
+        self.split().1.emit(step, pre);
     }
 
-    /// Delivers every arrival due at `step`: `target[j] += w_ij` and, with a rule, its `on_pre`.
-    /// Returns the number of delivered events.
+    /// Delivers every arrival due at `step` to every postsynaptic neuron (`delivery.first`
+    /// must be 0): `target[j] += w_ij` and, with a rule, its `on_pre`. Returns the number of
+    /// delivered events.
     pub fn deliver<R: Plasticity>(&mut self, step: i64, delivery: Delivery<'_, R>) -> u64 {
-        self.post_scratch.step = None;
+        let blocks = self.index.blocks;
+        let (view, mut flight) = self.split();
+        view.deliver(&mut flight, step, 0..blocks, delivery)
+    }
+
+    /// The post pathway: applies `on_post` to every synapse onto postsynaptic neuron `j`, which
+    /// spiked at `spike`, then the rule's incoming-synapse hook if it has one.
+    pub fn on_post_spike<R: Plasticity>(
+        &mut self,
+        j: usize,
+        spike: SpikeTime,
+        dt_ms: f64,
+        rule: &R,
+        traces: &PostTraces,
+        state: &mut [f64],
+    ) {
+        let post = PostView {
+            a: traces.a[j],
+            b: traces.b[j],
+        };
+        let (view, mut flight) = self.split();
+        view.on_post_spike(
+            &mut flight,
+            (j, spike, dt_ms),
+            rule,
+            post,
+            DisjointMut::new(state),
+        );
+    }
+
+    /// Rescales each postsynaptic neuron's incoming weights to sum to `total` (neurons with a
+    /// zero sum are left alone). `sums` is scratch space.
+    pub fn normalize(&mut self, total: f64, sums: &mut Vec<f64>) {
+        sums.clear();
+        sums.resize(self.n_post, 0.0);
+        for (w, &j) in self.w.iter().zip(&self.target) {
+            sums[j as usize] += w;
+        }
+        for s in sums.iter_mut() {
+            *s = if *s > 0.0 { total / *s } else { 1.0 };
+        }
+        for (w, &j) in self.w.iter_mut().zip(&self.target) {
+            *w *= sums[j as usize];
+        }
+    }
+}
+
+impl SynapseView<'_> {
+    /// Delivers every arrival due at `step` onto the postsynaptic neurons of layout blocks
+    /// `blocks` ([`super::store::layout_blocks`]): `target[j − first] += w_ij` and, with a
+    /// rule, its `on_pre`. Every thread calls it on its own flight, so each retires the same
+    /// settled spikes. Returns the number of delivered events.
+    pub fn deliver<R: Plasticity>(
+        &self,
+        flight: &mut Flight<'_>,
+        step: i64,
+        blocks: Range<usize>,
+        delivery: Delivery<'_, R>,
+    ) -> u64 {
+        flight.scratch.step = None;
         let max_delay = self.index.max_delay as i64;
-        while let Some(&(t0, pre)) = self.in_flight.front() {
+        while let Some(&(t0, pre)) = flight.in_flight.front() {
             if step - t0 > max_delay {
-                self.settled_emission[pre as usize] = t0;
-                self.in_flight.pop_front();
+                flight.settled_emission[pre as usize] = t0;
+                flight.in_flight.pop_front();
             } else {
                 break;
             }
         }
         let Delivery {
             target: g,
+            first,
             rule,
             t_arrival_ms,
         } = delivery;
-        let stride = self.index.max_delay + 2;
-        assert!(g.len() >= self.n_post, "one value per postsynaptic neuron");
+        let index = self.index;
+        assert!(blocks.end <= index.blocks);
+        let (lo_post, hi_post) = (
+            index.block_bounds[blocks.start],
+            index.block_bounds[blocks.end],
+        );
+        assert!(first <= lo_post && g.len() >= hi_post - first);
+        let stride = index.max_delay + 2;
         let mut events = 0u64;
-        let (rule, traces, state) = match rule {
-            Some((r, t, s)) => {
-                assert!(t.a.len() >= self.n_post && t.b.len() >= self.n_post);
-                assert!(s.len() >= R::STATE * self.w.len());
-                (Some(r), Some(t), s)
-            }
-            None => (None, None, &mut [][..]),
-        };
-        for &(t0, pre) in &self.in_flight {
-            let d = (step - t0) as usize;
-            let i = pre as usize;
-            let lo = self.index.start[i * stride + d] as usize;
-            let hi = self.index.start[i * stride + d + 1] as usize;
-            let weights = &mut self.w[lo..hi];
-            let targets = &self.target[lo..hi];
-            // SAFETY: every target is a postsynaptic index < n_post (checked when built or
-            // loaded), and g and the traces have at least n_post entries (asserted above).
-            // Unchecked indexing removes the bounds checks from the hottest loop.
-            match (rule, traces) {
-                (Some(rule), Some(traces)) => {
-                    for (k, (w, &j)) in weights.iter_mut().zip(targets).enumerate() {
-                        let j = j as usize;
-                        let slot = lo + k;
-                        unsafe {
-                            *g.get_unchecked_mut(j) += *w;
-                            let post = PostView {
-                                a: *traces.a.get_unchecked(j),
-                                b: *traces.b.get_unchecked(j),
-                            };
-                            let s = &mut state[slot * R::STATE..(slot + 1) * R::STATE];
-                            *w = rule.on_pre(*w, s, post, t_arrival_ms);
+        let rule = rule.map(|(r, traces, state)| {
+            assert!(traces.a.len() >= hi_post - first && traces.b.len() >= hi_post - first);
+            assert!(state.len() >= R::STATE * self.w.len());
+            (r, traces, state)
+        });
+        let in_flight = &*flight.in_flight;
+        for block in blocks {
+            let rows = block * self.n_pre;
+            let segment = |e: usize| {
+                let (t0, pre) = in_flight[e];
+                let c = (rows + pre as usize) * stride + (step - t0) as usize;
+                (index.start[c] as usize, index.start[c + 1] as usize)
+            };
+            for e in 0..in_flight.len() {
+                // The segments are scattered over the store, so each costs a cache miss: ask
+                // for the one PREFETCH_AHEAD arrivals ahead while this one is delivered.
+                if e + PREFETCH_AHEAD < in_flight.len() {
+                    let (ahead, _) = segment(e + PREFETCH_AHEAD);
+                    prefetch(self.w.as_ptr_at(ahead));
+                    prefetch(self.target.as_ptr().wrapping_add(ahead));
+                }
+                let (lo, hi) = segment(e);
+                events += (hi - lo) as u64;
+                // SAFETY: slots lo..hi are the synapses of this row and delay, onto the postsynaptic
+                // neurons of `block`; no other thread delivers to or updates them (each owns other
+                // blocks), and no other slice of `w` is alive in this thread.
+                let weights = unsafe { self.w.range_mut(lo, hi) };
+                let targets = &self.target[lo..hi];
+                // SAFETY (unchecked indexing): every target of these slots lies in
+                // lo_post..hi_post (the blocks'), so j − first < hi_post − first ≤ g.len() and the
+                // traces' lengths (asserted above). This is the hottest loop of the simulator.
+                match rule {
+                    Some((rule, traces, state)) => {
+                        for (k, (w, &j)) in weights.iter_mut().zip(targets).enumerate() {
+                            let j = j as usize - first;
+                            let slot = lo + k;
+                            unsafe {
+                                *g.get_unchecked_mut(j) += *w;
+                                let post = PostView {
+                                    a: *traces.a.get_unchecked(j),
+                                    b: *traces.b.get_unchecked(j),
+                                };
+                                // SAFETY: the slot's own state, in this thread's part.
+                                let s = state.range_mut(slot * R::STATE, (slot + 1) * R::STATE);
+                                *w = rule.on_pre(*w, s, post, t_arrival_ms);
+                            }
+                        }
+                    }
+                    None => {
+                        for (w, &j) in weights.iter().zip(targets) {
+                            unsafe {
+                                *g.get_unchecked_mut(j as usize - first) += *w;
+                            }
                         }
                     }
                 }
-                _ => {
-                    for (w, &j) in weights.iter().zip(targets) {
-                        unsafe {
-                            *g.get_unchecked_mut(j as usize) += *w;
-                        }
-                    }
-                }
             }
-            events += (hi - lo) as u64;
         }
         events
     }
@@ -101,8 +296,8 @@ impl Synapses {
     /// `step` — [`NEVER`] if none) for every synapse onto `j`, by presynaptic neuron.
     fn last_arrivals(
         &self,
-        j: usize,
-        step: i64,
+        settled_emission: &[i64],
+        (j, step): (usize, i64),
         in_flight_by_pre: &[(u32, i64)],
         out: &mut Vec<(usize, usize, i64)>,
     ) {
@@ -115,7 +310,7 @@ impl Synapses {
         for &(i, k) in &self.index.incoming[lo..hi] {
             let (i, k) = (i as usize, k as usize);
             let d = self.delay_steps[k] as i64;
-            let mut last = match self.settled_emission[i] {
+            let mut last = match settled_emission[i] {
                 NEVER => NEVER,
                 e => e + d,
             };
@@ -134,36 +329,45 @@ impl Synapses {
         }
     }
 
-    /// The post pathway: applies `on_post` to every synapse onto postsynaptic neuron `j`, which
-    /// spiked at `spike`, then the rule's incoming-synapse hook if it has one.
+    /// The post pathway: applies `on_post` to every synapse onto postsynaptic neuron `j`
+    /// (traces `post`), which spiked at `spike` (step `dt_ms`), then the rule's incoming-synapse
+    /// hook if it has one. Called only by the thread whose part holds `j`.
     pub fn on_post_spike<R: Plasticity>(
-        &mut self,
-        j: usize,
-        spike: SpikeTime,
-        dt_ms: f64,
+        &self,
+        flight: &mut Flight<'_>,
+        (j, spike, dt_ms): (usize, SpikeTime, f64),
         rule: &R,
-        traces: &PostTraces,
-        state: &mut [f64],
+        post: PostView,
+        state: DisjointMut<'_, f64>,
     ) {
-        let mut scratch = std::mem::take(&mut self.post_scratch);
+        assert!(state.len() >= R::STATE * self.w.len());
+        let scratch = &mut *flight.scratch;
         // Emissions still in flight, grouped by presynaptic neuron (few: the last max_delay
         // steps), once per step for all of the step's postsynaptic spikes.
         if scratch.step != Some(spike.step) {
             scratch.by_pre.clear();
             scratch
                 .by_pre
-                .extend(self.in_flight.iter().map(|&(t0, i)| (i, t0)));
+                .extend(flight.in_flight.iter().map(|&(t0, i)| (i, t0)));
             scratch.by_pre.sort_unstable();
             scratch.step = Some(spike.step);
         }
-        let post = PostView {
-            a: traces.a[j],
-            b: traces.b[j],
+        self.last_arrivals(
+            flight.settled_emission,
+            (j, spike.step),
+            &scratch.by_pre,
+            &mut scratch.arrivals,
+        );
+        let slot = |k: usize| {
+            // SAFETY: slot k is a synapse onto j, whose part belongs to the calling thread;
+            // the reference lives for this one update.
+            unsafe { &mut self.w.range_mut(k, k + 1)[0] }
         };
-        self.last_arrivals(j, spike.step, &scratch.by_pre, &mut scratch.arrivals);
         for &(_, k, last) in &scratch.arrivals {
-            let s = &mut state[k * R::STATE..(k + 1) * R::STATE];
-            self.w[k] = rule.on_post(self.w[k], s, last, post, spike, dt_ms);
+            // SAFETY: as for the weight, the state of a synapse onto j.
+            let s = unsafe { state.range_mut(k * R::STATE, (k + 1) * R::STATE) };
+            let w = slot(k);
+            *w = rule.on_post(*w, s, last, post, spike, dt_ms);
         }
         if rule.sees_incoming() {
             let mut incoming: Vec<IncomingSynapse> = scratch
@@ -171,31 +375,14 @@ impl Synapses {
                 .iter()
                 .map(|&(pre, k, last)| IncomingSynapse {
                     pre,
-                    w: self.w[k],
+                    w: *slot(k),
                     last_arrival_step: last,
                 })
                 .collect();
             rule.on_post_incoming(j, spike, &mut incoming);
             for (&(_, k, _), s) in scratch.arrivals.iter().zip(&incoming) {
-                self.w[k] = s.w;
+                *slot(k) = s.w;
             }
-        }
-        self.post_scratch = scratch;
-    }
-
-    /// Rescales each postsynaptic neuron's incoming weights to sum to `total` (neurons with a
-    /// zero sum are left alone). `sums` is scratch space.
-    pub fn normalize(&mut self, total: f64, sums: &mut Vec<f64>) {
-        sums.clear();
-        sums.resize(self.n_post, 0.0);
-        for (w, &j) in self.w.iter().zip(&self.target) {
-            sums[j as usize] += w;
-        }
-        for s in sums.iter_mut() {
-            *s = if *s > 0.0 { total / *s } else { 1.0 };
-        }
-        for (w, &j) in self.w.iter_mut().zip(&self.target) {
-            *w *= sums[j as usize];
         }
     }
 }

@@ -3,6 +3,26 @@
 
 use std::collections::VecDeque;
 
+/// A projection onto this many postsynaptic neurons or more is laid out in two blocks.
+const TWO_BLOCKS_FROM: usize = 4096;
+
+/// Blocks the synapses onto `n_post` neurons are laid out in: the slots onto each contiguous
+/// block of postsynaptic neurons ([`crate::sim::disjoint::part_bounds`]) are stored apart, so
+/// that the threads running a network, each owning whole blocks, never write the same cache
+/// line. Two blocks from [`TWO_BLOCKS_FROM`] neurons (the machines this project runs on have
+/// two cores). Smaller targets are one block: each block costs a segment lookup per arrival,
+/// and measured on Diehl & Cook's network (400 and 1600 neurons, where a step is 1-15 µs of
+/// work) a second thread made training slower, not faster; on the 9 408-neuron split-and-merge
+/// shape it makes a presentation 1.6× faster. Results never depend on it: a neuron's arrivals
+/// come in the same order in any layout.
+pub fn layout_blocks(n_post: usize) -> usize {
+    if n_post >= TWO_BLOCKS_FROM {
+        2
+    } else {
+        1
+    }
+}
+
 /// One synapse as the constructors take it: (presynaptic, postsynaptic, weight, delay in steps).
 pub type SynapseSpec = (usize, usize, f64, u16);
 
@@ -13,7 +33,8 @@ pub struct Synapses {
     pub n_pre: usize,
     /// Postsynaptic population size.
     pub n_post: usize,
-    /// Row i (presynaptic neuron i) is the slots `row_start[i]..row_start[i + 1]`.
+    /// Row r = b·n_pre + i — the synapses of presynaptic neuron i onto the postsynaptic neurons
+    /// of block b ([`layout_blocks`]) — is the slots `row_start[r]..row_start[r + 1]`.
     pub row_start: Vec<usize>,
     /// Weight of each slot.
     pub w: Vec<f64>,
@@ -48,11 +69,16 @@ impl PartialEq for PostScratch {
     }
 }
 
-/// Derived lookup tables (rebuilt by [`Synapses::prepare`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Derived lookup tables (rebuilt by [`Synapses::prepare`]; not state, so any two compare
+/// equal).
+#[derive(Debug, Clone, Default)]
 pub(super) struct SlotIndex {
     pub(super) max_delay: usize,
-    /// `start[i * (max_delay + 2) + d]`: first slot of row i with delay ≥ d.
+    /// Blocks the postsynaptic neurons are laid out in ([`layout_blocks`]).
+    pub(super) blocks: usize,
+    /// Block b is postsynaptic neurons `block_bounds[b]..block_bounds[b + 1]`.
+    pub(super) block_bounds: Vec<usize>,
+    /// `start[r · (max_delay + 2) + d]`: first slot of row r with delay ≥ d.
     pub(super) start: Vec<u32>,
     /// Incoming synapses of postsynaptic neuron j: `incoming[incoming_start[j]..[j + 1]]`,
     /// as (presynaptic neuron, slot), by presynaptic neuron.
@@ -60,16 +86,30 @@ pub(super) struct SlotIndex {
     pub(super) incoming: Vec<(u32, u32)>,
 }
 
+impl PartialEq for SlotIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 impl Synapses {
-    /// (Re)builds the lookup tables (after deserialising).
+    /// (Re)builds the lookup tables (after deserialising). The layout must have
+    /// [`layout_blocks`] blocks ([`Synapses::relayout`] converts a stored one-block layout).
     pub fn prepare(&mut self) {
         let max_delay = self.delay_steps.iter().copied().max().unwrap_or(0) as usize;
+        let blocks = layout_blocks(self.n_post);
+        let rows = blocks * self.n_pre;
+        assert_eq!(
+            self.row_start.len(),
+            rows + 1,
+            "laid out in {blocks} blocks"
+        );
         let stride = max_delay + 2;
-        let mut start = vec![0u32; self.n_pre * stride];
-        for i in 0..self.n_pre {
-            let (lo, hi) = (self.row_start[i], self.row_start[i + 1]);
+        let mut start = vec![0u32; rows * stride];
+        for r in 0..rows {
+            let (lo, hi) = (self.row_start[r], self.row_start[r + 1]);
             let delays = &self.delay_steps[lo..hi];
-            for (d, s) in start[i * stride..(i + 1) * stride].iter_mut().enumerate() {
+            for (d, s) in start[r * stride..(r + 1) * stride].iter_mut().enumerate() {
                 *s = (lo + delays.partition_point(|&x| (x as usize) < d)) as u32;
             }
         }
@@ -82,19 +122,58 @@ impl Synapses {
         }
         let mut fill = counts.clone();
         let mut incoming = vec![(0u32, 0u32); self.target.len()];
-        for i in 0..self.n_pre {
-            for k in self.row_start[i]..self.row_start[i + 1] {
+        // Each neuron's synapses are all in its block, so visiting rows in order lists them by
+        // presynaptic neuron.
+        for r in 0..rows {
+            let i = (r % self.n_pre) as u32;
+            for k in self.row_start[r]..self.row_start[r + 1] {
                 let j = self.target[k] as usize;
-                incoming[fill[j] as usize] = (i as u32, k as u32);
+                incoming[fill[j] as usize] = (i, k as u32);
                 fill[j] += 1;
             }
         }
         self.index = SlotIndex {
             max_delay,
+            blocks,
+            block_bounds: crate::sim::disjoint::part_bounds(self.n_post, blocks),
             start,
             incoming_start: counts,
             incoming,
         };
+    }
+
+    /// Converts a layout stored in one block (checkpoints written before the blocks) to
+    /// [`layout_blocks`] blocks; returns the permutation (new slot k was slot `perm[k]`) for
+    /// per-synapse state kept elsewhere, or None when the layout is already right.
+    pub fn relayout(&mut self) -> Option<Vec<usize>> {
+        let blocks = layout_blocks(self.n_post);
+        if self.row_start.len() == blocks * self.n_pre + 1 {
+            return None;
+        }
+        let bounds = crate::sim::disjoint::part_bounds(self.n_post, blocks);
+        let block_of = |j: u32| bounds.partition_point(|&b| b <= j as usize) - 1;
+        let mut perm: Vec<usize> = (0..self.w.len()).collect();
+        let pre_of: Vec<usize> = (0..self.row_start.len() - 1)
+            .flat_map(|r| {
+                std::iter::repeat_n(r % self.n_pre, self.row_start[r + 1] - self.row_start[r])
+            })
+            .collect();
+        perm.sort_by_key(|&k| {
+            let j = self.target[k];
+            (block_of(j), pre_of[k], self.delay_steps[k], j)
+        });
+        let mut row_start = vec![0usize; blocks * self.n_pre + 1];
+        for &k in &perm {
+            row_start[block_of(self.target[k]) * self.n_pre + pre_of[k] + 1] += 1;
+        }
+        for r in 0..blocks * self.n_pre {
+            row_start[r + 1] += row_start[r];
+        }
+        self.row_start = row_start;
+        self.w = perm.iter().map(|&k| self.w[k]).collect();
+        self.target = perm.iter().map(|&k| self.target[k]).collect();
+        self.delay_steps = perm.iter().map(|&k| self.delay_steps[k]).collect();
+        Some(perm)
     }
 
     /// Number of synapses.

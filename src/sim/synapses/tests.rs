@@ -4,6 +4,7 @@ use crate::sim::plasticity::{Plasticity, SpikeTime, TripletStdp, NEVER};
 fn plain(g: &mut [f64]) -> Delivery<'_, TripletStdp> {
     Delivery {
         target: g,
+        first: 0,
         rule: None,
         t_arrival_ms: 0.0,
     }
@@ -197,7 +198,7 @@ impl Plasticity for SeesIncoming {
             b: vec![0.0; n],
         }
     }
-    fn decay(&self, _: &mut crate::sim::plasticity::PostTraces) {}
+    fn decay(&self, _: crate::sim::plasticity::TracesMut<'_>) {}
     fn on_pre(&self, w: f64, _: &mut [f64], _: crate::sim::plasticity::PostView, _: f64) -> f64 {
         w
     }
@@ -212,13 +213,7 @@ impl Plasticity for SeesIncoming {
     ) -> f64 {
         w
     }
-    fn after_post(
-        &self,
-        _: usize,
-        _: SpikeTime,
-        _: f64,
-        _: &mut crate::sim::plasticity::PostTraces,
-    ) {
+    fn after_post(&self, _: usize, _: SpikeTime, _: f64, _: crate::sim::plasticity::TracesMut<'_>) {
     }
     fn sees_incoming(&self) -> bool {
         true

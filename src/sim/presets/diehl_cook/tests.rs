@@ -1,5 +1,5 @@
 use super::*;
-use crate::sim::learner::{stream_seed, Learner};
+use crate::sim::learner::{stream_seed, Learner, Response};
 use crate::sim::NeuronGroup;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -95,4 +95,33 @@ fn the_spike_block_holds_a_neuron_for_its_duration() {
     assert!(!gaps.is_empty(), "some neuron fired twice");
     assert!(gaps.iter().all(|&g| g > 100), "{gaps:?}");
     assert!(matches!(net.network.groups[0], NeuronGroup::Conductance(_)));
+}
+
+#[test]
+fn training_on_two_threads_is_bit_identical_to_one() {
+    // One layout block per group (below 4096 neurons): the second thread owns no neuron but
+    // keeps its own copy of the inputs and of the spikes in flight, in step with the first.
+    let images: Vec<Vec<u8>> = (0..4)
+        .map(|k| {
+            (0..784)
+                .map(|i| ((i * (3 + k) + 11 * k) % 256) as u8)
+                .collect()
+        })
+        .collect();
+    let train = |threads: usize| {
+        let mut net = DiehlCook::new(DiehlCookParams::default(), 37, MNIST, 5).unwrap();
+        net.network.set_threads(threads);
+        let responses: Vec<Response> = images
+            .iter()
+            .enumerate()
+            .map(|(s, image)| net.present(image, true, s as u64))
+            .collect();
+        (net, responses)
+    };
+    let (one, r1) = train(1);
+    let (two, r2) = train(2);
+    assert!(r1.iter().map(|r| r.counts.iter().sum::<u32>()).sum::<u32>() > 0);
+    assert_eq!(r1, r2);
+    assert!(one.network == two.network);
+    assert_eq!(one.plastic_state(), two.plastic_state());
 }

@@ -1,0 +1,196 @@
+//! Running one network on several threads: its postsynaptic neurons are cut into contiguous
+//! parts, one per thread, and each thread writes only the state of its own neurons and of the
+//! synapses onto them (see [`crate::sim::network`]). This module holds the two pieces that
+//! needs: where the cuts are, and the one slice that several threads write at once — a
+//! projection's weights, stored by presynaptic neuron, so that the synapses of different parts
+//! interleave.
+
+use std::marker::PhantomData;
+
+/// The cuts of `n` neurons into `parts` contiguous parts: part p is `b[p]..b[p + 1]`.
+/// Depends on `n` and `parts` only, so every group and projection agrees on it.
+pub fn part_bounds(n: usize, parts: usize) -> Vec<usize> {
+    let parts = parts.max(1);
+    (0..=parts).map(|p| p * n / parts).collect()
+}
+
+/// The cuts of `n` neurons — a group, or the targets of a projection onto it, laid out in
+/// `blocks` blocks ([`crate::sim::synapses::layout_blocks`]) — into the parts of `threads`
+/// threads: thread p owns the whole blocks [`thread_blocks`] gives it (none when there are more
+/// threads than blocks), so no two threads write the same synapse's cache line.
+pub fn thread_bounds(n: usize, blocks: usize, threads: usize) -> Vec<usize> {
+    let block_bounds = part_bounds(n, blocks);
+    (0..=threads)
+        .map(|p| block_bounds[thread_blocks(blocks, threads, p).start])
+        .collect()
+}
+
+/// The layout blocks thread p of `threads` owns (see [`thread_bounds`]).
+pub fn thread_blocks(blocks: usize, threads: usize, p: usize) -> std::ops::Range<usize> {
+    let threads = threads.max(1);
+    // Rounded up, so the first threads (the calling thread first) get the work.
+    (p * blocks).div_ceil(threads).min(blocks)..((p + 1) * blocks).div_ceil(threads).min(blocks)
+}
+
+/// Splits `slice` at `bounds` (as [`part_bounds`] makes them) into one sub-slice per part.
+pub fn split_at_bounds<'a, T>(mut slice: &'a mut [T], bounds: &[usize]) -> Vec<&'a mut [T]> {
+    let mut out = Vec::with_capacity(bounds.len().saturating_sub(1));
+    for pair in bounds.windows(2) {
+        let (part, rest) = std::mem::take(&mut slice).split_at_mut(pair[1] - pair[0]);
+        out.push(part);
+        slice = rest;
+    }
+    out
+}
+
+/// A slice that several threads write at the same time, each only at indices no other thread
+/// touches (the synapses onto its own postsynaptic neurons). Copy, so each thread holds one.
+#[derive(Debug)]
+pub struct DisjointMut<'a, T> {
+    ptr: *mut T,
+    len: usize,
+    _borrow: PhantomData<&'a mut [T]>,
+}
+
+impl<T> Clone for DisjointMut<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for DisjointMut<'_, T> {}
+
+// SAFETY: a DisjointMut is an exclusive borrow of the slice shared between threads that
+// promise (see `range_mut`) never to touch the same index; T: Send is what moving the writes to
+// other threads needs.
+unsafe impl<T: Send> Send for DisjointMut<'_, T> {}
+unsafe impl<T: Send> Sync for DisjointMut<'_, T> {}
+
+impl<'a, T> DisjointMut<'a, T> {
+    /// Borrows `slice` exclusively for `'a`.
+    pub fn new(slice: &'a mut [T]) -> Self {
+        Self {
+            ptr: slice.as_mut_ptr(),
+            len: slice.len(),
+            _borrow: PhantomData,
+        }
+    }
+
+    /// Length of the slice.
+    pub fn len(self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    /// Address of element `k` (for prefetching; never dereferenced here).
+    pub fn as_ptr_at(self, k: usize) -> *const T {
+        self.ptr.wrapping_add(k)
+    }
+
+    /// The elements `lo..hi`.
+    ///
+    /// # Safety
+    /// `lo <= hi <= len`, and while the returned slice lives no other thread (and no other
+    /// slice taken from this one) accesses any index in `lo..hi`.
+    #[inline]
+    pub unsafe fn range_mut(self, lo: usize, hi: usize) -> &'a mut [T] {
+        debug_assert!(lo <= hi && hi <= self.len);
+        // SAFETY: in bounds (caller), exclusive for the lifetime (caller), and the pointer comes
+        // from a slice borrowed for 'a.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(lo), hi - lo) }
+    }
+}
+
+/// A barrier for threads that meet every simulation step (thousands of times a second):
+/// spins, then yields, instead of sleeping (a futex round trip costs more than a step).
+#[derive(Debug)]
+#[repr(align(128))]
+pub struct SpinBarrier {
+    threads: usize,
+    arrived: std::sync::atomic::AtomicUsize,
+    generation: std::sync::atomic::AtomicUsize,
+}
+
+impl SpinBarrier {
+    /// A barrier for `threads` threads.
+    pub fn new(threads: usize) -> Self {
+        Self {
+            threads,
+            arrived: 0.into(),
+            generation: 0.into(),
+        }
+    }
+
+    /// Waits until every thread has called `wait` for this round. Every write a thread made
+    /// before its call is visible to every thread after the call (acquire/release).
+    pub fn wait(&self) {
+        use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+        let generation = self.generation.load(Acquire);
+        if self.arrived.fetch_add(1, AcqRel) + 1 == self.threads {
+            self.arrived.store(0, Relaxed);
+            self.generation.fetch_add(1, Release);
+            return;
+        }
+        let mut spins = 0u32;
+        while self.generation.load(Acquire) == generation {
+            if spins < 20_000 {
+                std::hint::spin_loop();
+                spins += 1;
+            } else {
+                // More threads than free cores (tests in parallel): give the core away.
+                std::thread::yield_now();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_cover_every_neuron_once_in_order() {
+        assert_eq!(part_bounds(10, 3), vec![0, 3, 6, 10]);
+        assert_eq!(part_bounds(1, 2), vec![0, 0, 1]);
+        assert_eq!(part_bounds(7, 1), vec![0, 7]);
+        // Two blocks on three threads: the last thread idles, the others own a block each.
+        assert_eq!(thread_bounds(10, 2, 3), vec![0, 5, 10, 10]);
+        assert_eq!(thread_bounds(10, 2, 2), vec![0, 5, 10]);
+        assert_eq!(thread_bounds(10, 1, 2), vec![0, 10, 10]);
+        assert_eq!(thread_blocks(2, 3, 2), 2..2);
+        let mut v: Vec<u32> = (0..10).collect();
+        let parts = split_at_bounds(&mut v, &part_bounds(10, 3));
+        let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+        assert_eq!(lens, vec![3, 3, 4]);
+        assert_eq!(parts[2][0], 6);
+    }
+
+    #[test]
+    fn barrier_orders_the_rounds_of_two_threads() {
+        // Each round, each thread writes its own cell, meets the other, then reads the other's
+        // cell: it must always see this round's value.
+        let barrier = SpinBarrier::new(2);
+        let cells = [
+            std::sync::atomic::AtomicUsize::new(0),
+            std::sync::atomic::AtomicUsize::new(0),
+        ];
+        std::thread::scope(|s| {
+            for me in 0..2 {
+                let (barrier, cells) = (&barrier, &cells);
+                s.spawn(move || {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    for round in 1..=2000 {
+                        cells[me].store(round, Relaxed);
+                        barrier.wait();
+                        assert_eq!(cells[1 - me].load(Relaxed), round);
+                        barrier.wait();
+                    }
+                });
+            }
+        });
+    }
+}

@@ -92,8 +92,9 @@ pub struct TrainArgs {
     #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help())]
     /// Override a preset parameter, repeatable (e.g. nu_post=0.02).
     pub set: Vec<String>,
-    /// Worker threads for the frozen evaluation passes (0 = one per core; capped at the work).
-    /// Results do not depend on it; training itself is sequential.
+    /// Threads (0 = one per core): the frozen evaluation passes run samples in parallel
+    /// (capped at the work); training runs the network on them where its groups are large
+    /// enough to split (1 024 neurons and more). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print one JSON object on stdout instead of text.
@@ -338,6 +339,8 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     let out = out.open_in_place()?;
     let checkpoint_path = out.join(CHECKPOINT);
 
+    let threads = crate::resources::cap_threads(args.threads, usize::MAX);
+    ckpt.network.network_mut().set_threads(threads);
     let bar = super::progress_bar("train");
     bar.set_length(ckpt.total_samples());
     bar.set_position(ckpt.samples_done);

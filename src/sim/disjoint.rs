@@ -106,43 +106,48 @@ impl<'a, T> DisjointMut<'a, T> {
 }
 
 /// A barrier for threads that meet every simulation step (thousands of times a second):
-/// spins, then yields, instead of sleeping (a futex round trip costs more than a step).
+/// spins, then yields, instead of sleeping (a futex round trip costs more than a step). Each
+/// thread counts its own arrivals on a cache line of its own and waits until every other
+/// thread's count has caught up: per round, each thread writes one line and reads the others'
+/// (a shared arrival counter would move between cores several times a round).
 #[derive(Debug)]
-#[repr(align(128))]
 pub struct SpinBarrier {
-    threads: usize,
-    arrived: std::sync::atomic::AtomicUsize,
-    generation: std::sync::atomic::AtomicUsize,
+    arrivals: Vec<Arrivals>,
 }
 
+/// One thread's arrival count, alone on its cache lines.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Arrivals(std::sync::atomic::AtomicU64);
+
 impl SpinBarrier {
-    /// A barrier for `threads` threads.
+    /// A barrier for `threads` threads, numbered from 0.
     pub fn new(threads: usize) -> Self {
         Self {
-            threads,
-            arrived: 0.into(),
-            generation: 0.into(),
+            arrivals: (0..threads).map(|_| Arrivals::default()).collect(),
         }
     }
 
-    /// Waits until every thread has called `wait` for this round. Every write a thread made
-    /// before its call is visible to every thread after the call (acquire/release).
-    pub fn wait(&self) {
-        use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
-        let generation = self.generation.load(Acquire);
-        if self.arrived.fetch_add(1, AcqRel) + 1 == self.threads {
-            self.arrived.store(0, Relaxed);
-            self.generation.fetch_add(1, Release);
-            return;
-        }
-        let mut spins = 0u32;
-        while self.generation.load(Acquire) == generation {
-            if spins < 20_000 {
-                std::hint::spin_loop();
-                spins += 1;
-            } else {
-                // More threads than free cores (tests in parallel): give the core away.
-                std::thread::yield_now();
+    /// Thread `me` waits until every thread has called `wait` as often as it has. Every write
+    /// a thread made before its call is visible to every thread after the call
+    /// (release/acquire).
+    pub fn wait(&self, me: usize) {
+        use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+        let round = self.arrivals[me].0.load(Relaxed) + 1;
+        self.arrivals[me].0.store(round, Release);
+        for (other, arrivals) in self.arrivals.iter().enumerate() {
+            if other == me {
+                continue;
+            }
+            let mut spins = 0u32;
+            while arrivals.0.load(Acquire) < round {
+                if spins < 20_000 {
+                    std::hint::spin_loop();
+                    spins += 1;
+                } else {
+                    // More threads than free cores (tests in parallel): give the core away.
+                    std::thread::yield_now();
+                }
             }
         }
     }
@@ -185,9 +190,9 @@ mod tests {
                     use std::sync::atomic::Ordering::Relaxed;
                     for round in 1..=2000 {
                         cells[me].store(round, Relaxed);
-                        barrier.wait();
+                        barrier.wait(me);
                         assert_eq!(cells[1 - me].load(Relaxed), round);
-                        barrier.wait();
+                        barrier.wait(me);
                     }
                 });
             }

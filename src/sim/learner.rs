@@ -30,6 +30,8 @@ pub trait Learner: Clone + Send + Sync {
     fn present(&mut self, sample: &[u8], learn: bool, stream: u64) -> Response;
     /// The network inside.
     fn network(&self) -> &Network;
+    /// The network, writable (e.g. to run it on more threads: [`Network::set_threads`]).
+    fn network_mut(&mut self) -> &mut Network;
     /// The learning state (see [`Network::plastic_state`]: weights, then per-synapse rule
     /// state such as η, then adaptive thresholds θ).
     fn plastic_state(&self) -> Vec<f64> {

@@ -22,13 +22,13 @@
 //! a network saved between presentations and loaded again continues bit for bit.
 
 use super::disjoint::{thread_bounds, DisjointMut, SpinBarrier};
-use super::groups::{GroupPart, NeuronGroup, Var};
+use super::groups::{NeuronGroup, Var};
 use super::input::InputGroup;
 use super::monitors::{Raster, SpikeCounts};
-use super::plasticity::{Plastic, Rule, TracesMut};
+use super::plasticity::{Plastic, PostTraces, Rule};
 use super::synapses::{layout_blocks, FlightCopy, Synapses};
 use crate::error::{Error, Result};
-use schedule::{Buffers, Context, Share, SharedProjection};
+use schedule::{Buffers, Context, Share, SharedProjection, SpikeBoard};
 
 /// Where a projection's spikes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -291,7 +291,10 @@ impl Network {
         if steps == 0 {
             return;
         }
-        let parts = self.threads.0;
+        // More threads than the largest group has layout blocks would own nothing.
+        let blocks = |n: usize| layout_blocks(n);
+        let most_blocks = self.groups.iter().map(|g| blocks(g.len())).max();
+        let parts = self.threads.0.min(most_blocks.unwrap_or(1)).max(1);
         let Network {
             dt_ms,
             step,
@@ -304,48 +307,48 @@ impl Network {
             ..
         } = self;
         let n_groups = groups.len();
-        let mut group_parts: Vec<Vec<GroupPart<'_>>> = (0..parts).map(|_| Vec::new()).collect();
-        for g in groups.iter_mut() {
-            let n = g.len();
-            let bounds = thread_bounds(n, layout_blocks(n), parts);
-            for (share, part) in group_parts.iter_mut().zip(g.parts(&bounds)) {
-                share.push(part);
-            }
-        }
+        let bounds: Vec<Vec<usize>> = groups
+            .iter()
+            .map(|g| thread_bounds(g.len(), blocks(g.len()), parts))
+            .collect();
         let mut worker_flights: Vec<Vec<FlightCopy>> = (1..parts).map(|_| Vec::new()).collect();
-        let mut trace_parts: Vec<Vec<Option<TracesMut<'_>>>> =
-            (0..parts).map(|_| Vec::new()).collect();
         let mut shared = Vec::with_capacity(projections.len());
         let mut main_flights = Vec::with_capacity(projections.len());
+        let mut traces: Vec<Option<&mut PostTraces>> = Vec::with_capacity(projections.len());
         for p in projections.iter_mut() {
             for copies in &mut worker_flights {
                 copies.push(p.synapses.flight_copy());
             }
-            let n_post = p.synapses.n_post;
-            let (view, flight) = p.synapses.split();
+            let Projection {
+                source,
+                target,
+                var,
+                synapses,
+                plastic,
+                ..
+            } = p;
+            let n_post = synapses.n_post;
+            let (view, flight) = synapses.split();
             main_flights.push(flight);
-            let (rule, state) = match &mut p.plastic {
+            let (rule, state) = match plastic {
                 Some(Plastic {
                     rule,
-                    traces,
+                    traces: t,
                     state,
                 }) => {
-                    let bounds = thread_bounds(n_post, layout_blocks(n_post), parts);
-                    for (share, part) in trace_parts.iter_mut().zip(traces.split(&bounds)) {
-                        share.push(Some(part));
-                    }
+                    traces.push(Some(t));
                     (Some(&*rule), DisjointMut::new(&mut state[..]))
                 }
                 None => {
-                    trace_parts.iter_mut().for_each(|share| share.push(None));
+                    traces.push(None);
                     (None, DisjointMut::new(&mut [][..]))
                 }
             };
             shared.push(SharedProjection {
-                source: p.source,
-                target: p.target,
-                var: p.var,
-                blocks: layout_blocks(n_post),
+                source: *source,
+                target: *target,
+                var: *var,
+                blocks: blocks(n_post),
                 view,
                 rule,
                 state,
@@ -358,44 +361,69 @@ impl Network {
             learn,
             parts,
             projections: shared,
-            exchange: (0..2 * parts * n_groups)
-                .map(|_| std::sync::Mutex::new(Vec::new()))
-                .collect(),
+            board: SpikeBoard::new(parts, n_groups),
             barrier: SpinBarrier::new(parts),
         };
         let n_inputs = inputs.len();
-        let mut group_parts = group_parts.into_iter();
-        let mut trace_parts = trace_parts.into_iter();
-        let mut main = Share {
-            part: 0,
-            groups: group_parts.next().expect("one share per part"),
-            traces: trace_parts.next().expect("one share per part"),
-            flights: main_flights,
-            inputs: &mut inputs[..],
-            monitors: Some(&mut monitors[..]),
-            buffers: std::mem::take(&mut scratch.buffers).sized(n_inputs, n_groups),
-            events: 0,
+        let buffers = std::mem::take(&mut scratch.buffers).sized(n_inputs, n_groups);
+        if parts == 1 {
+            // The calling thread steps the groups and traces in place.
+            let mut main = Share {
+                part: 0,
+                groups: &mut groups[..],
+                firsts: vec![0; n_groups],
+                traces: traces.iter_mut().map(|t| t.as_deref_mut()).collect(),
+                flights: main_flights,
+                inputs: &mut inputs[..],
+                monitors: Some(&mut monitors[..]),
+                buffers,
+                events: 0,
+            };
+            schedule::run_part(&ctx, &mut main);
+            *synaptic_events += main.events;
+            scratch.buffers = main.buffers;
+            *step += steps as i64;
+            return;
+        }
+        // Each thread copies its part of the groups and traces, steps the copy, and hands it
+        // back to be written in place when all are done.
+        let targets: Vec<usize> = ctx.projections.iter().map(|p| p.target).collect();
+        let extract = |part: usize, groups: &[NeuronGroup], traces: &[Option<&PostTraces>]| {
+            let my_groups: Vec<NeuronGroup> = groups
+                .iter()
+                .zip(&bounds)
+                .map(|(g, b)| g.extract(b[part]..b[part + 1]))
+                .collect();
+            let my_traces: Vec<Option<PostTraces>> = traces
+                .iter()
+                .zip(&targets)
+                .map(|(t, &g)| t.map(|t| t.extract(bounds[g][part]..bounds[g][part + 1])))
+                .collect();
+            let firsts: Vec<usize> = bounds.iter().map(|b| b[part]).collect();
+            (my_groups, my_traces, firsts)
         };
-        let worker_inputs: Vec<Vec<InputGroup>> =
-            (1..parts).map(|_| main.inputs.to_vec()).collect();
-        let worker_events = std::thread::scope(|s| {
-            let ctx = &ctx;
+        let worker_inputs: Vec<Vec<InputGroup>> = (1..parts).map(|_| inputs.to_vec()).collect();
+        let groups_now: &[NeuronGroup] = groups;
+        let traces_now: Vec<Option<&PostTraces>> = traces.iter().map(|t| t.as_deref()).collect();
+        let (ctx, extract, traces_now) = (&ctx, &extract, &traces_now);
+        let parts_done = std::thread::scope(|s| {
             let workers: Vec<_> = worker_flights
                 .into_iter()
                 .zip(worker_inputs)
-                .zip(group_parts.zip(trace_parts))
                 .enumerate()
-                .map(|(k, ((flights, inputs), (groups, traces)))| {
+                .map(|(k, (flights, inputs))| {
                     s.spawn(move || {
-                        // Everything the thread writes every step is allocated by the thread
-                        // itself (its allocator arena), never beside another thread's data on
-                        // a cache line.
+                        // Everything the thread writes every step it allocates itself (its
+                        // allocator arena), never beside another thread's data.
+                        let (mut groups, mut traces, firsts) =
+                            extract(k + 1, groups_now, traces_now);
                         let mut flights: Vec<FlightCopy> = flights.to_vec();
                         let mut inputs: Vec<InputGroup> = inputs.to_vec();
                         let mut share = Share {
                             part: k + 1,
-                            groups,
-                            traces,
+                            groups: &mut groups,
+                            firsts,
+                            traces: traces.iter_mut().map(Option::as_mut).collect(),
                             flights: flights.iter_mut().map(FlightCopy::as_flight).collect(),
                             inputs: &mut inputs[..],
                             monitors: None,
@@ -403,18 +431,44 @@ impl Network {
                             events: 0,
                         };
                         schedule::run_part(ctx, &mut share);
-                        share.events
+                        let events = share.events;
+                        (groups, traces, events)
                     })
                 })
                 .collect();
+            let (mut my_groups, mut my_traces, firsts) = extract(0, groups_now, traces_now);
+            let mut main = Share {
+                part: 0,
+                groups: &mut my_groups,
+                firsts,
+                traces: my_traces.iter_mut().map(Option::as_mut).collect(),
+                flights: main_flights,
+                inputs: &mut inputs[..],
+                monitors: Some(&mut monitors[..]),
+                buffers,
+                events: 0,
+            };
             schedule::run_part(ctx, &mut main);
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("a network thread panicked"))
-                .sum::<u64>()
+            *synaptic_events += main.events;
+            scratch.buffers = std::mem::take(&mut main.buffers);
+            let mut done = vec![(my_groups, my_traces)];
+            for w in workers {
+                let (g, t, events) = w.join().expect("a network thread panicked");
+                *synaptic_events += events;
+                done.push((g, t));
+            }
+            done
         });
-        *synaptic_events += main.events + worker_events;
-        scratch.buffers = std::mem::take(&mut main.buffers);
+        for (part, (part_groups, part_traces)) in parts_done.iter().enumerate() {
+            for ((group, b), done) in groups.iter_mut().zip(&bounds).zip(part_groups) {
+                group.restore(b[part], done);
+            }
+            for ((t, &g), done) in traces.iter_mut().zip(&targets).zip(part_traces) {
+                if let (Some(t), Some(done)) = (t, done) {
+                    t.restore(bounds[g][part], done);
+                }
+            }
+        }
         *step += steps as i64;
     }
 

@@ -40,14 +40,18 @@ impl PostTraces {
         }
     }
 
-    /// The traces cut into the parts `bounds` gives ([`crate::sim::disjoint::part_bounds`]).
-    pub fn split(&mut self, bounds: &[usize]) -> Vec<TracesMut<'_>> {
-        use crate::sim::disjoint::split_at_bounds;
-        split_at_bounds(&mut self.a, bounds)
-            .into_iter()
-            .zip(split_at_bounds(&mut self.b, bounds))
-            .map(|(a, b)| TracesMut { a, b })
-            .collect()
+    /// The traces of neurons `range` (a copy), for a thread to keep on its own.
+    pub fn extract(&self, range: std::ops::Range<usize>) -> Self {
+        Self {
+            a: self.a[range.clone()].to_vec(),
+            b: self.b[range].to_vec(),
+        }
+    }
+
+    /// Writes back `part`, extracted from neurons `first..`.
+    pub fn restore(&mut self, first: usize, part: &Self) {
+        self.a[first..first + part.a.len()].copy_from_slice(&part.a);
+        self.b[first..first + part.b.len()].copy_from_slice(&part.b);
     }
 }
 

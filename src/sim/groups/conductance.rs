@@ -241,6 +241,35 @@ impl ConductanceGroup {
         self.v.len()
     }
 
+    /// A group of neurons `range` of this one (same parameters, a copy of their state), for a
+    /// thread to step on its own.
+    pub fn extract(&self, range: std::ops::Range<usize>) -> Self {
+        Self {
+            params: self.params,
+            v: self.v[range.clone()].to_vec(),
+            ge: self.ge[range.clone()].to_vec(),
+            gi: self.gi[range.clone()].to_vec(),
+            theta: self.theta[range.clone()].to_vec(),
+            refractory_left: self.refractory_left[range.clone()].to_vec(),
+            since_spike: self.since_spike[range.clone()].to_vec(),
+            constants: self.constants,
+            free: self.free[range].to_vec(),
+        }
+    }
+
+    /// Writes back the state of `part`, extracted from neurons `first..` (see
+    /// [`ConductanceGroup::extract`]).
+    pub fn restore(&mut self, first: usize, part: &Self) {
+        let range = first..first + part.len();
+        self.v[range.clone()].copy_from_slice(&part.v);
+        self.ge[range.clone()].copy_from_slice(&part.ge);
+        self.gi[range.clone()].copy_from_slice(&part.gi);
+        self.theta[range.clone()].copy_from_slice(&part.theta);
+        self.refractory_left[range.clone()].copy_from_slice(&part.refractory_left);
+        self.since_spike[range.clone()].copy_from_slice(&part.since_spike);
+        self.free[range].copy_from_slice(&part.free);
+    }
+
     /// Every neuron at v_rest + v_init_offset, no conductance, not refractory, the block
     /// clock at 0 (θ kept).
     pub fn rest(&mut self) {
@@ -268,76 +297,14 @@ impl ConductanceGroup {
     /// indices of the neurons that spiked onto `spikes`. With `adapt`, θ decays and grows at
     /// spikes; without, θ is frozen (evaluation).
     pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
-        let n = self.len();
-        self.parts(&[0, n]).remove(0).step(adapt, spikes);
-    }
-
-    /// The group cut into the parts `bounds` gives ([`crate::sim::disjoint::part_bounds`]),
-    /// each stepped by its own thread.
-    pub fn parts(&mut self, bounds: &[usize]) -> Vec<ConductancePart<'_>> {
-        use crate::sim::disjoint::split_at_bounds;
         let c = self
             .constants
             .expect("prepare() is called by new() and after loading");
         let p = self.params;
-        let mut v = split_at_bounds(&mut self.v, bounds).into_iter();
-        let mut ge = split_at_bounds(&mut self.ge, bounds).into_iter();
-        let mut gi = split_at_bounds(&mut self.gi, bounds).into_iter();
-        let mut theta = split_at_bounds(&mut self.theta, bounds).into_iter();
-        let mut refractory_left = split_at_bounds(&mut self.refractory_left, bounds).into_iter();
-        let mut since_spike = split_at_bounds(&mut self.since_spike, bounds).into_iter();
-        let mut free = split_at_bounds(&mut self.free, bounds).into_iter();
-        bounds[..bounds.len() - 1]
-            .iter()
-            .map(|&first| ConductancePart {
-                params: p,
-                c,
-                first,
-                v: v.next().expect("one slice per part"),
-                ge: ge.next().expect("one slice per part"),
-                gi: gi.next().expect("one slice per part"),
-                theta: theta.next().expect("one slice per part"),
-                refractory_left: refractory_left.next().expect("one slice per part"),
-                since_spike: since_spike.next().expect("one slice per part"),
-                free: free.next().expect("one slice per part"),
-            })
-            .collect()
-    }
-}
-
-/// The neurons `first..first + v.len()` of a [`ConductanceGroup`], stepped by one thread.
-#[derive(Debug)]
-pub struct ConductancePart<'a> {
-    params: ConductanceParams,
-    c: StepConstants,
-    first: usize,
-    /// Membrane potentials (mV).
-    pub v: &'a mut [f64],
-    /// Excitatory conductances.
-    pub ge: &'a mut [f64],
-    /// Inhibitory conductances.
-    pub gi: &'a mut [f64],
-    theta: &'a mut [f64],
-    refractory_left: &'a mut [u32],
-    since_spike: &'a mut [u32],
-    free: &'a mut [f64],
-}
-
-impl ConductancePart<'_> {
-    /// The group's index of this part's first neuron.
-    pub fn first(&self) -> usize {
-        self.first
-    }
-
-    /// Advances the part's neurons by one step (state update + threshold + reset) and pushes
-    /// the (group) indices of those that spiked onto `spikes`, in order. With `adapt`, θ decays
-    /// and grows at spikes; without, θ is frozen (evaluation).
-    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
-        let c = self.c;
-        let p = self.params;
         // Pass 1, branch-free so it vectorises: Euler step of v scaled by `free` (dt/τ, or 0
         // while refractory), decay of ge and gi.
-        let free = &mut *self.free;
+        let free = &mut self.free;
+        free.resize(self.v.len(), c.dt_over_tau);
         // The exact v stays between its current value and the potentials it relaxes towards
         // (v_rest, E_exc, E_inh). An Euler step does too as long as f·(1 + ge + gi) ≤ 1 (it is
         // then a convex combination of them); past that — a burst of inhibition onto a large
@@ -387,7 +354,7 @@ impl ConductancePart<'_> {
         let above = self
             .v
             .iter()
-            .zip(self.theta.iter())
+            .zip(&self.theta)
             .fold(false, |acc, (&v, &theta)| acc | (v > theta + offset));
         if !refractory && !above {
             return;
@@ -399,7 +366,7 @@ impl ConductancePart<'_> {
                     self.free[j] = c.dt_over_tau;
                 }
             } else if self.v[j] > self.theta[j] + offset && self.since_spike[j] >= c.block_steps {
-                spikes.push(self.first + j);
+                spikes.push(j);
                 self.v[j] = p.v_reset_mv;
                 self.refractory_left[j] = c.refractory_steps;
                 self.since_spike[j] = 0;

@@ -137,6 +137,29 @@ impl CurrentLifGroup {
         &self.params
     }
 
+    /// A group of neurons `range` of this one (same parameters, a copy of their state), for a
+    /// thread to step on its own.
+    pub fn extract(&self, range: std::ops::Range<usize>) -> Self {
+        Self {
+            params: self.params,
+            neurons: self.neurons[range.clone()].to_vec(),
+            adaptation: self.adaptation,
+            theta_adapt: self.theta_adapt[range.clone()].to_vec(),
+            input: self.input[range].to_vec(),
+            gain: self.gain,
+            derived: self.derived,
+        }
+    }
+
+    /// Writes back the state of `part`, extracted from neurons `first..` (see
+    /// [`CurrentLifGroup::extract`]).
+    pub fn restore(&mut self, first: usize, part: &Self) {
+        let range = first..first + part.len();
+        self.neurons[range.clone()].copy_from_slice(&part.neurons);
+        self.theta_adapt[range.clone()].copy_from_slice(&part.theta_adapt);
+        self.input[range].copy_from_slice(&part.input);
+    }
+
     /// Number of neurons.
     pub fn len(&self) -> usize {
         self.neurons.len()
@@ -199,61 +222,9 @@ impl CurrentLifGroup {
     /// thresholds decay and grow at spikes; without, they are frozen.
     pub fn step(&mut self, adapt: bool, spikes: &mut Vec<(usize, f64)>) {
         spikes.clear();
-        let n = self.len();
-        self.parts(&[0, n]).remove(0).step(adapt, spikes);
-    }
-
-    /// The group cut into the parts `bounds` gives ([`crate::sim::disjoint::part_bounds`]),
-    /// each stepped by its own thread.
-    pub fn parts(&mut self, bounds: &[usize]) -> Vec<CurrentLifPart<'_>> {
-        use crate::sim::disjoint::split_at_bounds;
-        let derived = self
+        let d = self
             .derived
             .expect("prepare() is called by new() and after loading");
-        let mut neurons = split_at_bounds(&mut self.neurons, bounds).into_iter();
-        let mut theta_adapt = split_at_bounds(&mut self.theta_adapt, bounds).into_iter();
-        let mut input = split_at_bounds(&mut self.input, bounds).into_iter();
-        bounds[..bounds.len() - 1]
-            .iter()
-            .map(|&first| CurrentLifPart {
-                params: self.params,
-                adaptation: self.adaptation,
-                gain: self.gain,
-                derived,
-                first,
-                neurons: neurons.next().expect("one slice per part"),
-                theta_adapt: theta_adapt.next().expect("one slice per part"),
-                input: input.next().expect("one slice per part"),
-            })
-            .collect()
-    }
-}
-
-/// The neurons `first..first + neurons.len()` of a [`CurrentLifGroup`], stepped by one thread.
-#[derive(Debug)]
-pub struct CurrentLifPart<'a> {
-    params: LifParams,
-    adaptation: Option<Adaptation>,
-    gain: f64,
-    derived: Derived,
-    first: usize,
-    neurons: &'a mut [LifNeuron],
-    theta_adapt: &'a mut [f64],
-    /// Charges delivered to each neuron since its last step.
-    pub input: &'a mut [f64],
-}
-
-impl CurrentLifPart<'_> {
-    /// The group's index of this part's first neuron.
-    pub fn first(&self) -> usize {
-        self.first
-    }
-
-    /// Advances the part's neurons by one step; pushes `(group index, time within the step in
-    /// ms)` for every spike onto `spikes`, in neuron order. With `adapt`, the adaptive
-    /// thresholds decay and grow at spikes; without, they are frozen.
-    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<(usize, f64)>) {
-        let d = self.derived;
         let (params, gain) = (self.params, self.gain);
         for (neuron, q) in self.neurons.iter_mut().zip(self.input.iter_mut()) {
             if *q != 0.0 {
@@ -262,19 +233,15 @@ impl CurrentLifPart<'_> {
             }
         }
         let theta = params.theta();
-        let already = spikes.len();
         for (j, neuron) in self.neurons.iter_mut().enumerate() {
             let threshold = theta + self.theta_adapt[j];
-            let neuron_index = self.first + j;
-            neuron.step_each_with_threshold(&d.propagator, threshold, |s| {
-                spikes.push((neuron_index, s))
-            });
+            neuron.step_each_with_threshold(&d.propagator, threshold, |s| spikes.push((j, s)));
             flush_to_rest(neuron, &params);
         }
         if let (Some(a), true) = (self.adaptation, adapt) {
-            decay_all(self.theta_adapt, d.theta_decay);
-            for &(j, _) in &spikes[already..] {
-                self.theta_adapt[j - self.first] += a.theta_plus;
+            decay_all(&mut self.theta_adapt, d.theta_decay);
+            for &(j, _) in spikes.iter() {
+                self.theta_adapt[j] += a.theta_plus;
             }
         }
     }

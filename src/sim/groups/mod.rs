@@ -8,4 +8,4 @@ mod neuron_group;
 
 pub use conductance::{ConductanceGroup, ConductanceParams};
 pub use current_lif::{Adaptation, CurrentLifGroup};
-pub use neuron_group::{GroupPart, NeuronGroup, Scratch, Spike, Var};
+pub use neuron_group::{NeuronGroup, Scratch, Spike, Var};

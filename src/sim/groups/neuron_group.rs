@@ -1,8 +1,6 @@
 //! One type for every kind of neuron group the network holds: its step (state update,
 //! threshold, reset), the variables synapses deliver to, and its checks.
 
-use super::conductance::ConductancePart;
-use super::current_lif::CurrentLifPart;
 use super::{ConductanceGroup, CurrentLifGroup};
 
 /// A spike of this step: the neuron, and when in the step it crossed threshold (ms after the
@@ -77,26 +75,43 @@ impl NeuronGroup {
         spikes: &mut Vec<Spike>,
         scratch: &mut Scratch,
     ) {
-        let n = self.len();
-        self.parts(&[0, n])
-            .remove(0)
-            .step(adapt, dt_ms, spikes, scratch);
+        spikes.clear();
+        match self {
+            NeuronGroup::Conductance(g) => {
+                scratch.indices.clear();
+                g.step(adapt, &mut scratch.indices);
+                spikes.extend(scratch.indices.iter().map(|&neuron| Spike {
+                    neuron,
+                    offset_ms: dt_ms,
+                }));
+            }
+            NeuronGroup::CurrentLif(g) => {
+                g.step(adapt, &mut scratch.timed);
+                spikes.extend(
+                    scratch
+                        .timed
+                        .iter()
+                        .map(|&(neuron, offset_ms)| Spike { neuron, offset_ms }),
+                );
+            }
+        }
     }
 
-    /// The group cut into the parts `bounds` gives ([`crate::sim::disjoint::part_bounds`]),
-    /// each stepped by its own thread.
-    pub fn parts(&mut self, bounds: &[usize]) -> Vec<GroupPart<'_>> {
+    /// A group of neurons `range` of this one (same kind and parameters, a copy of their
+    /// state), for a thread to step on its own ([`crate::sim::network`]).
+    pub fn extract(&self, range: std::ops::Range<usize>) -> Self {
         match self {
-            NeuronGroup::Conductance(g) => g
-                .parts(bounds)
-                .into_iter()
-                .map(GroupPart::Conductance)
-                .collect(),
-            NeuronGroup::CurrentLif(g) => g
-                .parts(bounds)
-                .into_iter()
-                .map(GroupPart::CurrentLif)
-                .collect(),
+            NeuronGroup::Conductance(g) => NeuronGroup::Conductance(g.extract(range)),
+            NeuronGroup::CurrentLif(g) => NeuronGroup::CurrentLif(g.extract(range)),
+        }
+    }
+
+    /// Writes back the state of `part`, extracted from neurons `first..`.
+    pub fn restore(&mut self, first: usize, part: &NeuronGroup) {
+        match (self, part) {
+            (NeuronGroup::Conductance(g), NeuronGroup::Conductance(p)) => g.restore(first, p),
+            (NeuronGroup::CurrentLif(g), NeuronGroup::CurrentLif(p)) => g.restore(first, p),
+            _ => panic!("a part restored into a group of another kind"),
         }
     }
 
@@ -164,67 +179,6 @@ impl NeuronGroup {
         match self {
             NeuronGroup::Conductance(g) => g.v[j],
             NeuronGroup::CurrentLif(g) => g.neuron(j).v,
-        }
-    }
-}
-
-/// A contiguous part of a neuron group's neurons, stepped by one thread.
-#[derive(Debug)]
-pub enum GroupPart<'a> {
-    /// Of a conductance-based group.
-    Conductance(ConductancePart<'a>),
-    /// Of a current-based group.
-    CurrentLif(CurrentLifPart<'a>),
-}
-
-impl GroupPart<'_> {
-    /// The group's index of the part's first neuron.
-    pub fn first(&self) -> usize {
-        match self {
-            GroupPart::Conductance(g) => g.first(),
-            GroupPart::CurrentLif(g) => g.first(),
-        }
-    }
-
-    /// State update, threshold and reset of the part's neurons for one step of `dt_ms`; their
-    /// spikes (group indices, in order) go to `spikes` (cleared first).
-    pub fn step(
-        &mut self,
-        adapt: bool,
-        dt_ms: f64,
-        spikes: &mut Vec<Spike>,
-        scratch: &mut Scratch,
-    ) {
-        spikes.clear();
-        match self {
-            GroupPart::Conductance(g) => {
-                scratch.indices.clear();
-                g.step(adapt, &mut scratch.indices);
-                spikes.extend(scratch.indices.iter().map(|&neuron| Spike {
-                    neuron,
-                    offset_ms: dt_ms,
-                }));
-            }
-            GroupPart::CurrentLif(g) => {
-                scratch.timed.clear();
-                g.step(adapt, &mut scratch.timed);
-                spikes.extend(
-                    scratch
-                        .timed
-                        .iter()
-                        .map(|&(neuron, offset_ms)| Spike { neuron, offset_ms }),
-                );
-            }
-        }
-    }
-
-    /// The part's entries of variable `var` (index 0 is neuron [`GroupPart::first`]).
-    pub fn var_mut(&mut self, var: Var) -> Option<&mut [f64]> {
-        match (self, var) {
-            (GroupPart::Conductance(g), Var::Ge) => Some(&mut *g.ge),
-            (GroupPart::Conductance(g), Var::Gi) => Some(&mut *g.gi),
-            (GroupPart::CurrentLif(g), Var::Charge) => Some(&mut *g.input),
-            _ => None,
         }
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Every neuron group is cut into contiguous parts, one per thread, at the blocks its incoming
 //! synapses are laid out in ([`crate::sim::disjoint::thread_bounds`]); thread p owns part p of
-//! every group: the neurons' state, the traces of the plastic projections onto them, and the
-//! synapses onto them (their weights and per-synapse state). Each step, thread p
+//! every group: the neurons' state and the traces of the plastic projections onto them — a
+//! copy the thread makes itself and steps for the whole run, so that no cache line of it is
+//! ever written by two threads — and the synapses onto them (their weights and per-synapse
+//! state, in their own layout blocks). Each step, thread p
 //!
 //! 1. advances its own copy of every input group (all copies emit the same spikes; noise
 //!    charges are added to its own neurons only);
@@ -18,16 +20,14 @@
 //! Every neuron and synapse is thus updated by one thread, by the same operations in the same
 //! order as with one thread (a neuron's arrivals come in the order of the spikes in flight,
 //! whoever delivers them), so results are bit-identical for any number of threads. Spikes are
-//! published in two buffers by step parity: a thread overwrites a buffer two steps later, after
-//! a barrier every reader has passed.
+//! published on a [`SpikeBoard`].
 
 use super::{Monitor, Source};
 use crate::sim::disjoint::{thread_blocks, DisjointMut, SpinBarrier};
-use crate::sim::groups::{GroupPart, Scratch, Spike, Var};
+use crate::sim::groups::{NeuronGroup, Scratch, Spike, Var};
 use crate::sim::input::{InputGroup, InputKind};
-use crate::sim::plasticity::{Plasticity, Rule, SpikeTime, TracesMut, TripletStdp};
+use crate::sim::plasticity::{Plasticity, PostTraces, Rule, SpikeTime, TripletStdp};
 use crate::sim::synapses::{Delivery, Flight, SynapseView};
-use std::sync::Mutex;
 
 /// What every thread reads of a projection.
 pub(super) struct SharedProjection<'a> {
@@ -50,18 +50,20 @@ pub(super) struct Context<'a> {
     pub(super) learn: bool,
     pub(super) parts: usize,
     pub(super) projections: Vec<SharedProjection<'a>>,
-    /// Published spikes: `exchange[(parity · parts + part) · groups + group]`.
-    pub(super) exchange: Vec<Mutex<Vec<Spike>>>,
+    /// Published spikes.
+    pub(super) board: SpikeBoard,
     pub(super) barrier: SpinBarrier,
 }
 
 /// What one thread owns for one run.
 pub(super) struct Share<'a> {
     pub(super) part: usize,
-    /// Its part of every neuron group.
-    pub(super) groups: Vec<GroupPart<'a>>,
+    /// Its part of every neuron group (the whole group with one thread).
+    pub(super) groups: &'a mut [NeuronGroup],
+    /// The group's index of each part's first neuron.
+    pub(super) firsts: Vec<usize>,
     /// Its part of every plastic projection's traces (None for the others).
-    pub(super) traces: Vec<Option<TracesMut<'a>>>,
+    pub(super) traces: Vec<Option<&'a mut PostTraces>>,
     /// Its copy of every projection's spikes in flight.
     pub(super) flights: Vec<Flight<'a>>,
     /// Its copy of the input groups.
@@ -95,9 +97,61 @@ impl Buffers {
     }
 }
 
-impl Context<'_> {
-    fn exchange_slot(&self, parity: usize, part: usize, group: usize, groups: usize) -> usize {
-        (parity * self.parts + part) * groups + group
+/// Where each thread publishes its neurons' spikes of a step for the others: one list per
+/// (step parity, part, group), each on cache lines of its own. Thread p writes only its own
+/// lists of the step's parity, before the step's barrier; every thread reads them after it.
+/// The next write to the same list comes two steps later, after a barrier every reader has
+/// passed — the barrier orders every access, so the lists need no lock.
+pub(super) struct SpikeBoard {
+    lists: Vec<Padded>,
+    parts: usize,
+    groups: usize,
+}
+
+/// A spike list alone on its cache lines (a write to one never invalidates another's).
+#[repr(align(128))]
+struct Padded(std::cell::UnsafeCell<Vec<Spike>>);
+
+// SAFETY: the lists are accessed only as described on SpikeBoard: a list is written by one
+// thread while no other accesses it, and read by several while none writes it, the phases
+// separated by the barrier (acquire/release).
+unsafe impl Sync for SpikeBoard {}
+
+impl SpikeBoard {
+    /// Empty lists for `parts` threads and `groups` groups.
+    pub(super) fn new(parts: usize, groups: usize) -> Self {
+        Self {
+            lists: (0..2 * parts * groups)
+                .map(|_| Padded(std::cell::UnsafeCell::new(Vec::new())))
+                .collect(),
+            parts,
+            groups,
+        }
+    }
+
+    fn list(&self, parity: usize, part: usize, group: usize) -> &std::cell::UnsafeCell<Vec<Spike>> {
+        &self.lists[(parity * self.parts + part) * self.groups + group].0
+    }
+
+    /// Publishes `spikes` as thread `part`'s spikes of `group` (only thread `part` calls it,
+    /// before the step's barrier). A list that stays empty is not written (no cache line moves
+    /// on a silent step).
+    fn publish(&self, parity: usize, part: usize, group: usize, spikes: &[Spike]) {
+        // SAFETY: see SpikeBoard: only this thread accesses its own list in this phase.
+        let list = unsafe { &mut *self.list(parity, part, group).get() };
+        if !(list.is_empty() && spikes.is_empty()) {
+            list.clear();
+            list.extend_from_slice(spikes);
+        }
+    }
+
+    /// Appends every part's spikes of `group`, in part order, to `out` (after the barrier).
+    fn gather(&self, parity: usize, group: usize, out: &mut Vec<Spike>) {
+        for part in 0..self.parts {
+            // SAFETY: see SpikeBoard: no thread writes these lists in this phase.
+            let list = unsafe { &*self.list(parity, part, group).get() };
+            out.extend_from_slice(list);
+        }
     }
 }
 
@@ -116,9 +170,8 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                 _ => None,
             };
             if let (Some(charges), Some(t)) = (input.advance(spikes), target) {
-                let part = &mut me.groups[t];
-                let first = part.first();
-                if let Some(var) = part.var_mut(Var::Charge) {
+                let first = me.firsts[t];
+                if let Some(var) = me.groups[t].var_mut(Var::Charge) {
                     var.iter_mut()
                         .zip(&charges[first..])
                         .for_each(|(v, q)| *v += q);
@@ -128,29 +181,26 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
         // 2. Own neurons: state update, threshold, reset; spikes published.
         for (g, part) in me.groups.iter_mut().enumerate() {
             part.step(ctx.learn, dt, &mut buffers.own[g], &mut buffers.group);
+            let first = me.firsts[g];
+            if first > 0 {
+                buffers.own[g].iter_mut().for_each(|s| s.neuron += first);
+            }
             if ctx.parts > 1 {
-                let slot = ctx.exchange_slot(parity, me.part, g, groups);
-                let mut published = ctx.exchange[slot].lock().expect("no thread panics");
-                published.clear();
-                published.extend_from_slice(&buffers.own[g]);
+                ctx.board.publish(parity, me.part, g, &buffers.own[g]);
             }
         }
         // 3. Own traces.
         for (proj, traces) in ctx.projections.iter().zip(&mut me.traces) {
             if let (Some(rule), Some(traces)) = (proj.rule, traces) {
-                rule.decay(traces.reborrow());
+                rule.decay(traces.as_mut());
             }
         }
         // Every part's spikes, in neuron order.
         if ctx.parts > 1 {
-            ctx.barrier.wait();
+            ctx.barrier.wait(me.part);
             for g in 0..groups {
                 buffers.all[g].clear();
-                for q in 0..ctx.parts {
-                    let slot = ctx.exchange_slot(parity, q, g, groups);
-                    let published = ctx.exchange[slot].lock().expect("no thread panics");
-                    buffers.all[g].extend_from_slice(&published);
-                }
+                ctx.board.gather(parity, g, &mut buffers.all[g]);
             }
         } else {
             for g in 0..groups {
@@ -174,11 +224,13 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                     .iter()
                     .for_each(|s| flight.emit(step, s.neuron as u32)),
             }
-            let part = &mut me.groups[proj.target];
-            let first = part.first();
-            let target = part.var_mut(proj.var).expect("checked when connected");
+            let first = me.firsts[proj.target];
+            let target = me.groups[proj.target]
+                .var_mut(proj.var)
+                .expect("checked when connected");
             let parts = thread_blocks(proj.blocks, ctx.parts, me.part);
-            me.events += match (proj.rule, &me.traces[p], ctx.learn) {
+            let traces = me.traces[p].as_mut().map(|t| t.as_mut());
+            me.events += match (proj.rule, &traces, ctx.learn) {
                 (Some(Rule::Triplet(r)), Some(traces), true) => deliver(
                     proj,
                     flight,
@@ -219,7 +271,8 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
             let (Some(rule), Some(traces)) = (proj.rule, &mut me.traces[p]) else {
                 continue;
             };
-            let first = me.groups[proj.target].first();
+            let mut traces = traces.as_mut();
+            let first = me.firsts[proj.target];
             for &spike in &own[proj.target] {
                 let time = SpikeTime {
                     step,

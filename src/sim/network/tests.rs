@@ -168,7 +168,7 @@ fn mixed(threads: usize) -> Network {
     };
     let dt = 0.5;
     // The second layer is laid out in two blocks (one per thread), the first in one.
-    let (n_in, n_a, n_b) = (23, 11, 4097);
+    let (n_in, n_a, n_b) = (23, 11, 1031);
     let mut net = Network::new(dt).unwrap();
     let input = net.add_input(InputGroup::new(n_in, InputKind::Poisson));
     let lif = LifParams::new(10.0, 2.0, 0.0, 0.0, 1.0, 2.0).unwrap();

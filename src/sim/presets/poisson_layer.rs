@@ -202,6 +202,10 @@ impl Learner for PoissonLayer {
         &self.network
     }
 
+    fn network_mut(&mut self) -> &mut Network {
+        &mut self.network
+    }
+
     fn set_plastic_state(&mut self, x: &[f64]) -> Result<()> {
         self.network.set_plastic_state(x)
     }

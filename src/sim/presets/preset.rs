@@ -263,6 +263,9 @@ impl Learner for Preset {
     fn network(&self) -> &Network {
         dispatch!(self, l => l.network())
     }
+    fn network_mut(&mut self) -> &mut Network {
+        dispatch!(self, l => l.network_mut())
+    }
     fn set_plastic_state(&mut self, x: &[f64]) -> Result<()> {
         dispatch!(self, l => l.set_plastic_state(x))
     }

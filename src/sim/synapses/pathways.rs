@@ -48,7 +48,6 @@ pub struct Delivery<'a, R> {
 /// What the threads running one network share of a projection: its layout and its weights.
 #[derive(Debug, Clone, Copy)]
 pub struct SynapseView<'a> {
-    n_pre: usize,
     target: &'a [u32],
     delay_steps: &'a [u16],
     index: &'a SlotIndex,
@@ -96,7 +95,6 @@ impl Synapses {
     /// The shared view and this thread's flight (the store's own).
     pub fn split(&mut self) -> (SynapseView<'_>, Flight<'_>) {
         let Synapses {
-            n_pre,
             w,
             target,
             delay_steps,
@@ -108,7 +106,6 @@ impl Synapses {
         } = self;
         (
             SynapseView {
-                n_pre: *n_pre,
                 target,
                 delay_steps,
                 index,
@@ -237,22 +234,22 @@ impl SynapseView<'_> {
             (r, traces, state)
         });
         let in_flight = &*flight.in_flight;
-        for block in blocks {
-            let rows = block * self.n_pre;
-            let segment = |e: usize| {
-                let (t0, pre) = in_flight[e];
-                let c = (rows + pre as usize) * stride + (step - t0) as usize;
-                (index.start[c] as usize, index.start[c + 1] as usize)
-            };
-            for e in 0..in_flight.len() {
+        let n_blocks = index.blocks;
+        let segment = |e: usize, block: usize| {
+            let (t0, pre) = in_flight[e];
+            let c = (pre as usize * n_blocks + block) * stride + (step - t0) as usize;
+            (index.start[c] as usize, index.start[c + 1] as usize)
+        };
+        for e in 0..in_flight.len() {
+            for block in blocks.clone() {
                 // The segments are scattered over the store, so each costs a cache miss: ask
                 // for the one PREFETCH_AHEAD arrivals ahead while this one is delivered.
                 if e + PREFETCH_AHEAD < in_flight.len() {
-                    let (ahead, _) = segment(e + PREFETCH_AHEAD);
+                    let (ahead, _) = segment(e + PREFETCH_AHEAD, block);
                     prefetch(self.w.as_ptr_at(ahead));
                     prefetch(self.target.as_ptr().wrapping_add(ahead));
                 }
-                let (lo, hi) = segment(e);
+                let (lo, hi) = segment(e, block);
                 events += (hi - lo) as u64;
                 // SAFETY: slots lo..hi are the synapses of this row and delay, onto the postsynaptic
                 // neurons of `block`; no other thread delivers to or updates them (each owns other

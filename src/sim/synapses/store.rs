@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 /// A projection onto this many postsynaptic neurons or more is laid out in two blocks.
-const TWO_BLOCKS_FROM: usize = 4096;
+const TWO_BLOCKS_FROM: usize = 1024;
 
 /// Blocks the synapses onto `n_post` neurons are laid out in: the slots onto each contiguous
 /// block of postsynaptic neurons ([`crate::sim::disjoint::part_bounds`]) are stored apart, so
@@ -78,7 +78,9 @@ pub(super) struct SlotIndex {
     pub(super) blocks: usize,
     /// Block b is postsynaptic neurons `block_bounds[b]..block_bounds[b + 1]`.
     pub(super) block_bounds: Vec<usize>,
-    /// `start[r · (max_delay + 2) + d]`: first slot of row r with delay ≥ d.
+    /// `start[(i · blocks + b) · (max_delay + 2) + d]`: first slot with delay ≥ d of the row of
+    /// presynaptic neuron i onto block b (a neuron's blocks side by side: one cache line serves
+    /// every block of an arrival).
     pub(super) start: Vec<u32>,
     /// Incoming synapses of postsynaptic neuron j: `incoming[incoming_start[j]..[j + 1]]`,
     /// as (presynaptic neuron, slot), by presynaptic neuron.
@@ -109,7 +111,11 @@ impl Synapses {
         for r in 0..rows {
             let (lo, hi) = (self.row_start[r], self.row_start[r + 1]);
             let delays = &self.delay_steps[lo..hi];
-            for (d, s) in start[r * stride..(r + 1) * stride].iter_mut().enumerate() {
+            let key = (r % self.n_pre) * blocks + r / self.n_pre;
+            for (d, s) in start[key * stride..(key + 1) * stride]
+                .iter_mut()
+                .enumerate()
+            {
                 *s = (lo + delays.partition_point(|&x| (x as usize) < d)) as u32;
             }
         }

@@ -271,3 +271,46 @@ fn a_rule_sees_every_incoming_synapse_of_a_neuron_that_fired() {
         (4.0, 3.0, 0.5)
     );
 }
+
+#[test]
+fn a_one_block_layout_is_re_laid_out_into_the_blocks_to_the_same_synapses() {
+    // 1100 targets: two blocks. Lay the same synapses out in one block (by presynaptic neuron,
+    // delay, target: the layout of checkpoints written before blocks) and convert it back.
+    let (n_pre, n_post) = (7, 1100);
+    let list: Vec<SynapseSpec> = (0..n_pre)
+        .flat_map(|i| {
+            (0..n_post)
+                .filter(move |j| (i * 31 + j * 7) % 5 != 0)
+                .map(move |j| (i, j, (i * n_post + j) as f64 * 1e-4, ((i + j) % 4) as u16))
+        })
+        .collect();
+    let blocked = Synapses::from_list(n_pre, n_post, list.clone()).unwrap();
+    assert_eq!(blocked.row_start.len(), 2 * n_pre + 1);
+    let mut legacy = blocked.clone();
+    let mut sorted = list.clone();
+    sorted.sort_by_key(|&(i, j, _, d)| (i, d, j));
+    legacy.row_start = (0..=n_pre)
+        .map(|i| sorted.iter().filter(|s| s.0 < i).count())
+        .collect();
+    legacy.w = sorted.iter().map(|s| s.2).collect();
+    legacy.target = sorted.iter().map(|s| s.1 as u32).collect();
+    legacy.delay_steps = sorted.iter().map(|s| s.3).collect();
+    legacy
+        .check("p", n_pre, n_post, 3)
+        .expect("the one-block layout is accepted");
+    let perm = legacy.relayout().expect("converted");
+    assert_eq!(legacy.row_start, blocked.row_start);
+    assert_eq!(legacy.target, blocked.target);
+    assert_eq!(legacy.delay_steps, blocked.delay_steps);
+    assert_eq!(legacy.w, blocked.w);
+    // The permutation maps each new slot to its old one.
+    assert!(perm
+        .iter()
+        .enumerate()
+        .all(|(k, &old)| sorted[old].2.to_bits() == blocked.w[k].to_bits()));
+    assert!(legacy.relayout().is_none(), "already laid out");
+    legacy.prepare();
+    for &(i, j, w, d) in list.iter().step_by(97) {
+        assert_eq!((legacy.weight(i, j), legacy.delay(i, j)), (w, Some(d)));
+    }
+}

@@ -99,9 +99,9 @@ fn the_spike_block_holds_a_neuron_for_its_duration() {
 
 #[test]
 fn training_on_two_threads_is_bit_identical_to_one() {
-    // One layout block per group (below 4096 neurons): the second thread owns no neuron but
-    // keeps its own copy of the inputs and of the spikes in flight, in step with the first.
-    let images: Vec<Vec<u8>> = (0..4)
+    // 1030 neurons: two layout blocks per group, one per thread; lateral inhibition crosses
+    // the cut every step.
+    let images: Vec<Vec<u8>> = (0..3)
         .map(|k| {
             (0..784)
                 .map(|i| ((i * (3 + k) + 11 * k) % 256) as u8)
@@ -109,7 +109,7 @@ fn training_on_two_threads_is_bit_identical_to_one() {
         })
         .collect();
     let train = |threads: usize| {
-        let mut net = DiehlCook::new(DiehlCookParams::default(), 37, MNIST, 5).unwrap();
+        let mut net = DiehlCook::new(DiehlCookParams::default(), 1030, MNIST, 5).unwrap();
         net.network.set_threads(threads);
         let responses: Vec<Response> = images
             .iter()

@@ -86,11 +86,6 @@ impl<'a, T> DisjointMut<'a, T> {
         self.len == 0
     }
 
-    /// Address of element `k` (for prefetching; never dereferenced here).
-    pub fn as_ptr_at(self, k: usize) -> *const T {
-        self.ptr.wrapping_add(k)
-    }
-
     /// The elements `lo..hi`.
     ///
     /// # Safety

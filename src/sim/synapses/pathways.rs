@@ -15,22 +15,6 @@ use crate::sim::plasticity::{
 use std::collections::VecDeque;
 use std::ops::Range;
 
-/// How many arrivals ahead [`SynapseView::deliver`] prefetches a segment.
-const PREFETCH_AHEAD: usize = 4;
-
-/// Asks the CPU to bring the cache line at `p` closer (a hint: no effect on results, none at
-/// all on targets without the instruction).
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
 /// Where a delivery's charges go and which rule runs on each arrival.
 pub struct Delivery<'a, R> {
     /// The target group's variable (conductance or current) for the postsynaptic neurons of
@@ -233,23 +217,11 @@ impl SynapseView<'_> {
             assert!(state.len() >= R::STATE * self.w.len());
             (r, traces, state)
         });
-        let in_flight = &*flight.in_flight;
-        let n_blocks = index.blocks;
-        let segment = |e: usize, block: usize| {
-            let (t0, pre) = in_flight[e];
-            let c = (pre as usize * n_blocks + block) * stride + (step - t0) as usize;
-            (index.start[c] as usize, index.start[c + 1] as usize)
-        };
-        for e in 0..in_flight.len() {
+        for &(t0, pre) in flight.in_flight.iter() {
+            let d = (step - t0) as usize;
             for block in blocks.clone() {
-                // The segments are scattered over the store, so each costs a cache miss: ask
-                // for the one PREFETCH_AHEAD arrivals ahead while this one is delivered.
-                if e + PREFETCH_AHEAD < in_flight.len() {
-                    let (ahead, _) = segment(e + PREFETCH_AHEAD, block);
-                    prefetch(self.w.as_ptr_at(ahead));
-                    prefetch(self.target.as_ptr().wrapping_add(ahead));
-                }
-                let (lo, hi) = segment(e, block);
+                let c = (pre as usize * index.blocks + block) * stride + d;
+                let (lo, hi) = (index.start[c] as usize, index.start[c + 1] as usize);
                 events += (hi - lo) as u64;
                 // SAFETY: slots lo..hi are the synapses of this row and delay, onto the postsynaptic
                 // neurons of `block`; no other thread delivers to or updates them (each owns other

@@ -9,7 +9,12 @@ synaptic events per second can be set against it.
 
     python3 -m venv /tmp/venv-brian2 && /tmp/venv-brian2/bin/pip install brian2 "numpy<2.3"
     cargo build --release
-    /tmp/venv-brian2/bin/python benches/peer/compare_diehl_cook.py --samples 500 --neurons 100 400
+    /tmp/venv-brian2/bin/python benches/peer/compare_diehl_cook.py --samples 500 --neurons 100 400 \
+        --threads 1 2
+
+With --threads T, both sides run on T threads: `mesonet train --threads T` (one network split
+over T threads where its groups have two layout blocks, 1 024 neurons and more; results are
+identical for any T) and Brian2's `devices.cpp_standalone.openmp_threads = T`.
 """
 
 import argparse
@@ -43,19 +48,34 @@ def copy_bandwidth_gb_s():
 SAME_MODEL_AS_BRIAN2 = ["--set", "euler_conductances=1", "--set", "spike_block_ms=0"]
 
 
-def mesonet(neurons, samples, seed, data, sets=()):
+def machine():
+    """CPU model, core count, memory: the line every result carries."""
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_gib = int(f.readline().split()[1]) / 2**20
+    return f"{model}, {os.cpu_count()} cores, {mem_gib:.0f} GiB; {time.strftime('%Y-%m-%d')}"
+
+
+def mesonet(neurons, samples, seed, data, threads, sets=()):
     binary = os.path.join(ROOT, "target", "release", "mesonet")
     with tempfile.TemporaryDirectory() as out:
         cmd = [binary, "train", "--neurons", str(neurons), "--train-samples", str(samples),
                "--test-samples", "1", "--assign-samples", "1", "--checkpoint-every", "0",
-               "--seed", str(seed), "--data", data, "--out", out, "--json", *sets]
+               "--seed", str(seed), "--data", data, "--out", out, "--threads", str(threads),
+               "--json", *sets]
         result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     return result
 
 
-def brian2(neurons, samples, seed, data):
+def brian2(neurons, samples, seed, data, threads):
     cmd = [sys.executable, os.path.join(HERE, "brian2_diehl_cook.py"), "--neurons", str(neurons),
-           "--samples", str(samples), "--seed", str(seed), "--data", data]
+           "--samples", str(samples), "--seed", str(seed), "--data", data,
+           "--threads", str(threads)]
     lines = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()
     return json.loads(lines[-1])
 
@@ -65,6 +85,8 @@ def main():
     ap.add_argument("--neurons", type=int, nargs="+", default=[100, 400])
     ap.add_argument("--samples", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, nargs="+", default=[1],
+                    help="thread counts, each run on both sides")
     ap.add_argument(
         "--data",
         default=os.environ.get("MESONET_DATA", os.path.join(ROOT, "tests", "data", "mnist-subset")),
@@ -72,15 +94,16 @@ def main():
     )
     args = ap.parse_args()
     bandwidth = copy_bandwidth_gb_s()
-    for n in args.neurons:
-        ours = mesonet(n, args.samples, args.seed, args.data, SAME_MODEL_AS_BRIAN2)
-        ours_default = mesonet(n, args.samples, args.seed, args.data)
-        peer = brian2(n, args.samples, args.seed, args.data)
+    for n, t in [(n, t) for n in args.neurons for t in args.threads]:
+        ours = mesonet(n, args.samples, args.seed, args.data, t, SAME_MODEL_AS_BRIAN2)
+        ours_default = mesonet(n, args.samples, args.seed, args.data, t)
+        peer = brian2(n, args.samples, args.seed, args.data, t)
         ours_s = ours["seconds_per_sample"]
         events_per_s = ours["synaptic_events"] / ours["training_seconds"]
         print(json.dumps({
             "neurons": n,
             "samples": args.samples,
+            "threads": t,
             "mesonet_seconds_per_sample": ours_s,
             "mesonet_presentations": ours["presentations"],
             "mesonet_model": "euler_conductances=1 spike_block_ms=0 (as the Brian2 script)",
@@ -95,6 +118,7 @@ def main():
             "mesonet_synaptic_events_per_s": events_per_s,
             "copy_bandwidth_gb_s": bandwidth,
             "note": "an input->exc event streams ~20 B (weight read+write, target index)",
+            "machine": machine(),
         }), flush=True)
 
 

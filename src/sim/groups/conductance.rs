@@ -293,16 +293,34 @@ impl ConductanceGroup {
         self.v.is_empty()
     }
 
-    /// Advances every neuron by one step (state update + threshold + reset) and pushes the
-    /// indices of the neurons that spiked onto `spikes`. With `adapt`, θ decays and grows at
-    /// spikes; without, θ is frozen (evaluation).
-    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
+    /// The branch-free part of a step, compiled for the widest vectors the CPU has (the same
+    /// operations in the same order, so the same bits on every machine: Rust never fuses a
+    /// multiply and an add on its own).
+    fn relax_dispatch(&mut self, adapt: bool) -> (bool, bool) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked on the line above).
+            return unsafe { self.relax_avx2(adapt) };
+        }
+        self.relax(adapt)
+    }
+
+    /// [`ConductanceGroup::relax`] with AVX2 vectors.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn relax_avx2(&mut self, adapt: bool) -> (bool, bool) {
+        self.relax(adapt)
+    }
+
+    /// Pass 1 of a step, branch-free so it vectorises: Euler step of v scaled by `free` (dt/τ,
+    /// or 0 while refractory), decay of ge, gi and (with `adapt`) θ, the block clocks; returns
+    /// whether anybody is refractory and whether anybody is above threshold.
+    #[inline(always)]
+    fn relax(&mut self, adapt: bool) -> (bool, bool) {
         let c = self
             .constants
             .expect("prepare() is called by new() and after loading");
         let p = self.params;
-        // Pass 1, branch-free so it vectorises: Euler step of v scaled by `free` (dt/τ, or 0
-        // while refractory), decay of ge and gi.
         let free = &mut self.free;
         free.resize(self.v.len(), c.dt_over_tau);
         // The exact v stays between its current value and the potentials it relaxes towards
@@ -341,7 +359,6 @@ impl ConductanceGroup {
         if adapt {
             self.theta.iter_mut().for_each(|t| *t *= c.theta_decay);
         }
-        // Pass 2: refractory clocks, threshold test and reset.
         let offset = p.v_thresh_mv - p.theta_offset_mv;
         if c.block_steps > 0 {
             self.since_spike
@@ -356,6 +373,21 @@ impl ConductanceGroup {
             .iter()
             .zip(&self.theta)
             .fold(false, |acc, (&v, &theta)| acc | (v > theta + offset));
+        (refractory, above)
+    }
+
+    /// Advances every neuron by one step (state update + threshold + reset) and pushes the
+    /// indices of the neurons that spiked onto `spikes`. With `adapt`, θ decays and grows at
+    /// spikes; without, θ is frozen (evaluation).
+    pub fn step(&mut self, adapt: bool, spikes: &mut Vec<usize>) {
+        let c = self
+            .constants
+            .expect("prepare() is called by new() and after loading");
+        let p = self.params;
+        // Pass 2, only when someone is refractory or above threshold (most steps nobody is):
+        // refractory clocks, threshold test and reset.
+        let offset = p.v_thresh_mv - p.theta_offset_mv;
+        let (refractory, above) = self.relax_dispatch(adapt);
         if !refractory && !above {
             return;
         }

@@ -212,10 +212,11 @@ impl SynapseView<'_> {
         assert!(first <= lo_post && g.len() >= hi_post - first);
         let stride = index.max_delay + 2;
         let mut events = 0u64;
+        // The traces as plain slices, so the hot loop keeps their addresses in registers.
         let rule = rule.map(|(r, traces, state)| {
             assert!(traces.a.len() >= hi_post - first && traces.b.len() >= hi_post - first);
             assert!(state.len() >= R::STATE * self.w.len());
-            (r, traces, state)
+            (r, &*traces.a, &*traces.b, state)
         });
         for &(t0, pre) in flight.in_flight.iter() {
             let d = (step - t0) as usize;
@@ -232,15 +233,15 @@ impl SynapseView<'_> {
                 // lo_post..hi_post (the blocks'), so j − first < hi_post − first ≤ g.len() and the
                 // traces' lengths (asserted above). This is the hottest loop of the simulator.
                 match rule {
-                    Some((rule, traces, state)) => {
+                    Some((rule, post_a, post_b, state)) => {
                         for (k, (w, &j)) in weights.iter_mut().zip(targets).enumerate() {
                             let j = j as usize - first;
                             let slot = lo + k;
                             unsafe {
                                 *g.get_unchecked_mut(j) += *w;
                                 let post = PostView {
-                                    a: *traces.a.get_unchecked(j),
-                                    b: *traces.b.get_unchecked(j),
+                                    a: *post_a.get_unchecked(j),
+                                    b: *post_b.get_unchecked(j),
                                 };
                                 // SAFETY: the slot's own state, in this thread's part.
                                 let s = state.range_mut(slot * R::STATE, (slot + 1) * R::STATE);

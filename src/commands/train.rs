@@ -53,7 +53,9 @@ pub struct TrainArgs {
     #[arg(long, long_help = preset_help())]
     /// Network preset that learns from images [default: diehl-cook].
     pub preset: Option<String>,
-    /// Excitatory neurons (and as many inhibitory ones) [default: 100].
+    /// Output neurons: diehl-cook's excitatory layer (and as many inhibitory neurons)
+    /// [default: 100]; for split-merge the layer's areas × maps, which --set maps changes
+    /// [default: 9408 on 28×28 images].
     #[arg(long)]
     pub neurons: Option<usize>,
     #[arg(long, long_help = DATA_HELP)]
@@ -171,6 +173,7 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "assign_range": eval.assign_range,
         "test_accuracy": eval.test_accuracy,
         "test_accuracy_proportion": eval.test_accuracy_proportion,
+        "test_accuracy_vote_for_all": eval.test_accuracy_vote_for_all,
         "silent_neurons": eval.silent_neurons,
         "confusion": eval.confusion.counts,
         "confusion_proportion": eval.confusion_proportion.counts,
@@ -187,9 +190,10 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
 
 fn text_summary(json: &serde_json::Value) -> String {
     format!(
-        "test accuracy {:.2} % (all-activity), {:.2} % (proportion) on {} test samples after {} training samples; {:.3} ms per training sample\n",
+        "test accuracy {:.2} % (all-activity), {:.2} % (proportion), {:.2} % (vote-for-all) on {} test samples after {} training samples; {:.3} ms per training sample\n",
         100.0 * json["test_accuracy"].as_f64().unwrap_or(f64::NAN),
         100.0 * json["test_accuracy_proportion"].as_f64().unwrap_or(f64::NAN),
+        100.0 * json["test_accuracy_vote_for_all"].as_f64().unwrap_or(f64::NAN),
         json["test_samples"],
         json["train_samples"],
         1e3 * json["seconds_per_sample"].as_f64().unwrap_or(f64::NAN),
@@ -244,9 +248,13 @@ fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
         set.insert(name.to_string(), value);
     }
     let train_samples = args.train_samples.unwrap_or(60_000);
+    let neurons = match args.neurons {
+        Some(n) => n,
+        None => Preset::default_neurons(&preset, &set)?,
+    };
     let config = TrainConfig {
         preset,
-        neurons: args.neurons.unwrap_or(100),
+        neurons,
         train_samples,
         test_samples: args.test_samples.unwrap_or(10_000),
         epochs: args.epochs.unwrap_or(1),

@@ -90,6 +90,35 @@ pub fn predict_proportion(counts: &[u32], a: &Assignment) -> u8 {
     argmax(&scores)
 }
 
+/// Exponent of Meng et al.'s vote-for-all: each neuron votes with its class shares raised to
+/// this power (then normalised to sum to 1), so that a neuron's weaker classes still count.
+pub const VOTE_FOR_ALL_POWER: f64 = 0.1;
+
+/// Meng et al.'s vote-for-all (NETWORKS.md §3): neuron j votes for every class c with its
+/// spike count times share_jc = r_jc^0.1 / Σ_c' r_jc'^0.1, r_jc its mean response to class c on
+/// the assignment samples (a silent neuron votes for nothing); the class with the largest sum
+/// wins. The shares follow from the proportions, which are the same rates divided by their sum.
+pub fn predict_vote_for_all(counts: &[u32], a: &Assignment) -> u8 {
+    let mut scores = vec![0.0; a.classes];
+    let mut shares = vec![0.0; a.classes];
+    for (j, &k) in counts.iter().enumerate() {
+        if k == 0 {
+            continue;
+        }
+        let proportions = &a.proportions[j * a.classes..(j + 1) * a.classes];
+        for (share, &p) in shares.iter_mut().zip(proportions) {
+            *share = p.powf(VOTE_FOR_ALL_POWER);
+        }
+        let total: f64 = shares.iter().sum();
+        if total > 0.0 {
+            for (score, share) in scores.iter_mut().zip(&shares) {
+                *score += k as f64 * share / total;
+            }
+        }
+    }
+    argmax(&scores)
+}
+
 /// A confusion matrix, `counts[true][predicted]`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Confusion {
@@ -134,6 +163,18 @@ mod tests {
         assert_eq!(predict_all_activity(&[3, 2, 0], &a), 0);
         // Proportion: class 0 = 2·(3/3.5) = 1.714; class 1 = 2·(0.5/3.5) + 1 = 1.286.
         assert_eq!(predict_proportion(&[2, 1, 0], &a), 0);
+        // Vote-for-all: neuron 0's shares are (3^0.1, 0.5^0.1)/(3^0.1 + 0.5^0.1) = (0.5447,
+        // 0.4553), neuron 1's (0, 1). Counts (5, 2, 0): class 0 = 5·0.5447 = 2.72, class 1 =
+        // 5·0.4553 + 2 = 4.28 — class 1, where proportion weighting says class 0 (4.29 vs 2.71).
+        let (s0, s1) = (3f64.powf(0.1), 0.5f64.powf(0.1));
+        assert!((s0 / (s0 + s1) - 0.5447).abs() < 1e-4);
+        assert_eq!(predict_vote_for_all(&[5, 2, 0], &a), 1);
+        assert_eq!(predict_proportion(&[5, 2, 0], &a), 0);
+        assert_eq!(
+            predict_vote_for_all(&[0, 0, 7], &a),
+            0,
+            "silent voters: ties → class 0"
+        );
         let confusion = Confusion::new(&[0, 1, 1, 1], &[0, 1, 0, 1], 2);
         assert_eq!(confusion.counts, vec![vec![1, 1], vec![0, 2]]);
         assert!((confusion.accuracy() - 0.75).abs() < 1e-15);

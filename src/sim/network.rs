@@ -480,6 +480,15 @@ impl Network {
         }
     }
 
+    /// Every postsynaptic neuron's incoming weights through projection `k`, one per
+    /// presynaptic neuron (0 where there is no synapse): its receptive field.
+    pub fn incoming_weights(&self, k: usize) -> Vec<Vec<f64>> {
+        let synapses = &self.projections[k].synapses;
+        (0..synapses.n_post)
+            .map(|j| synapses.incoming_weights(j))
+            .collect()
+    }
+
     /// Resets monitor `k`'s counts.
     pub fn reset_counts(&mut self, k: usize) {
         if let Monitor::SpikeCounts { counts, .. } = &mut self.monitors[k] {

@@ -6,8 +6,10 @@ pub mod diehl_cook;
 pub mod pair;
 pub mod poisson_layer;
 mod preset;
+pub mod split_merge;
 
 pub use diehl_cook::{DiehlCook, DiehlCookParams};
 pub use pair::{Pair, PairParams};
 pub use poisson_layer::{PoissonLayer, PoissonLayerParams};
 pub use preset::{set_by_name, Preset, PresetSpec, PRESETS};
+pub use split_merge::{SplitMerge, SplitMergeParams};

@@ -1,7 +1,10 @@
 //! [`Preset`]: any preset's network as one type — what `--preset NAME` builds, what a
 //! checkpoint stores (tagged with the preset's name) and what training is written against.
 
-use super::{DiehlCook, DiehlCookParams, Pair, PairParams, PoissonLayer, PoissonLayerParams};
+use super::{
+    DiehlCook, DiehlCookParams, Pair, PairParams, PoissonLayer, PoissonLayerParams, SplitMerge,
+    SplitMergeParams,
+};
 use crate::error::{Error, Result};
 use crate::sim::learner::{Learner, Response};
 use crate::sim::network::Network;
@@ -12,6 +15,11 @@ pub const PRESETS: &[(&str, &str, bool)] = &[
     (
         "diehl-cook",
         "Diehl & Cook (2015): Poisson image inputs → excitatory layer with adaptive thresholds and triplet STDP, lateral inhibition (docs/NETWORKS.md §2)",
+        true,
+    ),
+    (
+        "split-merge",
+        "Meng et al. (2021): kernels of three sizes tile the image, each kernel position a competition area of `maps` neurons with direct inhibition, triplet STDP (docs/NETWORKS.md §3); --neurons is areas × maps (9408 on 28×28 images)",
         true,
     ),
     (
@@ -32,6 +40,8 @@ pub const PRESETS: &[(&str, &str, bool)] = &[
 pub enum Preset {
     /// See [`DiehlCook`].
     DiehlCook(Box<DiehlCook>),
+    /// See [`SplitMerge`].
+    SplitMerge(Box<SplitMerge>),
     /// See [`PoissonLayer`].
     PoissonLayer(PoissonLayer),
     /// See [`Pair`].
@@ -122,6 +132,12 @@ impl Preset {
                 name,
                 DiehlCookParams::validate,
             ),
+            "split-merge" => apply(
+                SplitMergeParams::default(),
+                set,
+                name,
+                SplitMergeParams::validate,
+            ),
             "poisson-layer" => apply(
                 PoissonLayerParams::default(),
                 set,
@@ -129,6 +145,20 @@ impl Preset {
                 PoissonLayerParams::validate,
             ),
             _ => apply(PairParams::default(), set, name, PairParams::validate),
+        }
+    }
+
+    /// The output neurons a run of preset `name` has unless `--neurons` says otherwise: 100,
+    /// or for `split-merge` its areas × maps on 28 × 28 images.
+    pub fn default_neurons(name: &str, set: &BTreeMap<String, f64>) -> Result<usize> {
+        match name {
+            "split-merge" => {
+                let p: SplitMergeParams = serde_json::from_value(Self::params_json(name, set)?)
+                    .expect("checked by params_json");
+                p.layer_size(28, 28)
+            }
+            "pair" => Ok(1),
+            _ => Ok(100),
         }
     }
 
@@ -142,6 +172,24 @@ impl Preset {
                 let p: DiehlCookParams = serde_json::from_value(params).expect("checked above");
                 let network = DiehlCook::new(p, spec.neurons, shape, spec.seed)?;
                 Ok(Preset::DiehlCook(Box::new(network)))
+            }
+            "split-merge" => {
+                let shape =
+                    shape.ok_or_else(|| Error::invalid("data", 0.0, "images for split-merge"))?;
+                let p: SplitMergeParams = serde_json::from_value(params).expect("checked above");
+                let layer = p.layer_size(shape.0, shape.1)?;
+                if layer != spec.neurons {
+                    return Err(Error::invalid(
+                        "neurons",
+                        spec.neurons as f64,
+                        &format!(
+                            "areas × maps = {layer} for {}×{} images (set maps to change it)",
+                            shape.0, shape.1
+                        ),
+                    ));
+                }
+                let network = SplitMerge::new(p, shape, spec.seed)?;
+                Ok(Preset::SplitMerge(Box::new(network)))
             }
             "poisson-layer" => {
                 let p: PoissonLayerParams = serde_json::from_value(params).expect("checked above");
@@ -165,6 +213,7 @@ impl Preset {
     pub fn params(&self) -> serde_json::Value {
         match self {
             Preset::DiehlCook(l) => serde_json::to_value(l.params),
+            Preset::SplitMerge(l) => serde_json::to_value(l.params),
             Preset::PoissonLayer(l) => serde_json::to_value(l.params),
             Preset::Pair(l) => serde_json::to_value(l.params),
         }
@@ -175,6 +224,7 @@ impl Preset {
     pub fn check(&self, outputs: usize) -> std::result::Result<(), String> {
         match self {
             Preset::DiehlCook(l) => l.check(outputs),
+            Preset::SplitMerge(l) => l.check(outputs),
             Preset::PoissonLayer(l) => {
                 let fresh = PoissonLayer::new(l.params, outputs)
                     .map_err(|e| format!("network.params: {e}"))?;
@@ -191,7 +241,21 @@ impl Preset {
     /// change, the learned and dynamic state is kept). Parameters that change the network's
     /// structure (`dt_ms`, sizes) are refused.
     pub fn with_params(&self, set: &BTreeMap<String, f64>) -> Result<Self> {
-        if let Some(name) = ["dt_ms", "inputs"].iter().find(|n| set.contains_key(**n)) {
+        const STRUCTURE: &[&str] = &[
+            "dt_ms",
+            "inputs",
+            "maps",
+            "kernel_size_1",
+            "kernel_size_2",
+            "kernel_size_3",
+            "stride_1",
+            "stride_2",
+            "stride_3",
+            "kernels_1",
+            "kernels_2",
+            "kernels_3",
+        ];
+        if let Some(name) = STRUCTURE.iter().find(|n| set.contains_key(**n)) {
             return Err(Error::InvalidParameter {
                 name: "set".into(),
                 value: name.to_string(),
@@ -209,6 +273,12 @@ impl Preset {
                 l.shape,
                 0,
             )?)),
+            Preset::SplitMerge(l) => Preset::SplitMerge(Box::new(SplitMerge::new(
+                serde_json::from_value(Self::params_json("split-merge", &merged)?)
+                    .expect("checked"),
+                l.shape,
+                0,
+            )?)),
             Preset::PoissonLayer(l) => Preset::PoissonLayer(PoissonLayer::new(
                 serde_json::from_value(Self::params_json("poisson-layer", &merged)?)
                     .expect("checked"),
@@ -221,6 +291,7 @@ impl Preset {
         let old = self.network().clone();
         match &mut fresh {
             Preset::DiehlCook(l) => l.network.adopt_state(&old)?,
+            Preset::SplitMerge(l) => l.network.adopt_state(&old)?,
             Preset::PoissonLayer(l) => l.network.adopt_state(&old)?,
             Preset::Pair(l) => l.network.adopt_state(&old)?,
         }
@@ -231,6 +302,7 @@ impl Preset {
     pub fn prepare(&mut self) -> Result<()> {
         match self {
             Preset::DiehlCook(l) => l.network.prepare(),
+            Preset::SplitMerge(l) => l.network.prepare(),
             Preset::PoissonLayer(l) => l.network.prepare(),
             Preset::Pair(l) => l.network.prepare(),
         }
@@ -241,6 +313,7 @@ macro_rules! dispatch {
     ($self:ident, $l:ident => $e:expr) => {
         match $self {
             Preset::DiehlCook($l) => $e,
+            Preset::SplitMerge($l) => $e,
             Preset::PoissonLayer($l) => $e,
             Preset::Pair($l) => $e,
         }

@@ -3,7 +3,7 @@
 use super::{TrainConfig, CHUNK, CLASSES, PHASE_ASSIGN, PHASE_TEST};
 use crate::data::Dataset;
 use crate::sim::decoding::{
-    assign, predict_all_activity, predict_proportion, Assignment, Confusion,
+    assign, predict_all_activity, predict_proportion, predict_vote_for_all, Assignment, Confusion,
 };
 use crate::sim::learner::{stream_seed, Learner};
 use rayon::prelude::*;
@@ -44,6 +44,8 @@ pub struct Evaluation {
     pub test_accuracy: f64,
     /// Test accuracy, proportion weighting.
     pub test_accuracy_proportion: f64,
+    /// Test accuracy, Meng et al.'s vote-for-all.
+    pub test_accuracy_vote_for_all: f64,
     /// Confusion matrix of the all-activity vote.
     pub confusion: Confusion,
     /// Confusion matrix of proportion weighting.
@@ -98,11 +100,16 @@ pub fn evaluate<L: Learner>(
         .iter()
         .map(|r| predict_proportion(r, &assignment))
         .collect();
+    let vote_for_all: Vec<u8> = test_responses
+        .iter()
+        .map(|r| predict_vote_for_all(r, &assignment))
+        .collect();
     let confusion = Confusion::new(&vote, &truth, CLASSES);
     let confusion_proportion = Confusion::new(&weighted, &truth, CLASSES);
     Evaluation {
         test_accuracy: confusion.accuracy(),
         test_accuracy_proportion: confusion_proportion.accuracy(),
+        test_accuracy_vote_for_all: Confusion::new(&vote_for_all, &truth, CLASSES).accuracy(),
         confusion,
         confusion_proportion,
         silent_neurons: assignment.labels.iter().filter(|l| l.is_none()).count(),

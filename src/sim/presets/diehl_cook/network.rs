@@ -169,12 +169,7 @@ impl Learner for DiehlCook {
     }
 
     fn receptive_fields(&self) -> Option<Vec<Vec<f64>>> {
-        let synapses = &self.network.projections[self.wiring.normalized].synapses;
-        Some(
-            (0..self.neurons())
-                .map(|j| synapses.incoming_weights(j))
-                .collect(),
-        )
+        Some(self.network.incoming_weights(self.wiring.normalized))
     }
 
     fn weight_bounds(&self) -> (f64, f64) {

@@ -23,6 +23,8 @@ pub fn frozen_responses<L: Learner>(
     all.par_chunks(CHUNK)
         .map(|chunk| {
             let mut net = network.clone();
+            // The samples run in parallel: each copy on one thread (results are the same).
+            net.network_mut().set_threads(1);
             chunk
                 .iter()
                 .map(|&i| {

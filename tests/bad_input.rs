@@ -1349,6 +1349,68 @@ fn special_cases() -> Vec<Case> {
             &["train", "--preset", "nosuch", "--data", d, "--out", "out/t"],
             &["preset", "nosuch"],
         ),
+        // split-merge: a size that is not areas × maps, a kernel larger than the image, a
+        // zero stride, a non-integer number of maps.
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "split-merge",
+                "--neurons",
+                "100",
+                "--train-samples",
+                "10",
+                "--test-samples",
+                "10",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["neurons", "100"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "split-merge",
+                "--set",
+                "kernel_size_2=40",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["kernel_size_2", "40"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "split-merge",
+                "--set",
+                "stride_3=0",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["stride_3", "0"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "split-merge",
+                "--set",
+                "maps=2.5",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["maps", "2.5"],
+        ),
     ]);
     for file in ["not-gzip.json.gz", "garbage.json.gz", "truncated.json.gz"] {
         let path = format!("ckpt/{file}");

@@ -32,17 +32,6 @@ pub fn thread_blocks(blocks: usize, threads: usize, p: usize) -> std::ops::Range
     (p * blocks).div_ceil(threads).min(blocks)..((p + 1) * blocks).div_ceil(threads).min(blocks)
 }
 
-/// Splits `slice` at `bounds` (as [`part_bounds`] makes them) into one sub-slice per part.
-pub fn split_at_bounds<'a, T>(mut slice: &'a mut [T], bounds: &[usize]) -> Vec<&'a mut [T]> {
-    let mut out = Vec::with_capacity(bounds.len().saturating_sub(1));
-    for pair in bounds.windows(2) {
-        let (part, rest) = std::mem::take(&mut slice).split_at_mut(pair[1] - pair[0]);
-        out.push(part);
-        slice = rest;
-    }
-    out
-}
-
 /// A slice that several threads write at the same time, each only at indices no other thread
 /// touches (the synapses onto its own postsynaptic neurons). Copy, so each thread holds one.
 #[derive(Debug)]
@@ -162,11 +151,6 @@ mod tests {
         assert_eq!(thread_bounds(10, 2, 2), vec![0, 5, 10]);
         assert_eq!(thread_bounds(10, 1, 2), vec![0, 10, 10]);
         assert_eq!(thread_blocks(2, 3, 2), 2..2);
-        let mut v: Vec<u32> = (0..10).collect();
-        let parts = split_at_bounds(&mut v, &part_bounds(10, 3));
-        let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-        assert_eq!(lens, vec![3, 3, 4]);
-        assert_eq!(parts[2][0], 6);
     }
 
     #[test]

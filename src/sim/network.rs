@@ -292,8 +292,7 @@ impl Network {
             return;
         }
         // More threads than the largest group has layout blocks would own nothing.
-        let blocks = |n: usize| layout_blocks(n);
-        let most_blocks = self.groups.iter().map(|g| blocks(g.len())).max();
+        let most_blocks = self.groups.iter().map(|g| layout_blocks(g.len())).max();
         let parts = self.threads.0.min(most_blocks.unwrap_or(1)).max(1);
         let Network {
             dt_ms,
@@ -309,7 +308,7 @@ impl Network {
         let n_groups = groups.len();
         let bounds: Vec<Vec<usize>> = groups
             .iter()
-            .map(|g| thread_bounds(g.len(), blocks(g.len()), parts))
+            .map(|g| thread_bounds(g.len(), layout_blocks(g.len()), parts))
             .collect();
         let mut worker_flights: Vec<Vec<FlightCopy>> = (1..parts).map(|_| Vec::new()).collect();
         let mut shared = Vec::with_capacity(projections.len());
@@ -348,7 +347,7 @@ impl Network {
                 source: *source,
                 target: *target,
                 var: *var,
-                blocks: blocks(n_post),
+                blocks: layout_blocks(n_post),
                 view,
                 rule,
                 state,

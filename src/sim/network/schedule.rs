@@ -26,7 +26,7 @@ use super::{Monitor, Source};
 use crate::sim::disjoint::{thread_blocks, DisjointMut, SpinBarrier};
 use crate::sim::groups::{NeuronGroup, Scratch, Spike, Var};
 use crate::sim::input::{InputGroup, InputKind};
-use crate::sim::plasticity::{Plasticity, PostTraces, Rule, SpikeTime, TripletStdp};
+use crate::sim::plasticity::{Plasticity, PostTraces, Rule, SpikeTime, TracesMut, TripletStdp};
 use crate::sim::synapses::{Delivery, Flight, SynapseView};
 
 /// What every thread reads of a projection.
@@ -228,42 +228,20 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
             let target = me.groups[proj.target]
                 .var_mut(proj.var)
                 .expect("checked when connected");
-            let parts = thread_blocks(proj.blocks, ctx.parts, me.part);
+            let at = (
+                step,
+                thread_blocks(proj.blocks, ctx.parts, me.part),
+                t_arrival_ms,
+            );
             let traces = me.traces[p].as_mut().map(|t| t.as_mut());
             me.events += match (proj.rule, &traces, ctx.learn) {
-                (Some(Rule::Triplet(r)), Some(traces), true) => deliver(
-                    proj,
-                    flight,
-                    (step, parts),
-                    Delivery {
-                        target,
-                        first,
-                        rule: Some((r, traces, proj.state)),
-                        t_arrival_ms,
-                    },
-                ),
-                (Some(Rule::Pair(r)), Some(traces), true) => deliver(
-                    proj,
-                    flight,
-                    (step, parts),
-                    Delivery {
-                        target,
-                        first,
-                        rule: Some((r, traces, proj.state)),
-                        t_arrival_ms,
-                    },
-                ),
-                _ => deliver::<TripletStdp>(
-                    proj,
-                    flight,
-                    (step, parts),
-                    Delivery {
-                        target,
-                        first,
-                        rule: None,
-                        t_arrival_ms,
-                    },
-                ),
+                (Some(Rule::Triplet(r)), Some(t), true) => {
+                    deliver(proj, flight, at, (target, first), Some((r, t)))
+                }
+                (Some(Rule::Pair(r)), Some(t), true) => {
+                    deliver(proj, flight, at, (target, first), Some((r, t)))
+                }
+                _ => deliver::<TripletStdp>(proj, flight, at, (target, first), None),
             };
         }
         // 5. Post pathways of own neurons' spikes.
@@ -280,22 +258,10 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                 };
                 let j = spike.neuron - first;
                 let flight = &mut me.flights[p];
-                let at = (spike.neuron, time, dt);
+                let at = (j, (spike.neuron, time, dt), ctx.learn);
                 match rule {
-                    Rule::Triplet(r) => {
-                        if ctx.learn {
-                            let post = traces.view(j);
-                            proj.view.on_post_spike(flight, at, r, post, proj.state);
-                        }
-                        r.after_post(j, time, dt, traces.reborrow());
-                    }
-                    Rule::Pair(r) => {
-                        if ctx.learn {
-                            let post = traces.view(j);
-                            proj.view.on_post_spike(flight, at, r, post, proj.state);
-                        }
-                        r.after_post(j, time, dt, traces.reborrow());
-                    }
+                    Rule::Triplet(r) => post_spike(proj, flight, r, &mut traces, at),
+                    Rule::Pair(r) => post_spike(proj, flight, r, &mut traces, at),
                 }
             }
         }
@@ -319,11 +285,37 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
     }
 }
 
+/// Delivers projection `proj`'s arrivals due at `step` onto the neurons of layout blocks
+/// `blocks` (their `target` variable, from neuron `first`), with the rule's presynaptic update
+/// when it learns.
 fn deliver<R: Plasticity>(
     proj: &SharedProjection<'_>,
     flight: &mut Flight<'_>,
-    (step, parts): (i64, std::ops::Range<usize>),
-    delivery: Delivery<'_, R>,
+    (step, blocks, t_arrival_ms): (i64, std::ops::Range<usize>, f64),
+    (target, first): (&mut [f64], usize),
+    rule: Option<(&R, &TracesMut<'_>)>,
 ) -> u64 {
-    proj.view.deliver(flight, step, parts, delivery)
+    let delivery = Delivery {
+        target,
+        first,
+        rule: rule.map(|(r, traces)| (r, traces, proj.state)),
+        t_arrival_ms,
+    };
+    proj.view.deliver(flight, step, blocks, delivery)
+}
+
+/// The post pathway of one spike of own neuron `j` (entry j of `traces`) at (neuron, time,
+/// step length): the rule's update of its incoming synapses when learning, then its traces.
+fn post_spike<R: Plasticity>(
+    proj: &SharedProjection<'_>,
+    flight: &mut Flight<'_>,
+    rule: &R,
+    traces: &mut TracesMut<'_>,
+    (j, at, learn): (usize, (usize, SpikeTime, f64), bool),
+) {
+    if learn {
+        proj.view
+            .on_post_spike(flight, at, rule, traces.view(j), proj.state);
+    }
+    rule.after_post(j, at.1, at.2, traces.reborrow());
 }

@@ -2,6 +2,7 @@
 //! [`Preset`], the one type that holds any of them (what `--preset NAME` selects and what a
 //! checkpoint stores).
 
+mod checks;
 pub mod diehl_cook;
 pub mod pair;
 pub mod poisson_layer;

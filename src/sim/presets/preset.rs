@@ -8,6 +8,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::sim::learner::{Learner, Response};
 use crate::sim::network::Network;
+use crate::sim::presentation::ImageWiring;
 use std::collections::BTreeMap;
 
 /// The presets, with what each is and whether it learns from images (`train` takes those).
@@ -352,6 +353,35 @@ impl Learner for Preset {
 
 /// Checks a loaded network against a fresh one of the same preset, parameters and size: the
 /// same parts, then the loaded network's own consistency.
+/// Checks a loaded image preset's network against `fresh`, one its preset builds from the same
+/// parameters (at any size): the same groups, projections, inputs and wiring, the parameters'
+/// step `dt_ms`, every group of `neurons` neurons, and the network's own consistency.
+pub(super) fn check_image_network(
+    preset: &str,
+    (loaded, loaded_wiring): (&Network, ImageWiring),
+    (fresh, fresh_wiring): (&Network, ImageWiring),
+    dt_ms: f64,
+    neurons: usize,
+) -> std::result::Result<(), String> {
+    if loaded.groups.len() != fresh.groups.len()
+        || loaded.projections.len() != fresh.projections.len()
+        || loaded.inputs.len() != fresh.inputs.len()
+        || loaded_wiring != fresh_wiring
+    {
+        return Err(format!("network: not a {preset} assembly"));
+    }
+    if (loaded.dt_ms - dt_ms).abs() > 0.0 {
+        return Err(format!(
+            "network.dt_ms = {} differs from params.dt_ms",
+            loaded.dt_ms
+        ));
+    }
+    for (k, g) in loaded.groups.iter().enumerate() {
+        g.check(&format!("network.groups[{k}]"), neurons)?;
+    }
+    loaded.check()
+}
+
 fn same_assembly(fresh: &Network, loaded: &Network) -> std::result::Result<(), String> {
     let shape = |n: &Network| {
         (

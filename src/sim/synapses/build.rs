@@ -1,7 +1,7 @@
 //! Building synapses: from a list, dense (all-to-all), one-to-one, all-but-self, random and
 //! receptive-field projections, all into the one delay-ordered store.
 
-use super::store::{PostScratch, SlotIndex, SynapseSpec, Synapses};
+use super::store::{block_bounds, block_of, PostScratch, SlotIndex, SynapseSpec, Synapses};
 use crate::error::{require_finite, Error, Result};
 use crate::sim::plasticity::NEVER;
 use std::collections::VecDeque;
@@ -27,10 +27,10 @@ impl Synapses {
             }
             require_finite("weight", w)?;
         }
-        let blocks = super::store::layout_blocks(n_post);
-        let bounds = crate::sim::disjoint::part_bounds(n_post, blocks);
-        let block_of = |j: usize| bounds.partition_point(|&b| b <= j) - 1;
-        synapses.sort_by_key(|&(i, j, _, d)| (block_of(j), i, d, j));
+        let bounds = block_bounds(n_post);
+        let blocks = bounds.len() - 1;
+        let block = |j: usize| block_of(&bounds, j);
+        synapses.sort_by_key(|&(i, j, _, d)| (block(j), i, d, j));
         // Each presynaptic neuron's synapses are contiguous now (delays may differ): the last
         // presynaptic neuron seen onto each target finds a pair listed twice.
         let mut last_pre = vec![usize::MAX; n_post];
@@ -46,7 +46,7 @@ impl Synapses {
         }
         let mut row_start = vec![0usize; blocks * n_pre + 1];
         for &(i, j, _, _) in &synapses {
-            row_start[block_of(j) * n_pre + i + 1] += 1;
+            row_start[block(j) * n_pre + i + 1] += 1;
         }
         for r in 0..blocks * n_pre {
             row_start[r + 1] += row_start[r];

@@ -23,6 +23,16 @@ pub fn layout_blocks(n_post: usize) -> usize {
     }
 }
 
+/// Where the layout blocks of `n_post` neurons start: block b is `[b]..[b + 1]`.
+pub(super) fn block_bounds(n_post: usize) -> Vec<usize> {
+    crate::sim::disjoint::part_bounds(n_post, layout_blocks(n_post))
+}
+
+/// The block of postsynaptic neuron `j` (`bounds` from [`block_bounds`]).
+pub(super) fn block_of(bounds: &[usize], j: usize) -> usize {
+    bounds.partition_point(|&b| b <= j) - 1
+}
+
 /// One synapse as the constructors take it: (presynaptic, postsynaptic, weight, delay in steps).
 pub type SynapseSpec = (usize, usize, f64, u16);
 
@@ -141,7 +151,7 @@ impl Synapses {
         self.index = SlotIndex {
             max_delay,
             blocks,
-            block_bounds: crate::sim::disjoint::part_bounds(self.n_post, blocks),
+            block_bounds: block_bounds(self.n_post),
             start,
             incoming_start: counts,
             incoming,
@@ -156,8 +166,8 @@ impl Synapses {
         if self.row_start.len() == blocks * self.n_pre + 1 {
             return None;
         }
-        let bounds = crate::sim::disjoint::part_bounds(self.n_post, blocks);
-        let block_of = |j: u32| bounds.partition_point(|&b| b <= j as usize) - 1;
+        let bounds = block_bounds(self.n_post);
+        let block = |j: u32| block_of(&bounds, j as usize);
         let mut perm: Vec<usize> = (0..self.w.len()).collect();
         let pre_of: Vec<usize> = (0..self.row_start.len() - 1)
             .flat_map(|r| {
@@ -166,11 +176,11 @@ impl Synapses {
             .collect();
         perm.sort_by_key(|&k| {
             let j = self.target[k];
-            (block_of(j), pre_of[k], self.delay_steps[k], j)
+            (block(j), pre_of[k], self.delay_steps[k], j)
         });
         let mut row_start = vec![0usize; blocks * self.n_pre + 1];
         for &k in &perm {
-            row_start[block_of(self.target[k]) * self.n_pre + pre_of[k] + 1] += 1;
+            row_start[block(self.target[k]) * self.n_pre + pre_of[k] + 1] += 1;
         }
         for r in 0..blocks * self.n_pre {
             row_start[r + 1] += row_start[r];

@@ -1,5 +1,6 @@
 //! The Diehl & Cook network as an assembly of the simulator's parts.
 
+use super::super::preset::check_image_network;
 use super::DiehlCookParams;
 use crate::error::Result;
 use crate::sim::learner::{stream_seed, Learner, Response};
@@ -112,23 +113,13 @@ impl DiehlCook {
             .validate()
             .map_err(|e| format!("network.params: {e}"))?;
         let fresh = Self::new(self.params, 1, self.shape, 0).map_err(|e| e.to_string())?;
-        if self.network.groups.len() != fresh.network.groups.len()
-            || self.network.projections.len() != fresh.network.projections.len()
-            || self.network.inputs.len() != fresh.network.inputs.len()
-            || self.wiring != fresh.wiring
-        {
-            return Err("network: not a diehl-cook assembly".into());
-        }
-        if (self.network.dt_ms - self.params.dt_ms).abs() > 0.0 {
-            return Err(format!(
-                "network.dt_ms = {} differs from params.dt_ms",
-                self.network.dt_ms
-            ));
-        }
-        for (k, g) in self.network.groups.iter().enumerate() {
-            g.check(&format!("network.groups[{k}]"), neurons)?;
-        }
-        self.network.check()
+        check_image_network(
+            "diehl-cook",
+            (&self.network, self.wiring),
+            (&fresh.network, fresh.wiring),
+            self.params.dt_ms,
+            neurons,
+        )
     }
 }
 

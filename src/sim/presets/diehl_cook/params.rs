@@ -6,12 +6,8 @@ use crate::sim::plasticity::TripletStdp;
 use crate::sim::presentation::ImageProtocol;
 use crate::sim::ConductanceParams;
 
-/// Smallest time step (ms).
-pub const MIN_DT_MS: f64 = 1e-3;
-/// Longest input presentation or rest (ms).
-pub const MAX_PHASE_MS: f64 = 1e6;
-/// Most extra presentations per sample.
-pub const MAX_RETRIES: f64 = 1000.0;
+use super::super::checks;
+pub use super::super::checks::{MAX_PHASE_MS, MAX_RETRIES, MIN_DT_MS};
 
 /// Every parameter of the preset (NETWORKS.md §2), by the name `--set` uses.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -213,43 +209,10 @@ impl DiehlCookParams {
         ] {
             require_non_negative(name, v)?;
         }
-        // Steps shorter than a microsecond resolve nothing these time constants (>= 1 ms) do
-        // not, and would make one sample take billions of steps.
-        if self.dt_ms < MIN_DT_MS || self.dt_ms > self.input_ms {
-            return Err(Error::invalid(
-                "dt_ms",
-                self.dt_ms,
-                &format!("in [{MIN_DT_MS}, input_ms = {}] ms", self.input_ms),
-            ));
-        }
-        for (name, v) in [("input_ms", self.input_ms), ("rest_ms", self.rest_ms)] {
-            if v > MAX_PHASE_MS {
-                return Err(Error::invalid(name, v, &format!("<= {MAX_PHASE_MS} ms")));
-            }
-        }
-        if self.max_retries > MAX_RETRIES || self.max_retries.fract() != 0.0 {
-            return Err(Error::invalid(
-                "max_retries",
-                self.max_retries,
-                &format!("a whole number <= {MAX_RETRIES}"),
-            ));
-        }
-        let euler = (self.euler_conductances - 1.0).abs() == 0.0;
-        if !euler && self.euler_conductances != 0.0 {
-            return Err(Error::invalid(
-                "euler_conductances",
-                self.euler_conductances,
-                "0 or 1",
-            ));
-        }
-        let averaged = (self.averaged_conductances - 1.0).abs() == 0.0;
-        if !averaged && self.averaged_conductances != 0.0 {
-            return Err(Error::invalid(
-                "averaged_conductances",
-                self.averaged_conductances,
-                "0 or 1",
-            ));
-        }
+        checks::step_and_phases(self.dt_ms, self.input_ms, self.rest_ms)?;
+        checks::retries(self.max_retries)?;
+        let euler = checks::switch("euler_conductances", self.euler_conductances)?;
+        let averaged = checks::switch("averaged_conductances", self.averaged_conductances)?;
         if euler && averaged {
             return Err(Error::invalid(
                 "averaged_conductances",
@@ -258,28 +221,9 @@ impl DiehlCookParams {
             ));
         }
         if euler {
-            // Forward Euler of a decay is stable and sign-preserving only for dt <= τ.
-            for (name, tau) in [("tau_ge_ms", self.tau_ge_ms), ("tau_gi_ms", self.tau_gi_ms)] {
-                if tau < self.dt_ms {
-                    return Err(Error::invalid(
-                        name,
-                        tau,
-                        &format!(">= dt_ms = {} with euler_conductances = 1", self.dt_ms),
-                    ));
-                }
-            }
+            checks::euler_step(self.dt_ms, self.tau_ge_ms, self.tau_gi_ms)?;
         }
-        let max_delay_ms = (u16::MAX as f64 - 2.0) * self.dt_ms;
-        if self.delay_max_ms > max_delay_ms {
-            return Err(Error::invalid(
-                "delay_max_ms",
-                self.delay_max_ms,
-                &format!(
-                    "<= 65533 steps of dt_ms = {} ({max_delay_ms} ms)",
-                    self.dt_ms
-                ),
-            ));
-        }
+        checks::delay_max(self.delay_max_ms, self.dt_ms)?;
         for (name, v) in [
             ("exc_v_rest", self.exc_v_rest),
             ("exc_v_reset", self.exc_v_reset),

@@ -1,5 +1,6 @@
 //! The split-and-merge network as an assembly of the simulator's parts.
 
+use super::super::preset::check_image_network;
 use super::SplitMergeParams;
 use crate::error::{Error, Result};
 use crate::sim::learner::{stream_seed, Learner, Response};
@@ -135,12 +136,7 @@ impl SplitMerge {
             ..self.params
         };
         let fresh = Self::new(one_map, self.shape, 0).map_err(|e| e.to_string())?;
-        if self.network.groups.len() != fresh.network.groups.len()
-            || self.network.projections.len() != fresh.network.projections.len()
-            || self.network.inputs.len() != fresh.network.inputs.len()
-            || self.wiring != fresh.wiring
-            || self.areas != fresh.areas
-        {
+        if self.areas != fresh.areas {
             return Err("network: not a split-merge assembly".into());
         }
         let expected = self.areas * self.params.maps as usize;
@@ -149,16 +145,13 @@ impl SplitMerge {
                 "config.neurons = {neurons}, but the network has areas × maps = {expected}"
             ));
         }
-        if (self.network.dt_ms - self.params.dt_ms).abs() > 0.0 {
-            return Err(format!(
-                "network.dt_ms = {} differs from params.dt_ms",
-                self.network.dt_ms
-            ));
-        }
-        for (k, g) in self.network.groups.iter().enumerate() {
-            g.check(&format!("network.groups[{k}]"), neurons)?;
-        }
-        self.network.check()
+        check_image_network(
+            "split-merge",
+            (&self.network, self.wiring),
+            (&fresh.network, fresh.wiring),
+            self.params.dt_ms,
+            neurons,
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 //! the step: their Brian2 script leaves it at Brian2's 0.1 ms; the preset uses the 0.5 ms of
 //! the `diehl-cook` preset (five times fewer steps; `dt_ms=0.1` restores theirs).
 
-use super::super::diehl_cook::{MAX_PHASE_MS, MAX_RETRIES, MIN_DT_MS};
+use super::super::checks;
 use crate::error::{require_finite, require_non_negative, require_positive, Error, Result};
 use crate::sim::plasticity::TripletStdp;
 use crate::sim::presentation::ImageProtocol;
@@ -219,6 +219,7 @@ impl SplitMergeParams {
             ("intensity", self.intensity),
             ("intensity_step", self.intensity_step),
             ("min_spikes_per_area", self.min_spikes_per_area),
+            ("max_retries", self.max_retries),
             ("refractory_ms", self.refractory_ms),
             ("w_inh", self.w_inh),
             ("w_min", self.w_min),
@@ -251,53 +252,12 @@ impl SplitMergeParams {
                 &format!("<= w_max = {}", self.w_max),
             ));
         }
-        if self.dt_ms < MIN_DT_MS || self.dt_ms > self.input_ms {
-            return Err(Error::invalid(
-                "dt_ms",
-                self.dt_ms,
-                &format!("in [{MIN_DT_MS}, input_ms = {}] ms", self.input_ms),
-            ));
+        checks::step_and_phases(self.dt_ms, self.input_ms, self.rest_ms)?;
+        checks::retries(self.max_retries)?;
+        if checks::switch("euler_conductances", self.euler_conductances)? {
+            checks::euler_step(self.dt_ms, self.tau_ge_ms, self.tau_gi_ms)?;
         }
-        for (name, v) in [("input_ms", self.input_ms), ("rest_ms", self.rest_ms)] {
-            if v > MAX_PHASE_MS {
-                return Err(Error::invalid(name, v, &format!("<= {MAX_PHASE_MS} ms")));
-            }
-        }
-        whole("max_retries", self.max_retries, 0.0)?;
-        if self.max_retries > MAX_RETRIES {
-            return Err(Error::invalid(
-                "max_retries",
-                self.max_retries,
-                &format!("<= {MAX_RETRIES}"),
-            ));
-        }
-        if self.euler_conductances != 0.0 && !self.euler() {
-            return Err(Error::invalid(
-                "euler_conductances",
-                self.euler_conductances,
-                "0 or 1",
-            ));
-        }
-        if self.euler() {
-            // Forward Euler of a decay is stable and sign-preserving only for dt <= τ.
-            for (name, tau) in [("tau_ge_ms", self.tau_ge_ms), ("tau_gi_ms", self.tau_gi_ms)] {
-                if tau < self.dt_ms {
-                    return Err(Error::invalid(
-                        name,
-                        tau,
-                        &format!(">= dt_ms = {} with euler_conductances = 1", self.dt_ms),
-                    ));
-                }
-            }
-        }
-        let max_delay_ms = (u16::MAX as f64 - 2.0) * self.dt_ms;
-        if self.delay_max_ms > max_delay_ms {
-            return Err(Error::invalid(
-                "delay_max_ms",
-                self.delay_max_ms,
-                &format!("<= {max_delay_ms} ms (65533 steps)"),
-            ));
-        }
+        checks::delay_max(self.delay_max_ms, self.dt_ms)?;
         if self
             .raw_kernel_types()
             .iter()

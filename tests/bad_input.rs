@@ -1411,6 +1411,130 @@ fn special_cases() -> Vec<Case> {
             ],
             &["maps", "2.5"],
         ),
+        // mesonet: η_max at or below the largest reachable drive, κ ≤ 0, its own switches and
+        // rates, and split-merge's geometry through it.
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "eta_max=1",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["eta_max", "1"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "eta_max=0.5",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["eta_max", "0.5"],
+        ),
+        Case::new(
+            &[
+                "train", "--preset", "mesonet", "--set", "kappa=0", "--data", d, "--out", "out/t",
+            ],
+            &["kappa", "0"],
+        ),
+        Case::new(
+            &[
+                "train", "--preset", "mesonet", "--set", "kappa=-2", "--data", d, "--out", "out/t",
+            ],
+            &["kappa", "-2"],
+        ),
+        Case::new(
+            &[
+                "train", "--preset", "mesonet", "--set", "tau_d=0", "--data", d, "--out", "out/t",
+            ],
+            &["tau_d", "0"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "flipping=2",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["flipping", "2"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "epsilon=-1",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["epsilon", "-1"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "kernel_size_1=29",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["kernel_size_1", "29"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "stride_1=0",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["stride_1", "0"],
+        ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "mesonet",
+                "--set",
+                "drive=1",
+                "--set",
+                "eta_max=0.01",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["eta_max", "0.01"],
+        ),
+        Case::new(
+            &["train", "--holdout", "3000", "--data", d, "--out", "out/t"],
+            &["holdout", "3000"],
+        ),
     ]);
     for file in ["not-gzip.json.gz", "garbage.json.gz", "truncated.json.gz"] {
         let path = format!("ckpt/{file}");

@@ -298,3 +298,185 @@ fn bad_input_is_one_line_and_exit_code_2() {
     std::fs::write(dir.path().join("t10k-images-idx3-ubyte"), &raw).unwrap();
     bad(&["--data", d], &["t10k-images-idx3-ubyte"]);
 }
+
+/// Reads a gzipped IDX file of the subset.
+fn subset_idx(name: &str) -> Vec<u8> {
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(Path::new(DATA).join(name)).unwrap()),
+        &mut raw,
+    )
+    .unwrap();
+    raw
+}
+
+#[test]
+fn holdout_evaluates_on_the_last_training_images_and_never_reads_the_test_split() {
+    // A data directory whose test split *is* the subset's last 1000 training images (built
+    // here from the IDX bytes): evaluating it normally must equal --holdout 1000 on the
+    // subset, whose own test split is then replaced by garbage to show it is never read.
+    let images = subset_idx("train-images-idx3-ubyte.gz");
+    let labels = subset_idx("train-labels-idx1-ubyte.gz");
+    let (n, cut) = (3000usize, 2000usize);
+    assert_eq!(images.len(), 16 + n * 784);
+    let header = |magic: u32, count: u32, dims: &[u32]| -> Vec<u8> {
+        let mut h = magic.to_be_bytes().to_vec();
+        h.extend(count.to_be_bytes());
+        dims.iter().for_each(|d| h.extend(d.to_be_bytes()));
+        h
+    };
+    let tail = tempfile::tempdir().unwrap();
+    std::fs::write(tail.path().join("train-images-idx3-ubyte"), &images).unwrap();
+    std::fs::write(tail.path().join("train-labels-idx1-ubyte"), &labels).unwrap();
+    let mut test_images = header(2051, 1000, &[28, 28]);
+    test_images.extend(&images[16 + cut * 784..]);
+    let mut test_labels = header(2049, 1000, &[]);
+    test_labels.extend(&labels[8 + cut..]);
+    std::fs::write(tail.path().join("t10k-images-idx3-ubyte"), &test_images).unwrap();
+    std::fs::write(tail.path().join("t10k-labels-idx1-ubyte"), &test_labels).unwrap();
+    let held = tempfile::tempdir().unwrap();
+    std::fs::write(held.path().join("train-images-idx3-ubyte"), &images).unwrap();
+    std::fs::write(held.path().join("train-labels-idx1-ubyte"), &labels).unwrap();
+    let mut garbage = header(2051, 5, &[28, 28]);
+    garbage.extend(vec![7u8; 5 * 784]);
+    std::fs::write(held.path().join("t10k-images-idx3-ubyte"), &garbage).unwrap();
+    std::fs::write(
+        held.path().join("t10k-labels-idx1-ubyte"),
+        [header(2049, 5, &[]), vec![3u8; 5]].concat(),
+    )
+    .unwrap();
+    let args = [
+        "--neurons",
+        "50",
+        "--train-samples",
+        "300",
+        "--assign-samples",
+        "300",
+    ];
+    let run = |data: &Path, extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let output = mesonet()
+            .args(["train", "--json", "--data", data.to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .args(args)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()
+    };
+    let normal = run(tail.path(), &["--test-samples", "1000"]);
+    let holdout = run(held.path(), &["--holdout", "1000"]);
+    assert_eq!(holdout["test_samples"], 1000);
+    assert_eq!(holdout["holdout"], 1000);
+    assert!(holdout["evaluated_on"]
+        .as_str()
+        .unwrap()
+        .contains("last 1000"));
+    assert_eq!(normal["test_accuracy"], holdout["test_accuracy"]);
+    assert_eq!(normal["confusion"], holdout["confusion"]);
+    // Training may not reach into the held-out images.
+    let output = mesonet()
+        .args([
+            "train",
+            "--data",
+            held.path().to_str().unwrap(),
+            "--holdout",
+            "1000",
+        ])
+        .args(["--train-samples", "2500", "--out"])
+        .arg(tempfile::tempdir().unwrap().path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("2000"));
+}
+
+#[test]
+fn mesonet_trains_with_its_mechanisms_and_records_what_they_did() {
+    // 21 areas × 2 maps. The record counts attributions (ε = 1), flips and drives at η_max.
+    let out = tempfile::tempdir().unwrap();
+    let v = train(
+        &[
+            "--preset",
+            "mesonet",
+            "--set",
+            "maps=2",
+            "--train-samples",
+            "100",
+            "--test-samples",
+            "100",
+            "--threads",
+            "1",
+        ],
+        out.path(),
+    );
+    assert_eq!(v["preset"], "mesonet");
+    assert_eq!(v["neurons"], 42);
+    let events = &v["plasticity_events"];
+    assert!(events["attributions"].as_u64().unwrap() > 0, "{v}");
+    assert!(events["flips"].as_u64().is_some());
+    assert!(events["drive_reached_eta_max"].as_u64().is_some());
+    assert_eq!(v["params"]["eta_max"], 2.0);
+    // What it learns is measured by scripts/ablation_holdout.sh, not here.
+    assert!(v["test_accuracy"].as_f64().is_some());
+    // split-merge's record has no such counts.
+    let out = tempfile::tempdir().unwrap();
+    let v = train(
+        &[
+            "--preset",
+            "split-merge",
+            "--set",
+            "maps=1",
+            "--train-samples",
+            "20",
+            "--test-samples",
+            "20",
+        ],
+        out.path(),
+    );
+    assert!(v["plasticity_events"].is_null());
+}
+
+/// Debian's dataset-fashion-mnist (`.ci/run` installs it; ignored elsewhere).
+const FASHION: &str = "/usr/share/datasets/fashion-mnist";
+
+#[test]
+#[ignore = "needs Debian's dataset-fashion-mnist in /usr/share/datasets/fashion-mnist (.ci/run installs it)"]
+fn fashion_mnist_loads_through_the_idx_loader_and_trains_above_chance() {
+    let out = tempfile::tempdir().unwrap();
+    let output = mesonet()
+        .args(["train", "--json", "--data", FASHION, "--neurons", "100"])
+        .args(["--train-samples", "1000", "--test-samples", "1000", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Ten balanced classes: the confusion rows of 1000 test images sum to 1000, every class
+    // present; accuracy well above the 10 % of chance.
+    let rows = v["confusion"].as_array().unwrap();
+    assert_eq!(rows.len(), 10);
+    let total: u64 = rows
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|x| x.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 1000);
+    assert!(rows.iter().all(|r| r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .sum::<u64>()
+        > 50));
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.35, "{v}");
+}

@@ -54,7 +54,7 @@ pub struct TrainArgs {
     /// Network preset that learns from images [default: diehl-cook].
     pub preset: Option<String>,
     /// Output neurons: diehl-cook's excitatory layer (and as many inhibitory neurons)
-    /// [default: 100]; for split-merge the layer's areas × maps, which --set maps changes
+    /// [default: 100]; for split-merge and mesonet the layer's areas × maps, which --set maps changes
     /// [default: 9408 on 28×28 images].
     #[arg(long)]
     pub neurons: Option<usize>,
@@ -64,9 +64,15 @@ pub struct TrainArgs {
     /// Training samples per epoch: the first n of the training split [default: 60000].
     #[arg(long)]
     pub train_samples: Option<usize>,
-    /// Test samples: the first m of the test split [default: 10000].
+    /// Test samples: the first m of the test split (or of the held-out images) [default:
+    /// 10000, or --holdout].
     #[arg(long)]
     pub test_samples: Option<usize>,
+    /// Hold out the last N training images: they are the evaluation set, the test split is
+    /// not used, and training draws from the images before them (tune parameters this way,
+    /// never on the test split) [default: 0, off].
+    #[arg(long)]
+    pub holdout: Option<usize>,
     /// Passes over the training samples [default: 1].
     #[arg(long)]
     pub epochs: Option<usize>,
@@ -170,6 +176,12 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "train_samples_per_epoch": c.train_samples,
         "presentations": ckpt.presentations,
         "test_samples": eval.test_samples,
+        "evaluated_on": if c.holdout > 0 {
+            format!("the last {} training images (--holdout; the test split unused)", c.holdout)
+        } else {
+            "the test split".to_string()
+        },
+        "holdout": c.holdout,
         "assign_range": eval.assign_range,
         "test_accuracy": eval.test_accuracy,
         "test_accuracy_proportion": eval.test_accuracy_proportion,
@@ -182,6 +194,12 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "samples_per_second": ckpt.samples_done as f64 / ckpt.training_seconds.max(1e-12),
         "evaluation_seconds": eval.seconds,
         "synaptic_events": ckpt.network.network().synaptic_events,
+        "plasticity_events": ckpt
+            .network
+            .network()
+            .projections
+            .iter()
+            .find_map(|p| p.plastic.as_ref().and_then(|plastic| plastic.rule.events())),
         "curve": ckpt.curve,
         "params": ckpt.network.params(),
         "commit": commit(),
@@ -202,7 +220,8 @@ fn text_summary(json: &serde_json::Value) -> String {
 
 /// Refuses the flags that would change a resumed run's configuration.
 fn refuse_with_resume(args: &TrainArgs) -> Result<()> {
-    let given: [(&str, Option<String>); 8] = [
+    let given: [(&str, Option<String>); 9] = [
+        ("holdout", args.holdout.map(|v| v.to_string())),
         ("preset", args.preset.clone()),
         ("neurons", args.neurons.map(|v| v.to_string())),
         ("train-samples", args.train_samples.map(|v| v.to_string())),
@@ -256,12 +275,15 @@ fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
         preset,
         neurons,
         train_samples,
-        test_samples: args.test_samples.unwrap_or(10_000),
+        test_samples: args
+            .test_samples
+            .unwrap_or(args.holdout.filter(|&n| n > 0).unwrap_or(10_000)),
         epochs: args.epochs.unwrap_or(1),
         seed: args.seed.unwrap_or(0),
         assign_samples: args.assign_samples.unwrap_or(train_samples.min(10_000)),
         checkpoint_every: args.checkpoint_every.unwrap_or(5_000),
         set,
+        holdout: args.holdout.unwrap_or(0),
     };
     config.validate()?;
     Ok(config)
@@ -333,6 +355,7 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
         }
     };
     let (train_set, test_set) = load(&data_dir(&args.data)?)?;
+    let (train_set, test_set) = config.sets(train_set, test_set)?;
     let shape = (train_set.rows, train_set.cols, train_set.channels);
     let expected = resumed.as_ref().and_then(|c| c.network.input_shape());
     config.validate_data(&train_set, &test_set, expected)?;
@@ -426,6 +449,7 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
         out.check()?;
     }
     let (train_set, test_set) = load(&data_dir(&args.data)?)?;
+    let (train_set, test_set) = ckpt.config.sets(train_set, test_set)?;
     ckpt.config
         .validate_data(&train_set, &test_set, ckpt.network.input_shape())?;
     let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;

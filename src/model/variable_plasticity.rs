@@ -32,7 +32,7 @@ use crate::error::{require_finite, require_non_negative, require_positive, Error
 use crate::model::synapse_map::{SynapseModel, SynapseParams};
 
 /// What drives the learning rate (MODEL.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Drive {
     /// d = w: the poster's literal `w(Δt)` read as the weight (default).

@@ -57,9 +57,12 @@ pub fn present_image(
     let mut sums = Vec::new();
     loop {
         if learn {
-            net.projections[wiring.normalized]
-                .synapses
-                .normalize(weight_sum, &mut sums);
+            let t_ms = net.step as f64 * net.dt_ms;
+            let projection = &mut net.projections[wiring.normalized];
+            if let Some(plastic) = &mut projection.plastic {
+                plastic.settle(&projection.synapses.w, t_ms);
+            }
+            projection.synapses.normalize(weight_sum, &mut sums);
         }
         let rates: Vec<f64> = image
             .iter()

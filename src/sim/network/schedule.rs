@@ -241,6 +241,9 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                 (Some(Rule::Pair(r)), Some(t), true) => {
                     deliver(proj, flight, at, (target, first), Some((r, t)))
                 }
+                (Some(Rule::Meso(r)), Some(t), true) => {
+                    deliver(proj, flight, at, (target, first), Some((r, t)))
+                }
                 _ => deliver::<TripletStdp>(proj, flight, at, (target, first), None),
             };
         }
@@ -262,6 +265,7 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                 match rule {
                     Rule::Triplet(r) => post_spike(proj, flight, r, &mut traces, at),
                     Rule::Pair(r) => post_spike(proj, flight, r, &mut traces, at),
+                    Rule::Meso(r) => post_spike(proj, flight, r, &mut traces, at),
                 }
             }
         }

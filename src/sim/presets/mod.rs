@@ -4,12 +4,14 @@
 
 mod checks;
 pub mod diehl_cook;
+pub mod mesonet;
 pub mod pair;
 pub mod poisson_layer;
 mod preset;
 pub mod split_merge;
 
 pub use diehl_cook::{DiehlCook, DiehlCookParams};
+pub use mesonet::{MechanismParams, MesoNet, MesoNetParams};
 pub use pair::{Pair, PairParams};
 pub use poisson_layer::{PoissonLayer, PoissonLayerParams};
 pub use preset::{set_by_name, Preset, PresetSpec, PRESETS};

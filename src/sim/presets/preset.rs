@@ -2,8 +2,8 @@
 //! checkpoint stores (tagged with the preset's name) and what training is written against.
 
 use super::{
-    DiehlCook, DiehlCookParams, Pair, PairParams, PoissonLayer, PoissonLayerParams, SplitMerge,
-    SplitMergeParams,
+    DiehlCook, DiehlCookParams, MesoNet, MesoNetParams, Pair, PairParams, PoissonLayer,
+    PoissonLayerParams, SplitMerge, SplitMergeParams,
 };
 use crate::error::{Error, Result};
 use crate::sim::learner::{Learner, Response};
@@ -21,6 +21,11 @@ pub const PRESETS: &[(&str, &str, bool)] = &[
     (
         "split-merge",
         "Meng et al. (2021): kernels of three sizes tile the image, each kernel position a competition area of `maps` neurons with direct inhibition, triplet STDP (docs/NETWORKS.md §3); --neurons is areas × maps (9408 on 28×28 images)",
+        true,
+    ),
+    (
+        "mesonet",
+        "the poster's network: split-merge whose input synapses learn with variable plasticity (an η per synapse), synaptic flipping and triangulated attribution, each a switch (variable_plasticity, flipping, epsilon; all off = split-merge) (docs/NETWORKS.md §3)",
         true,
     ),
     (
@@ -43,6 +48,8 @@ pub enum Preset {
     DiehlCook(Box<DiehlCook>),
     /// See [`SplitMerge`].
     SplitMerge(Box<SplitMerge>),
+    /// See [`MesoNet`].
+    Mesonet(Box<MesoNet>),
     /// See [`PoissonLayer`].
     PoissonLayer(PoissonLayer),
     /// See [`Pair`].
@@ -139,6 +146,7 @@ impl Preset {
                 name,
                 SplitMergeParams::validate,
             ),
+            "mesonet" => apply(MesoNetParams::default(), set, name, MesoNetParams::validate),
             "poisson-layer" => apply(
                 PoissonLayerParams::default(),
                 set,
@@ -158,6 +166,11 @@ impl Preset {
                     .expect("checked by params_json");
                 p.layer_size(28, 28)
             }
+            "mesonet" => {
+                let p: MesoNetParams = serde_json::from_value(Self::params_json(name, set)?)
+                    .expect("checked by params_json");
+                p.split_merge.layer_size(28, 28)
+            }
             "pair" => Ok(1),
             _ => Ok(100),
         }
@@ -174,11 +187,19 @@ impl Preset {
                 let network = DiehlCook::new(p, spec.neurons, shape, spec.seed)?;
                 Ok(Preset::DiehlCook(Box::new(network)))
             }
-            "split-merge" => {
-                let shape =
-                    shape.ok_or_else(|| Error::invalid("data", 0.0, "images for split-merge"))?;
-                let p: SplitMergeParams = serde_json::from_value(params).expect("checked above");
-                let layer = p.layer_size(shape.0, shape.1)?;
+            "split-merge" | "mesonet" => {
+                let shape = shape.ok_or_else(|| {
+                    Error::invalid("data", 0.0, &format!("images for {}", spec.name))
+                })?;
+                let p: MesoNetParams = if spec.name == "mesonet" {
+                    serde_json::from_value(params).expect("checked above")
+                } else {
+                    MesoNetParams {
+                        split_merge: serde_json::from_value(params).expect("checked above"),
+                        ..MesoNetParams::default()
+                    }
+                };
+                let layer = p.split_merge.layer_size(shape.0, shape.1)?;
                 if layer != spec.neurons {
                     return Err(Error::invalid(
                         "neurons",
@@ -189,8 +210,13 @@ impl Preset {
                         ),
                     ));
                 }
-                let network = SplitMerge::new(p, shape, spec.seed)?;
-                Ok(Preset::SplitMerge(Box::new(network)))
+                if spec.name == "mesonet" {
+                    let network = MesoNet::new(p, shape, spec.seed)?;
+                    Ok(Preset::Mesonet(Box::new(network)))
+                } else {
+                    let network = SplitMerge::new(p.split_merge, shape, spec.seed)?;
+                    Ok(Preset::SplitMerge(Box::new(network)))
+                }
             }
             "poisson-layer" => {
                 let p: PoissonLayerParams = serde_json::from_value(params).expect("checked above");
@@ -215,6 +241,7 @@ impl Preset {
         match self {
             Preset::DiehlCook(l) => serde_json::to_value(l.params),
             Preset::SplitMerge(l) => serde_json::to_value(l.params),
+            Preset::Mesonet(l) => serde_json::to_value(l.params()),
             Preset::PoissonLayer(l) => serde_json::to_value(l.params),
             Preset::Pair(l) => serde_json::to_value(l.params),
         }
@@ -226,6 +253,7 @@ impl Preset {
         match self {
             Preset::DiehlCook(l) => l.check(outputs),
             Preset::SplitMerge(l) => l.check(outputs),
+            Preset::Mesonet(l) => l.check(outputs),
             Preset::PoissonLayer(l) => {
                 let fresh = PoissonLayer::new(l.params, outputs)
                     .map_err(|e| format!("network.params: {e}"))?;
@@ -280,6 +308,11 @@ impl Preset {
                 l.shape,
                 0,
             )?)),
+            Preset::Mesonet(l) => Preset::Mesonet(Box::new(MesoNet::new(
+                serde_json::from_value(Self::params_json("mesonet", &merged)?).expect("checked"),
+                l.split_merge.shape,
+                0,
+            )?)),
             Preset::PoissonLayer(l) => Preset::PoissonLayer(PoissonLayer::new(
                 serde_json::from_value(Self::params_json("poisson-layer", &merged)?)
                     .expect("checked"),
@@ -293,6 +326,7 @@ impl Preset {
         match &mut fresh {
             Preset::DiehlCook(l) => l.network.adopt_state(&old)?,
             Preset::SplitMerge(l) => l.network.adopt_state(&old)?,
+            Preset::Mesonet(l) => l.split_merge.network.adopt_state(&old)?,
             Preset::PoissonLayer(l) => l.network.adopt_state(&old)?,
             Preset::Pair(l) => l.network.adopt_state(&old)?,
         }
@@ -304,6 +338,7 @@ impl Preset {
         match self {
             Preset::DiehlCook(l) => l.network.prepare(),
             Preset::SplitMerge(l) => l.network.prepare(),
+            Preset::Mesonet(l) => l.split_merge.network.prepare(),
             Preset::PoissonLayer(l) => l.network.prepare(),
             Preset::Pair(l) => l.network.prepare(),
         }
@@ -315,6 +350,7 @@ macro_rules! dispatch {
         match $self {
             Preset::DiehlCook($l) => $e,
             Preset::SplitMerge($l) => $e,
+            Preset::Mesonet($l) => $e,
             Preset::PoissonLayer($l) => $e,
             Preset::Pair($l) => $e,
         }

@@ -158,13 +158,14 @@ impl Synapses {
         );
     }
 
-    /// Rescales each postsynaptic neuron's incoming weights to sum to `total` (neurons with a
-    /// zero sum are left alone). `sums` is scratch space.
+    /// Rescales each postsynaptic neuron's incoming weights so that their magnitudes sum to
+    /// `total` (the sum itself for non-negative weights; signed weights keep their signs);
+    /// neurons with a zero sum are left alone. `sums` is scratch space.
     pub fn normalize(&mut self, total: f64, sums: &mut Vec<f64>) {
         sums.clear();
         sums.resize(self.n_post, 0.0);
         for (w, &j) in self.w.iter().zip(&self.target) {
-            sums[j as usize] += w;
+            sums[j as usize] += w.abs();
         }
         for s in sums.iter_mut() {
             *s = if *s > 0.0 { total / *s } else { 1.0 };
@@ -340,6 +341,8 @@ impl SynapseView<'_> {
             *w = rule.on_post(*w, s, last, post, spike, dt_ms);
         }
         if rule.sees_incoming() {
+            // SAFETY (state): as for the weights, the state of synapses onto j.
+            let eta = |k: usize| unsafe { &mut state.range_mut(k * R::STATE, k * R::STATE + 1)[0] };
             let mut incoming: Vec<IncomingSynapse> = scratch
                 .arrivals
                 .iter()
@@ -347,11 +350,15 @@ impl SynapseView<'_> {
                     pre,
                     w: *slot(k),
                     last_arrival_step: last,
+                    eta: if R::STATE > 0 { *eta(k) } else { 1.0 },
                 })
                 .collect();
-            rule.on_post_incoming(j, spike, &mut incoming);
+            rule.on_post_incoming(j, spike, dt_ms, &mut incoming);
             for (&(_, k, _), s) in scratch.arrivals.iter().zip(&incoming) {
                 *slot(k) = s.w;
+                if R::STATE > 0 {
+                    *eta(k) = s.eta;
+                }
             }
         }
     }

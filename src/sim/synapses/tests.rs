@@ -222,6 +222,7 @@ impl Plasticity for SeesIncoming {
         &self,
         j: usize,
         _: SpikeTime,
+        _: f64,
         incoming: &mut [crate::sim::plasticity::IncomingSynapse],
     ) {
         self.seen

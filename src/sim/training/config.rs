@@ -42,6 +42,11 @@ pub struct TrainConfig {
     pub checkpoint_every: u64,
     /// The preset parameters given (the rest are the preset's defaults).
     pub set: BTreeMap<String, f64>,
+    /// When > 0, the last `holdout` images of the training split are the evaluation set
+    /// instead of the test split, and training draws only from the images before them (for
+    /// tuning without ever seeing the test split).
+    #[serde(default)]
+    pub holdout: usize,
 }
 
 impl TrainConfig {
@@ -94,6 +99,31 @@ impl TrainConfig {
         .hint("reduce --neurons")
     }
 
+    /// The (training, evaluation) sets this run uses: the splits as loaded, or with
+    /// [`TrainConfig::holdout`] the training split cut before its last `holdout` images, which
+    /// become the evaluation set.
+    pub fn sets(
+        &self,
+        train: crate::data::Dataset,
+        test: crate::data::Dataset,
+    ) -> Result<(crate::data::Dataset, crate::data::Dataset)> {
+        if self.holdout == 0 {
+            return Ok((train, test));
+        }
+        if self.holdout >= train.len() {
+            return Err(Error::invalid(
+                "holdout",
+                self.holdout as f64,
+                &format!(
+                    "< {} (the training split's size; images must remain to train on)",
+                    train.len()
+                ),
+            ));
+        }
+        let cut = train.len() - self.holdout;
+        Ok((train.subset(0..cut), train.subset(cut..train.len())))
+    }
+
     /// Checks the sizes against the data and the learner's input geometry.
     pub fn validate_data(
         &self,
@@ -106,10 +136,15 @@ impl TrainConfig {
             ("test-samples", self.test_samples, test.len()),
         ] {
             if v > max {
+                let what = if self.holdout > 0 {
+                    "the set's size with --holdout"
+                } else {
+                    "the split's size"
+                };
                 return Err(Error::invalid(
                     name,
                     v as f64,
-                    &format!("in 1..={max} (the split's size)"),
+                    &format!("in 1..={max} ({what})"),
                 ));
             }
         }

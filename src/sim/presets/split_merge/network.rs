@@ -35,6 +35,16 @@ impl SplitMerge {
     /// w_init_scale·U + w_init_min inside each receptive field and delays U(0, delay_max) come
     /// from the stream (seed, 0), area by area, map by map, pixel by pixel.
     pub fn new(params: SplitMergeParams, shape: (usize, usize, usize), seed: u64) -> Result<Self> {
+        Self::with_rule(params, shape, seed, Rule::Triplet(params.rule()))
+    }
+
+    /// The same assembly with `rule` on the input projection (the `mesonet` preset's).
+    pub fn with_rule(
+        params: SplitMergeParams,
+        shape: (usize, usize, usize),
+        seed: u64,
+        rule: Rule,
+    ) -> Result<Self> {
         let p = params;
         p.validate()?;
         let (rows, cols, channels) = shape;
@@ -93,7 +103,7 @@ impl SplitMerge {
             Source::Input(input),
             (layer, Var::Ge),
             Synapses::from_list(n_input, neurons, input_synapses)?,
-            Some(Rule::Triplet(p.rule())),
+            Some(rule),
         )?;
         net.projections[plastic].max_delay_steps = (p.delay_max_ms / p.dt_ms).round() as u16;
         net.connect(

@@ -12,6 +12,11 @@
 //! at step s happens at s·dt + offset, offset ∈ (0, dt] located inside the step where the
 //! neuron model can (current-based LIF) and dt otherwise.
 
+pub mod attribution;
+mod meso;
+
+pub use meso::{AttributionParams, EtaDynamics, EventCount, MesoEvents, MesoStdp};
+
 /// Per postsynaptic neuron, the traces a rule keeps (their meaning is the rule's).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostTraces {
@@ -102,6 +107,9 @@ pub struct IncomingSynapse {
     pub w: f64,
     /// Step of its last delivered presynaptic spike ([`NEVER`] if none).
     pub last_arrival_step: i64,
+    /// Its learning rate: the first value of its state (1 for rules without state); a rule
+    /// may change it.
+    pub eta: f64,
 }
 
 /// ln of [`crate::sim::decay::FLOOR`].
@@ -140,8 +148,16 @@ pub trait Plasticity: Sync + Send {
     fn sees_incoming(&self) -> bool {
         false
     }
-    /// Every incoming synapse of neuron `j`, which spiked at `spike`, after `on_post`.
-    fn on_post_incoming(&self, _j: usize, _spike: SpikeTime, _incoming: &mut [IncomingSynapse]) {}
+    /// Every incoming synapse of neuron `j`, which spiked at `spike` (step length `dt_ms`),
+    /// after `on_post`.
+    fn on_post_incoming(
+        &self,
+        _j: usize,
+        _spike: SpikeTime,
+        _dt_ms: f64,
+        _incoming: &mut [IncomingSynapse],
+    ) {
+    }
 }
 
 /// The triplet STDP of Diehl & Cook's reference code (NETWORKS.md §2), with Brian2's clock-
@@ -189,6 +205,24 @@ impl TripletStdp {
     }
 }
 
+impl TripletStdp {
+    /// The presynaptic trace at step `step` of a synapse whose last spike arrived at
+    /// `last_arrival_step` ([`NEVER`]: 0); below the floor it is 0, never a subnormal (see
+    /// [`crate::sim::decay`]).
+    #[inline]
+    pub fn pre_trace(&self, last_arrival_step: i64, step: i64) -> f64 {
+        if last_arrival_step == NEVER {
+            return 0.0;
+        }
+        let log_pre = (step - last_arrival_step) as f64 * self.pre_decay_log;
+        if log_pre < LN_FLOOR {
+            0.0
+        } else {
+            log_pre.exp()
+        }
+    }
+}
+
 impl Plasticity for TripletStdp {
     fn new_traces(&self, n: usize) -> PostTraces {
         PostTraces {
@@ -217,17 +251,7 @@ impl Plasticity for TripletStdp {
         spike: SpikeTime,
         _dt_ms: f64,
     ) -> f64 {
-        // Below the floor the trace is 0 (never a subnormal, see crate::sim::decay).
-        let pre = if last_arrival_step == NEVER {
-            0.0
-        } else {
-            let log_pre = (spike.step - last_arrival_step) as f64 * self.pre_decay_log;
-            if log_pre < LN_FLOOR {
-                0.0
-            } else {
-                log_pre.exp()
-            }
-        };
+        let pre = self.pre_trace(last_arrival_step, spike.step);
         clip(w + self.nu_post * pre * post.b, self.w_min, self.w_max)
     }
 
@@ -317,6 +341,8 @@ pub enum Rule {
     Triplet(TripletStdp),
     /// See [`PairStdp`].
     Pair(PairStdp),
+    /// See [`MesoStdp`].
+    Meso(MesoStdp),
 }
 
 impl Rule {
@@ -325,6 +351,7 @@ impl Rule {
         match self {
             Rule::Triplet(r) => r.new_traces(n),
             Rule::Pair(r) => r.new_traces(n),
+            Rule::Meso(r) => r.new_traces(n),
         }
     }
 
@@ -333,6 +360,7 @@ impl Rule {
         match self {
             Rule::Triplet(_) => TripletStdp::STATE,
             Rule::Pair(_) => PairStdp::STATE,
+            Rule::Meso(_) => MesoStdp::STATE,
         }
     }
 
@@ -341,6 +369,23 @@ impl Rule {
         match self {
             Rule::Triplet(r) => r.decay(traces),
             Rule::Pair(r) => r.decay(traces),
+            Rule::Meso(r) => r.decay(traces),
+        }
+    }
+
+    /// One synapse's state before any update.
+    pub fn initial_state(&self) -> Vec<f64> {
+        match self {
+            Rule::Meso(r) => r.initial_state().to_vec(),
+            _ => vec![0.0; self.state_per_synapse()],
+        }
+    }
+
+    /// What a rule that counts events counted (the MesoNet rule), for the run's record.
+    pub fn events(&self) -> Option<MesoEvents> {
+        match self {
+            Rule::Meso(r) => Some(r.events()),
+            _ => None,
         }
     }
 }
@@ -362,8 +407,16 @@ impl Plastic {
     pub fn new(rule: Rule, n_post: usize, synapses: usize) -> Self {
         Self {
             traces: rule.new_traces(n_post),
-            state: vec![0.0; rule.state_per_synapse() * synapses],
+            state: rule.initial_state().repeat(synapses),
             rule,
+        }
+    }
+
+    /// Brings time-dependent per-synapse state up to `t_ms` (weights `w`, slot order) before
+    /// something changes every weight at once (normalisation): the MesoNet rule's η.
+    pub fn settle(&mut self, w: &[f64], t_ms: f64) {
+        if let Rule::Meso(r) = &self.rule {
+            r.settle(w, &mut self.state, t_ms);
         }
     }
 

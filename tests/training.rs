@@ -480,3 +480,102 @@ fn fashion_mnist_loads_through_the_idx_loader_and_trains_above_chance() {
         > 50));
     assert!(v["test_accuracy"].as_f64().unwrap() > 0.35, "{v}");
 }
+
+#[test]
+fn energy_robustness_and_turing_map_measure_a_trained_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let trained = |preset: &str| {
+        let out = dir.path().join(preset);
+        train(
+            &[
+                "--preset",
+                preset,
+                "--set",
+                "maps=2",
+                "--train-samples",
+                "60",
+                "--test-samples",
+                "40",
+            ],
+            &out,
+        );
+        out.join("checkpoint.json.gz")
+    };
+    let (meso, split) = (trained("mesonet"), trained("split-merge"));
+    let run = |args: &[&str]| -> Value {
+        let output = mesonet().args(args).arg("--json").output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let m = meso.to_str().unwrap();
+    // Energy: operations of 40 test samples, the ANN's MACs from the layer sizes.
+    let e = run(&[
+        "energy",
+        "--checkpoint",
+        m,
+        "--data",
+        DATA,
+        "--test-samples",
+        "40",
+    ]);
+    let dense = &e["dense_ann"];
+    assert_eq!(dense["counts"]["samples"], 40);
+    assert_eq!(dense["ann_macs_per_sample"], 784 * 42 + 42 * 10);
+    let sops = dense["synaptic_operations_per_sample"].as_f64().unwrap();
+    assert!(sops > 0.0);
+    let expected_uj =
+        (sops * 0.9 + dense["counts"]["neuron_updates"].as_f64().unwrap() / 40.0 * 4.6) * 1e-6;
+    assert!(
+        (dense["snn_uj_per_sample"].as_f64().unwrap() - expected_uj).abs()
+            < 1e-9 * expected_uj.max(1.0)
+    );
+    assert!(dir.path().join("mesonet/energy/energy.png").exists());
+    // Robustness: deleting every input synapse leaves a silent network (at chance or below).
+    let r = run(&[
+        "robustness",
+        "--checkpoint",
+        m,
+        "--data",
+        DATA,
+        "--test-samples",
+        "40",
+        "--fractions",
+        "0,0.5,1",
+    ]);
+    let curve = r["curve"].as_array().unwrap();
+    assert_eq!(curve.len(), 3);
+    assert_eq!(curve[2]["deleted"], r["synapses"]);
+    assert!(curve[2]["test_accuracy"].as_f64().unwrap() <= 0.2, "{r}");
+    assert!(dir
+        .path()
+        .join("mesonet/robustness/robustness.png")
+        .exists());
+    // Turing map: split-merge's weights are all positive (balance 1 everywhere); the grid is
+    // 21 cores × 2 maps.
+    let out = dir.path().join("turing");
+    let t = run(&[
+        "turing-map",
+        "--checkpoint",
+        split.to_str().unwrap(),
+        "--checkpoint",
+        m,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let maps = t["maps"].as_array().unwrap();
+    assert_eq!(
+        (maps[0]["rows"].as_u64(), maps[0]["cols"].as_u64()),
+        (Some(21), Some(2))
+    );
+    assert!(maps[0]["balance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b.as_f64() == Some(1.0)));
+    assert_eq!(maps[1]["preset"], "mesonet");
+    assert!(out.join("turing_map_2_mesonet.png").exists());
+}

@@ -4,6 +4,7 @@
 
 mod learning_lyapunov;
 mod lyapunov;
+mod measure;
 mod run;
 mod spike_timing;
 mod sweep;
@@ -17,6 +18,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use learning_lyapunov::LearningLyapunovArgs;
 pub use lyapunov::LyapunovArgs;
+pub use measure::{EnergyArgs, MeasureInput, RobustnessArgs, TuringMapArgs};
 pub use run::RunArgs;
 pub use spike_timing::SpikeTimingArgs;
 pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
@@ -67,6 +69,17 @@ pub enum Command {
     Train(TrainArgs),
     /// Evaluate a checkpoint written by `train`.
     Eval(EvalArgs),
+    /// Energy of a trained network's frozen test pass (synaptic operations, neuron updates;
+    /// 45 nm energies, all printed) against an ANN with the same layer sizes (docs/NETWORKS.md
+    /// §5); histogram of the synaptic energy per sample.
+    Energy(EnergyArgs),
+    /// Accuracy of a trained network after deleting growing fractions of its input synapses at
+    /// random (nested), labels reassigned each time; the fraction where it falls by 5 points
+    /// and by 3 % relative, with the curve.
+    Robustness(RobustnessArgs),
+    /// Turing map: each neuron's signed input balance Σw/Σ|w| on the cores × maps grid,
+    /// Gaussian-smoothed; one map per checkpoint (e.g. split-merge and mesonet side by side).
+    TuringMap(TuringMapArgs),
     /// The Lyapunov exponent of learning of a network (docs/NETWORKS.md §5): two copies with
     /// identical input spikes, learning states d0 apart, renormalised after every
     /// presentation; mean ln(d/d0) per presentation with its standard error.
@@ -184,6 +197,9 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::Spectrum(a) => sweep::spectrum(&a).map(|r| (r, a.output.common.json)),
         Command::Train(a) => train::train(&a).map(|r| (r, a.json)),
         Command::Eval(a) => train::eval(&a).map(|r| (r, a.json)),
+        Command::Energy(a) => measure::energy(&a).map(|r| (r, a.input.json)),
+        Command::Robustness(a) => measure::robustness(&a).map(|r| (r, a.input.json)),
+        Command::TuringMap(a) => measure::turing_map(&a).map(|r| (r, a.json)),
         Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }

@@ -153,7 +153,7 @@ pub fn data_dir(flag: &Option<PathBuf>) -> Result<PathBuf> {
         })
 }
 
-fn load(dir: &Path) -> Result<(Dataset, Dataset)> {
+pub(super) fn load(dir: &Path) -> Result<(Dataset, Dataset)> {
     Ok((
         load_mnist_like(dir, Split::Train)?,
         load_mnist_like(dir, Split::Test)?,
@@ -194,6 +194,8 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "samples_per_second": ckpt.samples_done as f64 / ckpt.training_seconds.max(1e-12),
         "evaluation_seconds": eval.seconds,
         "synaptic_events": ckpt.network.network().synaptic_events,
+        "synaptic_operations_per_test_sample": eval.test_operations.synaptic_operations as f64
+            / eval.test_operations.samples.max(1) as f64,
         "plasticity_events": ckpt
             .network
             .network()

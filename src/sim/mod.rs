@@ -13,6 +13,7 @@ pub mod groups;
 pub mod input;
 pub mod learner;
 pub mod learning_map;
+pub mod measurements;
 pub mod monitors;
 pub mod network;
 pub mod plasticity;

@@ -49,6 +49,7 @@ impl Network {
             if let (Some(n), Some(o)) = (&mut new.plastic, &old.plastic) {
                 n.traces = o.traces.clone();
                 n.state = o.state.clone();
+                n.rule.adopt_counts(&o.rule);
             }
         }
         for (new, old) in self.groups.iter_mut().zip(&old.groups) {
@@ -60,14 +61,24 @@ impl Network {
         self.prepare()
     }
 
-    /// The learning state as one flat vector: every plastic projection's weights and rule
-    /// state (slot order), then the thresholds of every group with an adaptive threshold.
+    /// The learning state as one flat vector: every plastic projection's weights and learned
+    /// rule state ([`crate::sim::Rule::learned_per_synapse`] values per synapse, slot order;
+    /// bookkeeping such as the step of η's last advance is not learning state), then the
+    /// thresholds of every group with an adaptive threshold.
     pub fn plastic_state(&self) -> Vec<f64> {
         let mut out = Vec::new();
         for p in &self.projections {
             if let Some(plastic) = &p.plastic {
                 out.extend_from_slice(&p.synapses.w);
-                out.extend_from_slice(&plastic.state);
+                let (per, learned) = (
+                    plastic.rule.state_per_synapse(),
+                    plastic.rule.learned_per_synapse(),
+                );
+                if learned > 0 {
+                    for s in plastic.state.chunks_exact(per) {
+                        out.extend_from_slice(&s[..learned]);
+                    }
+                }
             }
         }
         for g in &self.groups {
@@ -101,8 +112,18 @@ impl Network {
             if let Some(plastic) = &mut p.plastic {
                 let (w, tail) = rest.split_at(p.synapses.w.len());
                 p.synapses.w.copy_from_slice(w);
-                let (s, tail) = tail.split_at(plastic.state.len());
-                plastic.state.copy_from_slice(s);
+                let (per, learned) = (
+                    plastic.rule.state_per_synapse(),
+                    plastic.rule.learned_per_synapse(),
+                );
+                let (s, tail) = tail.split_at(learned * p.synapses.w.len());
+                if learned > 0 {
+                    for (state, values) in
+                        plastic.state.chunks_exact_mut(per).zip(s.chunks(learned))
+                    {
+                        state[..learned].copy_from_slice(values);
+                    }
+                }
                 rest = tail;
             }
         }
@@ -124,7 +145,7 @@ impl Network {
             .filter_map(|p| {
                 p.plastic
                     .as_ref()
-                    .map(|pl| p.synapses.w.len() + pl.state.len())
+                    .map(|pl| p.synapses.w.len() * (1 + pl.rule.learned_per_synapse()))
             })
             .sum();
         let groups: usize = self

@@ -3,7 +3,8 @@
 //! each layer along it.
 //!
 //! The graph holds the synapses whose presynaptic neuron fired inside the STDP window before
-//! the spike; an edge costs the Q-spike latency x*(w) of its synapse
+//! the spike; an edge costs the spike latency x*(w) of its synapse (Theorem 1's first crossing,
+//! Lambert W; MODEL.md §6 calls it the Q-spike latency)
 //! ([`crate::model::spike_timing::SpikeTiming::spike_time_ms`]), and a synapse too weak to fire
 //! its neuron alone (w < w_c) is no edge of the path (it stays a candidate). The path is the
 //! cheapest from any source (a neuron with no candidate inputs of its own: the input layer)
@@ -27,7 +28,7 @@ pub struct Edge {
     pub from: usize,
     /// Target node.
     pub to: usize,
-    /// Cost (the Q-spike latency of the synapse, ms); `f64::INFINITY` or NaN: not usable.
+    /// Cost (the spike latency x*(w) of the synapse, ms); `f64::INFINITY` or NaN: not usable.
     pub cost: f64,
 }
 

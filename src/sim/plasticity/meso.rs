@@ -3,18 +3,21 @@
 //!
 //! - **Variable plasticity.** Every synapse carries its own η, which scales each of its STDP
 //!   updates (`w ← clip(w + η Δ)`, Δ the triplet rule's change). Between two updates of the
-//!   synapse its drive d is constant (d = w, or d = |Δ| of its last update for the window
-//!   drive), so `τ_d dη/dt = −(η − η_min) + 1/(η_max − d)` is advanced exactly:
+//!   synapse its drive d is constant (d = w, or d = |Δ| of its last STDP change — unscaled,
+//!   unclipped — for the window drive; attributed changes do not enter it), so
+//!   `τ_d dη/dt = −(η − η_min) + 1/(η_max − d)` is advanced exactly:
 //!   `η(t) = η_∞ + (η(t₀) − η_∞) e^{−(t − t₀)/τ_d}` with `η_∞ = η_min + 1/(η_max − d)`.
 //!   Weight normalisation changes every w at once, so every η is first advanced to that
-//!   instant ([`MesoStdp::settle`]). A drive at or above η_max has no solution (the poster's
-//!   "spiralling effect"): η is held where it was and the event is counted
-//!   ([`MesoEvents::drive_reached_eta_max`]) and reported in the run's record. η starts at
-//!   `η_min + 1/η_max`, its rest value at d = 0. Off: η ≡ 1, and every update is bit for bit
-//!   the triplet rule's.
+//!   instant ([`MesoStdp::settle`]). At a drive at or above η_max the rest value
+//!   1/(η_max − d) is infinite or negative — the poster's "spiralling effect" — so η is held
+//!   where it was (a modelling choice, not a clamp of a value: the equation is left alone) and
+//!   the advance is counted ([`MesoEvents::drive_reached_eta_max`], updates and settles alike,
+//!   a NaN drive included) and reported in the run's record. η starts at `η_min + 1/η_max`,
+//!   its rest value at d = 0. Off: η ≡ 1, and every update is bit for bit the triplet rule's.
 //! - **Flipping.** Weights are signed (clipped to [−w_max, w_max] instead of [w_min, w_max]);
-//!   a weight whose sign changes flips its synapse between excitatory and inhibitory and, with
-//!   variable plasticity, its η is reset to 0. A negative weight subtracts from the target
+//!   a weight whose sign changes strictly (old · new < 0; a weight landing exactly on 0 is no
+//!   flip) flips its synapse between excitatory and inhibitory and, with variable plasticity,
+//!   its η is reset to 0. A negative weight subtracts from the target
 //!   conductance (the excitatory driving force with the opposite sign; no separate inhibitory
 //!   channel is modelled).
 //! - **Triangulated attribution** ([`super::attribution`]): at each postsynaptic spike, after
@@ -72,7 +75,7 @@ impl EtaDynamics {
         Some(rest + crate::sim::decay::decay(eta - rest, factor))
     }
 
-    /// η after `elapsed_ms` (a whole number of steps) under the constant drive `d`.
+    /// η after `elapsed_ms` (rounded to whole steps) under the constant drive `d`.
     pub fn advance(&self, eta: f64, d: f64, elapsed_ms: f64) -> Option<f64> {
         self.advance_by(eta, d, self.factor((elapsed_ms / self.dt_ms).round()))
     }
@@ -110,7 +113,7 @@ pub struct AttributionParams {
 }
 
 impl AttributionParams {
-    /// The Q-spike latency model whose w_c and τ_m are these (θ = 1, k = e/(τ_m w_c)).
+    /// The spike-latency model x*(w) whose w_c and τ_m are these (θ = 1, k = e/(τ_m w_c)).
     fn timing(&self) -> SpikeTiming {
         let k = std::f64::consts::E / (self.latency_tau_ms * self.latency_w_c);
         SpikeTiming::new(k, 1.0, self.latency_tau_ms).expect("validated by the preset")
@@ -125,6 +128,10 @@ pub struct EventCount(AtomicU64);
 impl EventCount {
     fn add(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn set(&self, value: u64) {
+        self.0.store(value, Ordering::Relaxed);
     }
 
     /// The count.
@@ -160,7 +167,8 @@ impl<'de> serde::Deserialize<'de> for EventCount {
 /// What the rule counted, for the run's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct MesoEvents {
-    /// Updates at which the drive was at or above η_max (η held, not clamped silently).
+    /// Advances of η (at updates and at the settles before normalisation) whose drive was at
+    /// or above η_max, or NaN (η held there and counted, never silently).
     pub drive_reached_eta_max: u64,
     /// Weights that changed sign.
     pub flips: u64,
@@ -221,6 +229,13 @@ impl MesoStdp {
         [self.eta.map_or(1.0, |e| e.initial()), 0.0, 0.0]
     }
 
+    /// Takes over `old`'s counts.
+    pub fn adopt_counts(&self, old: &MesoStdp) {
+        self.drive_blowups.set(old.drive_blowups.get());
+        self.flips.set(old.flips.get());
+        self.attributions.set(old.attributions.get());
+    }
+
     /// What the rule counted so far.
     pub fn events(&self) -> MesoEvents {
         MesoEvents {
@@ -230,14 +245,17 @@ impl MesoStdp {
         }
     }
 
-    /// Advances a synapse's η (state `s`, weight `w`) to `t_ms` (a whole number of steps).
+    /// Advances a synapse's η (state `s`, weight `w`) to `t_ms`, rounded to whole steps (an
+    /// arrival or a conductance neuron's spike falls on a step's end).
     #[inline]
     fn advance(&self, dynamics: &EtaDynamics, w: f64, s: &mut [f64], t_ms: f64) {
         let s: &mut [f64; Self::STATE] = s.try_into().expect("a synapse's state");
         // Times are ≥ 0 and whole steps up to rounding: + 0.5 and truncation round them (plain
         // arithmetic, hoisted out of the delivery loop, where `round` is a library call).
         let now = (t_ms / dynamics.dt_ms + 0.5) as i64 as f64;
-        let steps = now - s[SINCE];
+        // Never negative in a run; after a network's clock is reset (or state is written from
+        // outside) an interval that would run backwards counts as none.
+        let steps = (now - s[SINCE]).max(0.0);
         let table = self.factors.0.get_or_init(|| {
             (0..TABULATED_STEPS)
                 .map(|k| dynamics.factor(k as f64))
@@ -265,7 +283,7 @@ impl MesoStdp {
     fn update(&self, w: f64, s: &mut [f64], change: f64, t_ms: f64) -> f64 {
         let Some(dynamics) = &self.eta else {
             let new = clip(w + change, self.stdp.w_min, self.stdp.w_max);
-            if self.flipping && (new < 0.0) != (w < 0.0) {
+            if self.flipping && new * w < 0.0 {
                 self.flips.add();
             }
             return new;
@@ -275,7 +293,7 @@ impl MesoStdp {
             s[LAST_CHANGE] = change.abs();
         }
         let new = clip(w + s[ETA] * change, self.stdp.w_min, self.stdp.w_max);
-        if self.flipping && (new < 0.0) != (w < 0.0) {
+        if self.flipping && new * w < 0.0 {
             self.flips.add();
             s[ETA] = 0.0;
         }
@@ -388,7 +406,7 @@ impl Plasticity for MesoStdp {
                 let old = s.w;
                 s.w = clip(old + a.epsilon * window, self.stdp.w_min, self.stdp.w_max);
                 self.attributions.add();
-                if self.flipping && (s.w < 0.0) != (old < 0.0) {
+                if self.flipping && s.w * old < 0.0 {
                     self.flips.add();
                     if self.eta.is_some() {
                         s.eta = 0.0;
@@ -450,7 +468,7 @@ mod tests {
         let eta280 = rk4(&dynamics(Drive::Weight), before, w, 250.0);
         assert!((s[ETA] - eta280).abs() < 1e-12);
         // Long after, η sits at its fixed point η* = η_min + 1/(η_max − w) (MODEL.md §5).
-        let mut state = [s[ETA], 280.0, 0.0];
+        let mut state = [s[ETA], 560.0, 0.0];
         rule.settle(&[w], &mut state, 1e6);
         assert!((state[ETA] - (0.5 + 1.0 / (2.0 - w))).abs() < 1e-12);
     }
@@ -489,6 +507,17 @@ mod tests {
         assert_eq!((w).to_bits(), 1e-7f64.to_bits());
         assert!(s[ETA] > 0.9);
         assert_eq!(kept.events().flips, 0);
+    }
+
+    #[test]
+    fn an_interval_that_would_run_backwards_counts_as_none() {
+        // A clock reset (or state written from outside) leaves η's last step ahead of now.
+        let rule = MesoStdp::new(triplet(1e-7), Some(dynamics(Drive::Weight)), false, None);
+        let mut s = [1.3, 1e6, 0.0];
+        let w = rule.on_pre(0.5, &mut s, PostView { a: 0.0, b: 0.0 }, 10.0);
+        assert_eq!(w.to_bits(), 0.5f64.to_bits());
+        assert_eq!(s[ETA].to_bits(), 1.3f64.to_bits());
+        assert_eq!(s[SINCE].to_bits(), 20.0f64.to_bits());
     }
 
     #[test]

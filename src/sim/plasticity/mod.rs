@@ -373,6 +373,23 @@ impl Rule {
         }
     }
 
+    /// The leading values of a synapse's state that are learning state (the MesoNet rule's η;
+    /// the rest is bookkeeping): what [`crate::sim::Network::plastic_state`] exports.
+    pub fn learned_per_synapse(&self) -> usize {
+        match self {
+            Rule::Meso(_) => 1,
+            _ => self.state_per_synapse(),
+        }
+    }
+
+    /// Takes over the event counts of `old` (a rule rebuilt with other parameters keeps the
+    /// run's record).
+    pub fn adopt_counts(&self, old: &Rule) {
+        if let (Rule::Meso(new), Rule::Meso(old)) = (self, old) {
+            new.adopt_counts(old);
+        }
+    }
+
     /// One synapse's state before any update.
     pub fn initial_state(&self) -> Vec<f64> {
         match self {

@@ -333,6 +333,16 @@ impl Preset {
         Ok(fresh)
     }
 
+    /// The output layer as a grid of cores (rows) × neurons per core (columns): areas × maps
+    /// for split-merge and mesonet, one row otherwise.
+    pub fn core_grid(&self) -> (usize, usize) {
+        match self {
+            Preset::SplitMerge(l) => (l.areas, l.params.maps as usize),
+            Preset::Mesonet(l) => (l.split_merge.areas, l.split_merge.params.maps as usize),
+            _ => (1, self.outputs()),
+        }
+    }
+
     /// Rebuilds derived tables after deserialising.
     pub fn prepare(&mut self) -> Result<()> {
         match self {

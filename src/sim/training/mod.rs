@@ -13,12 +13,13 @@ mod evaluation;
 
 pub use checkpoint::{Checkpoint, CurvePoint};
 pub use config::{seconds_per_sample, TrainConfig};
-pub use evaluation::{evaluate, frozen_responses, Evaluation};
+pub use evaluation::{evaluate, frozen_responses, Evaluation, FrozenPass};
 
 /// Stream tags of the protocol's phases.
 const PHASE_TRAIN: u64 = 1;
 const PHASE_ASSIGN: u64 = 2;
-const PHASE_TEST: u64 = 3;
+/// Stream phase of the test pass (seeds derive from (run seed, phase, sample)).
+pub const PHASE_TEST: u64 = 3;
 
 /// Training samples per running-accuracy window (assignments from one window score the next).
 pub const WINDOW: usize = 1000;

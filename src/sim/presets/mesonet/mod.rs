@@ -18,7 +18,7 @@
 //!   `weight_sum`.
 //! - Attribution: this network has one plastic layer, so the Dijkstra path from the inputs
 //!   that fired within `attribution_window_ms` to the neuron that fired is its cheapest
-//!   candidate synapse (cost: the Q-spike latency with `latency_tau_ms`, `latency_w_c`); the
+//!   candidate synapse (cost: the latency x*(w), Lambert W, with `latency_tau_ms`, `latency_w_c`); the
 //!   candidate with the largest `η exp(−|w − w_path|/κ)` receives ε ν_post e^{−Δt/τ_pre}.
 
 mod params;

@@ -20,7 +20,8 @@ pub struct MechanismParams {
     pub eta_max: f64,
     /// τ_d, the decay time of η (ms).
     pub tau_d: f64,
-    /// 0: d = w; 1: d = |Δw| of the synapse's last STDP change (the window value).
+    /// 0: d = w; 1: d = |Δ| of the synapse's last STDP change, before η scales it (the window
+    /// value).
     pub drive: f64,
     /// 1: signed weights, a sign change flips the synapse and resets its η to 0.
     pub flipping: f64,
@@ -30,7 +31,8 @@ pub struct MechanismParams {
     pub epsilon: f64,
     /// Attribution candidates arrived at most this long before the spike (ms).
     pub attribution_window_ms: f64,
-    /// τ_m of the Q-spike latency that prices the attribution graph's edges (ms).
+    /// τ_m of the spike latency x*(w) (Theorem 1's first crossing, Lambert W) that prices the
+    /// attribution graph's edges (ms).
     pub latency_tau_ms: f64,
     /// w_c of that latency: a weaker synapse cannot fire its neuron alone (no edge).
     pub latency_w_c: f64,
@@ -41,7 +43,8 @@ impl Default for MechanismParams {
     /// [1, 1.5] over the weights' range [0, 1], so the triplet rule's rates stay those of
     /// split-merge at w = 0; τ_d = 350 ms, one input phase. Attribution: ε = 1 (one triplet
     /// potentiation), κ = 0.1 (a tenth of the weight range), a 20 ms window (τ_pre), latency
-    /// τ_m = 20 ms and w_c = 0.1, the mean weight of a 28 × 28 field (78.4 / 784).
+    /// τ_m = 20 ms and w_c = 0.1, the mean weight of a 28 × 28 field (78.4 / 784; of a
+    /// 16 × 16 field, 0.31).
     fn default() -> Self {
         Self {
             variable_plasticity: 1.0,

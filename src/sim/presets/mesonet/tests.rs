@@ -178,3 +178,35 @@ fn two_threads_train_the_same_network_as_one() {
     assert!(nets[0].events().attributions > 0);
     assert_eq!(nets[0], nets[1]);
 }
+
+#[test]
+fn a_stored_network_resumes_exactly_and_exports_eta_as_its_learning_state() {
+    // Through the checkpoint's form (the tagged Preset JSON): parameters, η states and counts
+    // survive, the derived decay table is rebuilt, and training continues to the same bits.
+    let p = params(2.0, MechanismParams::default());
+    let mut net =
+        crate::sim::presets::Preset::Mesonet(Box::new(MesoNet::new(p, MNIST, 3).unwrap()));
+    net.present(&image(0), true, 0);
+    let text = serde_json::to_string(&net).unwrap();
+    let mut loaded: crate::sim::presets::Preset = serde_json::from_str(&text).unwrap();
+    loaded.prepare().unwrap();
+    assert_eq!(loaded, net);
+    loaded.check(42).unwrap();
+    for n in [&mut net, &mut loaded] {
+        n.present(&image(1), true, 1);
+    }
+    assert_eq!(loaded, net);
+    // The learning state is w and η per synapse (not the step of η's last advance), then θ.
+    let synapses = net.network().projections[0].synapses.len();
+    let state = net.network().plastic_state();
+    assert_eq!(state.len(), 2 * synapses + 42);
+    let etas = &net.network().projections[0].plastic.as_ref().unwrap().state;
+    assert!(state[synapses..2 * synapses]
+        .iter()
+        .zip(etas.chunks(3))
+        .all(|(a, s)| a.to_bits() == s[0].to_bits()));
+    let mut changed = state.clone();
+    changed[synapses] += 0.25;
+    net.network_mut().set_plastic_state(&changed).unwrap();
+    assert_eq!(net.network().plastic_state(), changed);
+}

@@ -579,3 +579,102 @@ fn energy_robustness_and_turing_map_measure_a_trained_network() {
     assert_eq!(maps[1]["preset"], "mesonet");
     assert!(out.join("turing_map_2_mesonet.png").exists());
 }
+
+/// Writes CIFAR-10 binary files into `dir`: `per_batch` records in each of the five training
+/// batches and in the test batch; class k shows a bright square whose position and colour
+/// depend on k.
+fn write_cifar10(dir: &Path, per_batch: usize) {
+    let record = |i: usize| -> Vec<u8> {
+        let label = (i % 10) as u8;
+        let mut r = vec![label];
+        for channel in 0..3 {
+            for y in 0..32 {
+                for x in 0..32 {
+                    let inside = (y / 8) == label as usize / 4 && (x / 8) == label as usize % 4;
+                    r.push(if inside {
+                        80 + 60 * ((channel + label as usize) % 3) as u8
+                    } else {
+                        10
+                    });
+                }
+            }
+        }
+        r
+    };
+    for name in [
+        "data_batch_1.bin",
+        "data_batch_2.bin",
+        "data_batch_3.bin",
+        "data_batch_4.bin",
+        "data_batch_5.bin",
+        "test_batch.bin",
+    ] {
+        let bytes: Vec<u8> = (0..per_batch).flat_map(record).collect();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+#[test]
+fn cifar_images_reach_the_split_merge_preset_grey_per_channel_or_filtered() {
+    // 32 × 32 images: 127 areas per plane (see the preset's geometry test); one map each.
+    let data = tempfile::tempdir().unwrap();
+    write_cifar10(data.path(), 20);
+    let d = data.path().to_str().unwrap();
+    let run = |extra: &[&str]| -> Value {
+        let out = tempfile::tempdir().unwrap();
+        let output = mesonet()
+            .args([
+                "train",
+                "--json",
+                "--preset",
+                "split-merge",
+                "--set",
+                "maps=1",
+                "--data",
+                d,
+            ])
+            .args([
+                "--train-samples",
+                "30",
+                "--test-samples",
+                "20",
+                "--threads",
+                "1",
+                "--out",
+            ])
+            .arg(out.path().join("o"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let grey = run(&["--colour", "grey"]);
+    assert_eq!(grey["neurons"], 127);
+    assert_eq!(grey["input"]["colour"], "grey");
+    assert_eq!(run(&[])["neurons"], 3 * 127);
+    let filtered = run(&["--colour", "grey", "--dog-sigma", "1"]);
+    assert_eq!(filtered["neurons"], 2 * 127);
+    assert_eq!(filtered["input"]["dog_sigma"], 1.0);
+    // CIFAR-100 files are refused by name (10-class readouts), a bad σ by its flag.
+    let c100 = tempfile::tempdir().unwrap();
+    std::fs::write(c100.path().join("train.bin"), vec![0u8; 3074]).unwrap();
+    let o = mesonet()
+        .args(["train", "--data", c100.path().to_str().unwrap(), "--out"])
+        .arg(c100.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("CIFAR-100"));
+    let o = mesonet()
+        .args(["train", "--data", d, "--dog-sigma", "-1", "--out"])
+        .arg(data.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dog-sigma"));
+}

@@ -5,7 +5,7 @@
 //! command line.
 
 use super::Report;
-use crate::data::{load_mnist_like, Dataset, Split};
+use crate::data::{load_cifar10, load_mnist_like, Dataset, Split};
 use crate::error::{Error, Result};
 use crate::output::{write_json, Manifest, OutputDir, TargetState};
 use crate::sim::presets::{Preset, PRESETS};
@@ -24,8 +24,10 @@ pub const DATA_HELP: &str =
     "Directory with the four MNIST-format IDX files (train-images-idx3-ubyte, \
 train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; gzip or raw): MNIST, \
 or Fashion-MNIST (Debian's dataset-fashion-mnist installs it in \
-/usr/share/datasets/fashion-mnist). Default: $MESONET_DATA. The repository's \
-tests/data/mnist-subset holds the first 3000 training and 1000 test images of MNIST.";
+/usr/share/datasets/fashion-mnist); or CIFAR-10's binary files (data_batch_1.bin … \
+data_batch_5.bin, test_batch.bin, here or in cifar-10-batches-bin/; see --colour and \
+--dog-sigma). Default: $MESONET_DATA. The repository's tests/data/mnist-subset holds the \
+first 3000 training and 1000 test images of MNIST.";
 
 /// `--set` help: every preset's parameters with their defaults.
 pub fn set_help() -> String {
@@ -68,6 +70,14 @@ pub struct TrainArgs {
     /// 10000, or --holdout].
     #[arg(long)]
     pub test_samples: Option<usize>,
+    /// Colour images (CIFAR-10): `channels` gives every plane its own pathways, `grey`
+    /// converts to luma first [default: channels; grey images are unchanged].
+    #[arg(long, value_enum)]
+    pub colour: Option<ColourArg>,
+    /// On/off-centre difference-of-Gaussians filter with this centre σ (pixels; surround 2σ):
+    /// every plane becomes an ON and an OFF plane [default: off].
+    #[arg(long)]
+    pub dog_sigma: Option<f64>,
     /// Hold out the last N training images: they are the evaluation set, the test split is
     /// not used, and training draws from the images before them (tune parameters this way,
     /// never on the test split) [default: 0, off].
@@ -108,6 +118,15 @@ pub struct TrainArgs {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--colour` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColourArg {
+    /// One pathway set per plane.
+    Channels,
+    /// Luma first.
+    Grey,
 }
 
 /// Arguments of `mesonet eval`.
@@ -153,7 +172,26 @@ pub fn data_dir(flag: &Option<PathBuf>) -> Result<PathBuf> {
         })
 }
 
+/// The (training, test) splits in `dir`: CIFAR-10's binary files when `data_batch_1.bin` is
+/// there (or in `cifar-10-batches-bin/`), MNIST-format IDX files otherwise. CIFAR-100 is
+/// refused: the readouts assign 10 classes.
 pub(super) fn load(dir: &Path) -> Result<(Dataset, Dataset)> {
+    let has = |name: &str| dir.join(name).is_file();
+    if has("data_batch_1.bin") || dir.join("cifar-10-batches-bin/data_batch_1.bin").is_file() {
+        return Ok((
+            load_cifar10(dir, Split::Train)?,
+            load_cifar10(dir, Split::Test)?,
+        ));
+    }
+    if has("train.bin") || dir.join("cifar-100-binary/train.bin").is_file() {
+        return Err(Error::InvalidParameter {
+            name: "data".into(),
+            value: dir.display().to_string(),
+            requirement: "MNIST-format or CIFAR-10 files: CIFAR-100 has 100 classes and the \
+                          readouts assign 10"
+                .into(),
+        });
+    }
     Ok((
         load_mnist_like(dir, Split::Train)?,
         load_mnist_like(dir, Split::Test)?,
@@ -182,6 +220,7 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
             "the test split".to_string()
         },
         "holdout": c.holdout,
+        "input": c.input,
         "assign_range": eval.assign_range,
         "test_accuracy": eval.test_accuracy,
         "test_accuracy_proportion": eval.test_accuracy_proportion,
@@ -222,7 +261,9 @@ fn text_summary(json: &serde_json::Value) -> String {
 
 /// Refuses the flags that would change a resumed run's configuration.
 fn refuse_with_resume(args: &TrainArgs) -> Result<()> {
-    let given: [(&str, Option<String>); 9] = [
+    let given: [(&str, Option<String>); 11] = [
+        ("colour", args.colour.map(|v| format!("{v:?}"))),
+        ("dog-sigma", args.dog_sigma.map(|v| v.to_string())),
         ("holdout", args.holdout.map(|v| v.to_string())),
         ("preset", args.preset.clone()),
         ("neurons", args.neurons.map(|v| v.to_string())),
@@ -269,9 +310,10 @@ fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
         set.insert(name.to_string(), value);
     }
     let train_samples = args.train_samples.unwrap_or(60_000);
+    // Set again from the data's geometry once it is read (see `train`).
     let neurons = match args.neurons {
         Some(n) => n,
-        None => Preset::default_neurons(&preset, &set)?,
+        None => Preset::default_neurons(&preset, &set, (28, 28, 1))?,
     };
     let config = TrainConfig {
         preset,
@@ -286,6 +328,13 @@ fn fresh_config(args: &TrainArgs) -> Result<TrainConfig> {
         checkpoint_every: args.checkpoint_every.unwrap_or(5_000),
         set,
         holdout: args.holdout.unwrap_or(0),
+        input: crate::data::InputTransform {
+            colour: match args.colour {
+                Some(ColourArg::Grey) => crate::data::Colour::Grey,
+                _ => crate::data::Colour::Channels,
+            },
+            dog_sigma: args.dog_sigma,
+        },
     };
     config.validate()?;
     Ok(config)
@@ -359,6 +408,10 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
     let (train_set, test_set) = load(&data_dir(&args.data)?)?;
     let (train_set, test_set) = config.sets(train_set, test_set)?;
     let shape = (train_set.rows, train_set.cols, train_set.channels);
+    let mut config = config;
+    if resumed.is_none() && args.neurons.is_none() {
+        config.neurons = Preset::default_neurons(&config.preset, &config.set, shape)?;
+    }
     let expected = resumed.as_ref().and_then(|c| c.network.input_shape());
     config.validate_data(&train_set, &test_set, expected)?;
     let mut ckpt = match resumed {

@@ -157,19 +157,23 @@ impl Preset {
         }
     }
 
-    /// The output neurons a run of preset `name` has unless `--neurons` says otherwise: 100,
-    /// or for `split-merge` its areas × maps on 28 × 28 images.
-    pub fn default_neurons(name: &str, set: &BTreeMap<String, f64>) -> Result<usize> {
+    /// The output neurons a run of preset `name` has on images of `shape` unless `--neurons`
+    /// says otherwise: 100, or for `split-merge` and `mesonet` their areas × maps.
+    pub fn default_neurons(
+        name: &str,
+        set: &BTreeMap<String, f64>,
+        (rows, cols, channels): (usize, usize, usize),
+    ) -> Result<usize> {
         match name {
             "split-merge" => {
                 let p: SplitMergeParams = serde_json::from_value(Self::params_json(name, set)?)
                     .expect("checked by params_json");
-                p.layer_size(28, 28)
+                p.layer_size(rows, cols, channels)
             }
             "mesonet" => {
                 let p: MesoNetParams = serde_json::from_value(Self::params_json(name, set)?)
                     .expect("checked by params_json");
-                p.split_merge.layer_size(28, 28)
+                p.split_merge.layer_size(rows, cols, channels)
             }
             "pair" => Ok(1),
             _ => Ok(100),
@@ -199,14 +203,14 @@ impl Preset {
                         ..MesoNetParams::default()
                     }
                 };
-                let layer = p.split_merge.layer_size(shape.0, shape.1)?;
+                let layer = p.split_merge.layer_size(shape.0, shape.1, shape.2)?;
                 if layer != spec.neurons {
                     return Err(Error::invalid(
                         "neurons",
                         spec.neurons as f64,
                         &format!(
-                            "areas × maps = {layer} for {}×{} images (set maps to change it)",
-                            shape.0, shape.1
+                            "areas × maps = {layer} for {}×{}×{} images (set maps to change it)",
+                            shape.0, shape.1, shape.2
                         ),
                     ));
                 }

@@ -47,6 +47,10 @@ pub struct TrainConfig {
     /// tuning without ever seeing the test split).
     #[serde(default)]
     pub holdout: usize,
+    /// The input stage applied to both sets (colour images: grey or per channel, on/off-centre
+    /// filter); the identity for grey images by default.
+    #[serde(default)]
+    pub input: crate::data::InputTransform,
 }
 
 impl TrainConfig {
@@ -54,6 +58,11 @@ impl TrainConfig {
     /// and that the network fits in memory. Runs before any data is read.
     pub fn validate(&self) -> Result<()> {
         Preset::params_json(&self.preset, &self.set)?;
+        if let Some(sigma) = self.input.dog_sigma {
+            if !(sigma.is_finite() && sigma > 0.0 && sigma <= 100.0) {
+                return Err(Error::invalid("dog-sigma", sigma, "in (0, 100] pixels"));
+            }
+        }
         for (name, v) in [
             ("neurons", self.neurons),
             ("epochs", self.epochs),
@@ -99,7 +108,8 @@ impl TrainConfig {
         .hint("reduce --neurons")
     }
 
-    /// The (training, evaluation) sets this run uses: the splits as loaded, or with
+    /// The (training, evaluation) sets this run uses, after the input stage: the splits as
+    /// loaded, or with
     /// [`TrainConfig::holdout`] the training split cut before its last `holdout` images, which
     /// become the evaluation set.
     pub fn sets(
@@ -107,6 +117,7 @@ impl TrainConfig {
         train: crate::data::Dataset,
         test: crate::data::Dataset,
     ) -> Result<(crate::data::Dataset, crate::data::Dataset)> {
+        let (train, test) = (self.input.apply(&train), self.input.apply(&test));
         if self.holdout == 0 {
             return Ok((train, test));
         }

@@ -31,7 +31,8 @@ pub struct SplitMerge {
 const LAYER: usize = 0;
 
 impl SplitMerge {
-    /// The network for images of `shape` (one channel); initial weights
+    /// The network for images of `shape` (every channel a plane with its own pathways, areas
+    /// channel by channel); initial weights
     /// w_init_scale·U + w_init_min inside each receptive field and delays U(0, delay_max) come
     /// from the stream (seed, 0), area by area, map by map, pixel by pixel.
     pub fn new(params: SplitMergeParams, shape: (usize, usize, usize), seed: u64) -> Result<Self> {
@@ -48,49 +49,49 @@ impl SplitMerge {
         let p = params;
         p.validate()?;
         let (rows, cols, channels) = shape;
-        if channels != 1 {
-            return Err(Error::invalid(
-                "channels",
-                channels as f64,
-                "1 (grey images; convert colour images first)",
-            ));
+        if channels == 0 {
+            return Err(Error::invalid("channels", 0.0, ">= 1"));
         }
         let maps = p.maps as usize;
         let mut rng = ChaCha8Rng::seed_from_u64(stream_seed(&[seed, 0]));
         let mut input_synapses: Vec<SynapseSpec> = Vec::new();
         let mut inhibition: Vec<SynapseSpec> = Vec::new();
         let mut areas = 0usize;
-        for kernel in p.kernel_types(rows, cols)? {
-            let patches = receptive_field_patches(cols, rows, kernel.size, kernel.stride)?;
-            for _ in 0..kernel.count {
-                for pixels in &patches {
-                    let first = areas * maps;
-                    for map in 0..maps {
-                        let post = first + map;
-                        for &pixel in pixels {
-                            let w = p.w_init_scale * rng.random::<f64>() + p.w_init_min;
-                            let delay_ms = rng.random::<f64>() * p.delay_max_ms;
-                            input_synapses.push((
-                                pixel,
-                                post,
-                                w,
-                                (delay_ms / p.dt_ms).round() as u16,
-                            ));
+        // One pathway set per channel: every kernel type tiles every plane.
+        for channel in 0..channels {
+            let plane = channel * rows * cols;
+            for kernel in p.kernel_types(rows, cols)? {
+                let patches = receptive_field_patches(cols, rows, kernel.size, kernel.stride)?;
+                for _ in 0..kernel.count {
+                    for pixels in &patches {
+                        let first = areas * maps;
+                        for map in 0..maps {
+                            let post = first + map;
+                            for &pixel in pixels {
+                                let w = p.w_init_scale * rng.random::<f64>() + p.w_init_min;
+                                let delay_ms = rng.random::<f64>() * p.delay_max_ms;
+                                input_synapses.push((
+                                    plane + pixel,
+                                    post,
+                                    w,
+                                    (delay_ms / p.dt_ms).round() as u16,
+                                ));
+                            }
+                            // Direct inhibition of every other map at the same position of the
+                            // same kernel: no inhibitory population.
+                            inhibition.extend(
+                                (first..first + maps)
+                                    .filter(|&other| other != post)
+                                    .map(|other| (post, other, p.w_inh, 0)),
+                            );
                         }
-                        // Direct inhibition of every other map at the same position of the same
-                        // kernel: no inhibitory population.
-                        inhibition.extend(
-                            (first..first + maps)
-                                .filter(|&other| other != post)
-                                .map(|other| (post, other, p.w_inh, 0)),
-                        );
+                        areas += 1;
                     }
-                    areas += 1;
                 }
             }
         }
         let neurons = areas * maps;
-        let n_input = rows * cols;
+        let n_input = rows * cols * channels;
         let mut net = Network::new(p.dt_ms)?;
         let input = net.add_input(InputGroup::new(n_input, InputKind::Poisson));
         let layer = net.add_group(NeuronGroup::Conductance(ConductanceGroup::new(

@@ -309,8 +309,9 @@ impl SplitMergeParams {
         Ok(types)
     }
 
-    /// Neurons of the layer on `rows × cols` images: maps × Σ kernels × positions.
-    pub fn layer_size(&self, rows: usize, cols: usize) -> Result<usize> {
+    /// Neurons of the layer on `rows × cols` images of `channels` planes: maps × channels ×
+    /// Σ kernels × positions.
+    pub fn layer_size(&self, rows: usize, cols: usize, channels: usize) -> Result<usize> {
         let positions =
             |k: &KernelType| ((rows - k.size) / k.stride + 1) * ((cols - k.size) / k.stride + 1);
         let areas: usize = self
@@ -318,7 +319,7 @@ impl SplitMergeParams {
             .iter()
             .map(|k| k.count * positions(k))
             .sum();
-        Ok(areas * self.maps as usize)
+        Ok(areas * channels * self.maps as usize)
     }
 
     /// The neurons' parameters.

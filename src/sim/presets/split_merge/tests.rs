@@ -72,10 +72,10 @@ fn bad_geometry_is_refused_naming_the_parameter() {
     let mut p = SplitMergeParams::default();
     p.set("maps", 2.5).unwrap();
     assert!(p.validate().unwrap_err().to_string().contains("maps"));
-    let e = SplitMerge::new(small(2.0), (28, 28, 3), 0)
+    let e = SplitMerge::new(small(2.0), (28, 28, 0), 0)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("channels") && e.contains('3'), "{e}");
+    assert!(e.contains("channels") && e.contains('0'), "{e}");
     let e = p.set("mapz", 1.0).unwrap_err().to_string();
     assert!(e.contains("mapz") && e.contains("maps"), "{e}");
 }
@@ -106,4 +106,23 @@ fn a_bright_image_trains_the_weights_and_the_next_sample_starts_from_the_sum() {
         "{:?}",
         sums(&net)
     );
+}
+
+#[test]
+fn colour_images_get_one_pathway_set_per_channel_on_32_by_32() {
+    // On 32 × 32: type 1 (28, stride 1) has 5 × 5 positions × 4 kernels = 100 areas, type 2
+    // (24, stride 4) 3 × 3 × 2 = 18, type 3 (16, stride 6) 3 × 3 × 1 = 9: 127 areas per plane.
+    let p = small(1.0);
+    assert_eq!(p.layer_size(32, 32, 1).unwrap(), 127);
+    assert_eq!(p.layer_size(32, 32, 3).unwrap(), 381);
+    let net = SplitMerge::new(p, (32, 32, 3), 2).unwrap();
+    assert_eq!((net.areas, net.neurons()), (381, 381));
+    // Area 127 is the first area of the green plane: its field is the first 28 × 28 patch of
+    // that plane, pixels offset by 32 · 32.
+    let input = &net.network.projections[net.wiring.normalized].synapses;
+    let field = input.incoming_weights(127);
+    let seen: Vec<usize> = (0..3 * 1024).filter(|&i| field[i] != 0.0).collect();
+    let patch = &receptive_field_patches(32, 32, 28, 1).unwrap()[0];
+    let expected: Vec<usize> = patch.iter().map(|&i| 1024 + i).collect();
+    assert_eq!(seen, expected);
 }

@@ -110,7 +110,9 @@ impl Dataset {
     }
 }
 
-/// Loads one split of an MNIST-layout directory (MNIST or Fashion-MNIST), raw or gzip files.
+/// Loads one split of an MNIST-layout directory (MNIST or Fashion-MNIST), raw or gzip files,
+/// or of EMNIST's files (`emnist-<variant>-train-…` / `-test-…`, the images transposed back to
+/// MNIST's row-major layout; variants with more than 10 classes are refused by their labels).
 ///
 /// Each file is checked by [`crate::data::idx`] (magic, shape, `MD5SUMS` when present); then the
 /// image and label counts must agree and every label must be below 10. A missing file is one
@@ -120,9 +122,25 @@ pub fn load_mnist_like(dir: &Path, split: Split) -> Result<Dataset> {
         Split::Train => "train",
         Split::Test => "t10k",
     };
-    let image_path = find(dir, &format!("{prefix}-images-idx3-ubyte"))?;
-    let label_path = find(dir, &format!("{prefix}-labels-idx1-ubyte"))?;
-    let (images, _) = read_idx(&image_path, IMAGES_MAGIC)?;
+    let plain = find(dir, &format!("{prefix}-images-idx3-ubyte"));
+    let emnist = match &plain {
+        Ok(_) => None,
+        Err(_) => emnist_variant(dir)?,
+    };
+    let (image_path, label_path) = match &emnist {
+        Some(variant) => {
+            let split = match split {
+                Split::Train => "train",
+                Split::Test => "test",
+            };
+            (
+                find(dir, &format!("emnist-{variant}-{split}-images-idx3-ubyte"))?,
+                find(dir, &format!("emnist-{variant}-{split}-labels-idx1-ubyte"))?,
+            )
+        }
+        None => (plain?, find(dir, &format!("{prefix}-labels-idx1-ubyte"))?),
+    };
+    let (mut images, _) = read_idx(&image_path, IMAGES_MAGIC)?;
     let (labels, _) = read_idx(&label_path, LABELS_MAGIC)?;
     let (n_images, rows, cols) = (images.dims[0], images.dims[1], images.dims[2]);
     let n_labels = labels.dims[0];
@@ -145,13 +163,58 @@ pub fn load_mnist_like(dir: &Path, split: Split) -> Result<Dataset> {
             ),
         });
     }
+    if emnist.is_some() {
+        // EMNIST stores every image transposed (column-major) relative to MNIST.
+        // The file's rows × cols image is the true image's transpose: true pixel (r, c) is
+        // the file's (c, r).
+        let (true_rows, true_cols) = (cols, rows);
+        for image in images.data.chunks_exact_mut(rows * cols) {
+            let file = image.to_vec();
+            for r in 0..true_rows {
+                for c in 0..true_cols {
+                    image[r * true_cols + c] = file[c * cols + r];
+                }
+            }
+        }
+    }
     Ok(Dataset {
         images: images.data,
         labels: labels.data,
-        rows,
-        cols,
+        rows: if emnist.is_some() { cols } else { rows },
+        cols: if emnist.is_some() { rows } else { cols },
         channels: 1,
     })
+}
+
+/// The EMNIST variant whose files (`emnist-<variant>-train-images-idx3-ubyte[.gz]`, …) are in
+/// `dir`, if any; several variants side by side are refused (point --data at one).
+fn emnist_variant(dir: &Path) -> Result<Option<String>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut variants: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| {
+            let rest = name.strip_prefix("emnist-")?;
+            let variant = rest
+                .strip_suffix("-train-images-idx3-ubyte.gz")
+                .or_else(|| rest.strip_suffix("-train-images-idx3-ubyte"))?;
+            Some(variant.to_string())
+        })
+        .collect();
+    variants.sort();
+    variants.dedup();
+    match variants.len() {
+        0 => Ok(None),
+        1 => Ok(variants.pop()),
+        _ => Err(Error::Data {
+            path: dir.to_path_buf(),
+            message: format!(
+                "holds several EMNIST variants ({}); point --data at a folder with one",
+                variants.join(", ")
+            ),
+        }),
+    }
 }
 
 /// The path of `dir/stem`, preferring the uncompressed file over `stem.gz`.
@@ -246,6 +309,47 @@ mod tests {
         write(dir, &format!("{prefix}-images-idx3-ubyte{ext}"), &images);
         let labels = idx_bytes(LABELS_MAGIC, &[labels.len() as u32], labels);
         write(dir, &format!("{prefix}-labels-idx1-ubyte{ext}"), &labels);
+    }
+
+    #[test]
+    fn emnist_files_load_through_the_same_loader_transposed_back() {
+        // One 2 × 3 image stored as EMNIST does, transposed: the file holds a 3 × 2 image whose
+        // row k is the true image's column k. True image rows: [1 2 3], [4 5 6].
+        let dir = tempfile::tempdir().unwrap();
+        for split in ["train", "test"] {
+            let file = idx_bytes(IMAGES_MAGIC, &[1, 3, 2], &[1, 4, 2, 5, 3, 6]);
+            write(
+                dir.path(),
+                &format!("emnist-digits-{split}-images-idx3-ubyte.gz"),
+                &file,
+            );
+            let labels = idx_bytes(LABELS_MAGIC, &[1], &[7]);
+            write(
+                dir.path(),
+                &format!("emnist-digits-{split}-labels-idx1-ubyte.gz"),
+                &labels,
+            );
+        }
+        for split in [Split::Train, Split::Test] {
+            let d = load_mnist_like(dir.path(), split).unwrap();
+            assert_eq!((d.rows, d.cols, d.len()), (2, 3, 1));
+            assert_eq!(d.image(0), &[1, 2, 3, 4, 5, 6]);
+            assert_eq!(d.label(0), 7);
+        }
+        // EMNIST letters (labels 1-26) are refused by their labels; two variants side by side
+        // by name.
+        let labels = idx_bytes(LABELS_MAGIC, &[1], &[26]);
+        write(
+            dir.path(),
+            "emnist-digits-train-labels-idx1-ubyte.gz",
+            &labels,
+        );
+        let e = message(load_mnist_like(dir.path(), Split::Train).unwrap_err());
+        assert!(e.contains("0-9") && e.contains("26"), "{e}");
+        let file = idx_bytes(IMAGES_MAGIC, &[1, 3, 2], &[0; 6]);
+        write(dir.path(), "emnist-letters-train-images-idx3-ubyte", &file);
+        let e = message(load_mnist_like(dir.path(), Split::Train).unwrap_err());
+        assert!(e.contains("digits, letters"), "{e}");
     }
 
     fn message(e: Error) -> String {

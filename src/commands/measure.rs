@@ -10,8 +10,7 @@ use crate::figures::training::{histogram, Histogram};
 use crate::figures::{heatmap, line_chart, HeatmapFigure, LineChart, RefLine, Series, SeriesStyle};
 use crate::output::{write_json, Manifest, OutputDir};
 use crate::sim::measurements::{
-    crossing_fraction, deletion_order, energy::ann_macs, input_balance, smooth_gaussian,
-    EnergyModel, EnergyReport,
+    crossing_fraction, deletion_order, energy::ann_macs, input_balance, EnergyModel, EnergyReport,
 };
 use crate::sim::presets::Preset;
 use crate::sim::training::{evaluate, frozen_responses, Checkpoint, PHASE_TEST};
@@ -373,7 +372,7 @@ pub fn turing_map(args: &TuringMapArgs) -> Result<Report> {
             .ok_or_else(|| Error::invalid("checkpoint", k as f64, "a network over images"))?;
         let (rows, cols) = net.core_grid();
         let balance = input_balance(&fields);
-        let smoothed = smooth_gaussian(&balance, rows, cols, args.sigma);
+        let smoothed = crate::data::transform::gaussian_blur(&balance, rows, cols, args.sigma);
         let negative = balance.iter().filter(|&&b| b < 0.0).count();
         let mean = balance.iter().sum::<f64>() / balance.len().max(1) as f64;
         let stem = format!("turing_map_{}_{}", k + 1, net.preset());

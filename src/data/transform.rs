@@ -69,10 +69,37 @@ pub fn to_grey(data: &Dataset) -> Dataset {
     }
 }
 
-/// Separable Gaussian blur of one plane (σ in pixels, truncated at 3σ, renormalised at the
-/// borders).
-fn blur(plane: &[f64], rows: usize, cols: usize, sigma: f64) -> Vec<f64> {
-    crate::sim::measurements::smooth_gaussian(plane, rows, cols, sigma)
+/// `grid` (rows × cols, row-major) smoothed by a separable Gaussian of `sigma` cells
+/// (truncated at 3σ and renormalised at the edges, so a constant grid stays constant);
+/// `sigma = 0` returns the grid unchanged.
+pub fn gaussian_blur(grid: &[f64], rows: usize, cols: usize, sigma: f64) -> Vec<f64> {
+    assert_eq!(grid.len(), rows * cols);
+    if sigma <= 0.0 {
+        return grid.to_vec();
+    }
+    let radius = (3.0 * sigma).ceil() as isize;
+    let kernel: Vec<f64> = (-radius..=radius)
+        .map(|k| (-(k * k) as f64 / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let pass = |src: &[f64], len: usize, at: &dyn Fn(usize, usize) -> usize, lines: usize| {
+        let mut out = vec![0.0; src.len()];
+        for line in 0..lines {
+            for i in 0..len {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for (k, &g) in kernel.iter().enumerate() {
+                    let j = i as isize + k as isize - radius;
+                    if (0..len as isize).contains(&j) {
+                        sum += g * src[at(line, j as usize)];
+                        weight += g;
+                    }
+                }
+                out[at(line, i)] = sum / weight;
+            }
+        }
+        out
+    };
+    let along_cols = pass(grid, cols, &|r, c| r * cols + c, rows);
+    pass(&along_cols, rows, &|c, r| r * cols + c, cols)
 }
 
 /// On/off-centre difference of Gaussians: for each plane, D = G_σ * x − G_2σ * x; the ON plane
@@ -91,8 +118,8 @@ pub fn dog_on_off(data: &Dataset, sigma: f64) -> Dataset {
                     .iter()
                     .map(|&v| v as f64)
                     .collect();
-                let centre = blur(&x, rows, cols, sigma);
-                let surround = blur(&x, rows, cols, 2.0 * sigma);
+                let centre = gaussian_blur(&x, rows, cols, sigma);
+                let surround = gaussian_blur(&x, rows, cols, 2.0 * sigma);
                 centre.iter().zip(&surround).map(|(a, b)| a - b).collect()
             })
             .collect();
@@ -165,5 +192,23 @@ mod tests {
             dog_sigma: None
         }
         .is_identity(1));
+    }
+
+    #[test]
+    fn smoothing_keeps_constants_and_spreads_a_point_as_a_gaussian() {
+        let flat = gaussian_blur(&[0.3; 20], 4, 5, 1.5);
+        assert!(flat.iter().all(|v| (v - 0.3).abs() < 1e-15));
+        // A point in the middle of a 1 × 41 line: neighbours k away get e^{−k²/2σ²} / Σ.
+        let mut line = vec![0.0; 41];
+        line[20] = 1.0;
+        let s = gaussian_blur(&line, 1, 41, 2.0);
+        let norm: f64 = (-6..=6).map(|k: i32| (-(k * k) as f64 / 8.0).exp()).sum();
+        for k in 0..=6usize {
+            let expected = (-((k * k) as f64) / 8.0).exp() / norm;
+            assert!((s[20 + k] - expected).abs() < 1e-15);
+            assert!((s[20 - k] - expected).abs() < 1e-15);
+        }
+        assert_eq!(s[27].to_bits(), 0.0f64.to_bits());
+        assert_eq!(gaussian_blur(&line, 1, 41, 0.0), line);
     }
 }

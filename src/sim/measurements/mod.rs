@@ -9,4 +9,4 @@ pub mod turing;
 
 pub use energy::{EnergyModel, EnergyReport, OperationCounts};
 pub use robustness::{crossing_fraction, deletion_order};
-pub use turing::{input_balance, smooth_gaussian};
+pub use turing::input_balance;

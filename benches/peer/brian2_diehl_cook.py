@@ -35,8 +35,9 @@ and nothing is done from Python between samples:
     the intensity (repeat) or moves to the next sample with intensity 2;
   * the input group reads the current image from a 2-D TimedArray holding all S images, indexed by
     the controller's sample number (linked variables), and fires as Poisson (rand() < rate*dt);
-  * normalisation is two run_regularly operations every 500 ms: the synapses add w into the
-    postsynaptic neuron's `wsum`, then divide w by wsum/78;
+  * normalisation every 500 ms: a summed variable (wsum = Σ w over each neuron's input synapses,
+    its updater moved from every step to a 500 ms clock; its loop is sequential, so it is also
+    right with OpenMP threads), then a run_regularly that divides w by wsum/78;
   * the run ends when the controller has finished sample S: in cpp_standalone through a tiny C++
     function that sets Brian's Network::_globally_stopped flag, in runtime through a
     network_operation every 500 ms that calls Network.stop(). The run's nominal duration is a cap
@@ -47,7 +48,7 @@ std::clock record in standalone, time.process_time() in runtime), the steadier f
 loaded machine (load_average_1min is recorded with it); exc_spikes_total = all excitatory spikes
 of the run (every presentation, input and rest phases); retries = repeated presentations;
 build_seconds in runtime depends on Brian's Cython cache (~/.cython/brian_extensions): about
-150 s cold on this machine, a few seconds warm. All runs use one thread.
+150 s cold on this machine, a few seconds warm. --threads sets the standalone device's OpenMP threads (1 by default).
 --debug records spikes and prints per-presentation checks (input spike counts against
 sum(pixels)/8*intensity*0.35 s, intensity, sample index); --min-spikes changes the retry threshold
 only to exercise the retry path. For a given --seed both devices give identical spike counts.
@@ -279,6 +280,7 @@ def build_and_run(args):
         inp, exc,
         """
         w : 1
+        wsum_post = w : 1 (summed)
         post2before : 1
         dpre/dt = -pre / tau_pre : 1 (event-driven)
         dpost1/dt = -post1 / tau_post1 : 1 (event-driven)
@@ -293,10 +295,14 @@ def build_and_run(args):
     syn_ie.connect()  # all-to-all, synapse k = i * N + j
     syn_ie.w = (rng.random(n_in * N) + P["w_init_offset"]) * P["w_init_scale"]
     syn_ie.delay = rng.random(n_in * N) * P["delay_max"] * ms
-    # normalisation before every presentation (t = k*500 ms): wsum = 0; wsum += w; w *= 78/wsum
-    exc.run_regularly("wsum = 0", dt=PRESENTATION_MS * ms, when="start", order=2, name="norm_zero")
-    syn_ie.run_regularly("wsum_post += w", dt=PRESENTATION_MS * ms, when="start", order=3,
-                         name="norm_sum")
+    # normalisation before every presentation (t = k*500 ms): wsum = Σ w, then w *= 78/wsum.
+    # The sum is Brian2's summed variable, whose loop over the synapses is sequential in every
+    # device (a run_regularly `wsum_post += w` races on wsum under OpenMP: with 2 threads it
+    # under-counts and the weights grow). Its updater runs on the target's clock every step by
+    # default; it is moved to a 500 ms clock at the start of the step, before the scaling.
+    summer = syn_ie.summed_updaters["wsum_post"]
+    summer._clock = b.Clock(dt=PRESENTATION_MS * ms, name="norm_sum_clock")
+    summer.when, summer.order = "start", 3
     syn_ie.run_regularly("w = w * weight_sum / wsum_post", dt=PRESENTATION_MS * ms, when="start",
                          order=4, name="norm_scale")
 

@@ -207,8 +207,8 @@ pub fn energy(args: &EnergyArgs) -> Result<Report> {
     histogram(
         &Histogram {
             title: format!(
-                "{} ({} neurons): synaptic energy per test sample; ANN of the same connections {:.2} µJ, dense {:.2} µJ",
-                c.preset, neurons, same.ann_uj_per_sample, dense.ann_uj_per_sample
+                "{} ({} neurons): synaptic energy per test sample; ANN, same connections: {:.1} µJ",
+                c.preset, neurons, same.ann_uj_per_sample
             ),
             x_label: "synaptic operations × accumulate energy (µJ per sample)".into(),
             values: per_sample_uj,

@@ -2,7 +2,7 @@
 //! network (docs/NETWORKS.md §5), each from a checkpoint written by `mesonet train`, with
 //! `--json` and figures.
 
-use super::train::{data_dir, load, DATA_HELP};
+use super::train::{load_checkpoint, run_sets, DATA_HELP};
 use super::Report;
 use crate::analysis::OrbitStatus;
 use crate::error::{Error, Result};
@@ -116,17 +116,8 @@ struct Loaded {
 }
 
 fn load_run(input: &MeasureInput) -> Result<Loaded> {
-    let mut ckpt = Checkpoint::load(&input.checkpoint)?;
-    if let Some(m) = input.test_samples {
-        if m == 0 {
-            return Err(Error::invalid("test-samples", 0.0, ">= 1"));
-        }
-        ckpt.config.test_samples = m;
-    }
-    let (train, test) = load(&data_dir(&input.data)?)?;
-    let (train, test) = ckpt.config.sets(train, test)?;
-    ckpt.config
-        .validate_data(&train, &test, ckpt.network.input_shape())?;
+    let ckpt = load_checkpoint(&input.checkpoint, input.test_samples)?;
+    let (train, test) = run_sets(&ckpt, &input.data)?;
     Ok(Loaded { ckpt, train, test })
 }
 

@@ -473,15 +473,31 @@ fn evaluate_with_progress(
     Ok(eval)
 }
 
-/// Evaluates a saved checkpoint.
-pub fn eval(args: &EvalArgs) -> Result<Report> {
-    let mut ckpt = Checkpoint::load(&args.checkpoint)?;
-    if let Some(m) = args.test_samples {
+/// A saved checkpoint, its test samples set to `test_samples` when given (0 refused).
+pub(super) fn load_checkpoint(path: &Path, test_samples: Option<usize>) -> Result<Checkpoint> {
+    let mut ckpt = Checkpoint::load(path)?;
+    if let Some(m) = test_samples {
         if m == 0 {
             return Err(Error::invalid("test-samples", 0.0, ">= 1"));
         }
         ckpt.config.test_samples = m;
     }
+    Ok(ckpt)
+}
+
+/// The checkpoint's (training, evaluation) sets from `data` (its input stage and --holdout
+/// applied), checked against its sizes and input geometry.
+pub(super) fn run_sets(ckpt: &Checkpoint, data: &Option<PathBuf>) -> Result<(Dataset, Dataset)> {
+    let (train, test) = load(&data_dir(data)?)?;
+    let (train, test) = ckpt.config.sets(train, test)?;
+    ckpt.config
+        .validate_data(&train, &test, ckpt.network.input_shape())?;
+    Ok((train, test))
+}
+
+/// Evaluates a saved checkpoint.
+pub fn eval(args: &EvalArgs) -> Result<Report> {
+    let mut ckpt = load_checkpoint(&args.checkpoint, args.test_samples)?;
     if let Some(m) = args.assign_samples {
         if m == 0 || m > ckpt.config.train_samples {
             return Err(Error::invalid(
@@ -503,10 +519,7 @@ pub fn eval(args: &EvalArgs) -> Result<Report> {
     if let Some(out) = &out {
         out.check()?;
     }
-    let (train_set, test_set) = load(&data_dir(&args.data)?)?;
-    let (train_set, test_set) = ckpt.config.sets(train_set, test_set)?;
-    ckpt.config
-        .validate_data(&train_set, &test_set, ckpt.network.input_shape())?;
+    let (train_set, test_set) = run_sets(&ckpt, &args.data)?;
     let eval = evaluate_with_progress(&ckpt, &train_set, &test_set, args.threads)?;
     let mut json = evaluation_json(&ckpt, &eval);
     if let Some(out) = &out {

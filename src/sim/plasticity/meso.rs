@@ -283,9 +283,7 @@ impl MesoStdp {
     fn update(&self, w: f64, s: &mut [f64], change: f64, t_ms: f64) -> f64 {
         let Some(dynamics) = &self.eta else {
             let new = clip(w + change, self.stdp.w_min, self.stdp.w_max);
-            if self.flipping && new * w < 0.0 {
-                self.flips.add();
-            }
+            self.flipped(w, new);
             return new;
         };
         self.advance(dynamics, w, s, t_ms);
@@ -293,11 +291,21 @@ impl MesoStdp {
             s[LAST_CHANGE] = change.abs();
         }
         let new = clip(w + s[ETA] * change, self.stdp.w_min, self.stdp.w_max);
-        if self.flipping && new * w < 0.0 {
-            self.flips.add();
+        if self.flipped(w, new) {
             s[ETA] = 0.0;
         }
         new
+    }
+
+    /// Counts a strict sign change of a weight, `old` → `new` (with flipping on); true when its
+    /// η must be reset (variable plasticity on).
+    #[inline]
+    fn flipped(&self, old: f64, new: f64) -> bool {
+        let flipped = self.flipping && new * old < 0.0;
+        if flipped {
+            self.flips.add();
+        }
+        flipped && self.eta.is_some()
     }
 
     /// Advances the η of every synapse (weights `w`, state `state`, 3 values each) to `t_ms`,
@@ -406,11 +414,8 @@ impl Plasticity for MesoStdp {
                 let old = s.w;
                 s.w = clip(old + a.epsilon * window, self.stdp.w_min, self.stdp.w_max);
                 self.attributions.add();
-                if self.flipping && s.w * old < 0.0 {
-                    self.flips.add();
-                    if self.eta.is_some() {
-                        s.eta = 0.0;
-                    }
+                if self.flipped(old, s.w) {
+                    s.eta = 0.0;
                 }
             }
         }

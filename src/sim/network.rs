@@ -286,6 +286,11 @@ impl Network {
         self.threads = Threads(threads.max(1));
     }
 
+    /// Threads that run this network ([`Network::set_threads`]).
+    pub fn threads(&self) -> usize {
+        self.threads.0
+    }
+
     /// Runs `steps` steps; with `learn`, plasticity rules and adaptive thresholds act.
     pub fn run(&mut self, steps: u32, learn: bool) {
         if steps == 0 {

@@ -57,10 +57,10 @@ pub fn present_image(
     let mut sums = Vec::new();
     loop {
         if learn {
-            let t_ms = net.step as f64 * net.dt_ms;
+            let (t_ms, threads) = (net.step as f64 * net.dt_ms, net.threads());
             let projection = &mut net.projections[wiring.normalized];
             if let Some(plastic) = &mut projection.plastic {
-                plastic.settle(&projection.synapses.w, t_ms);
+                plastic.settle(&projection.synapses.w, t_ms, threads);
             }
             projection.synapses.normalize(weight_sum, &mut sums);
         }

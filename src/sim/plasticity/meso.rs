@@ -8,7 +8,12 @@
 //!   `τ_d dη/dt = −(η − η_min) + 1/(η_max − d)` is advanced exactly:
 //!   `η(t) = η_∞ + (η(t₀) − η_∞) e^{−(t − t₀)/τ_d}` with `η_∞ = η_min + 1/(η_max − d)`.
 //!   Weight normalisation changes every w at once, so every η is first advanced to that
-//!   instant ([`MesoStdp::settle`]). At a drive at or above η_max the rest value
+//!   instant ([`MesoStdp::settle`]). An event whose STDP change is exactly 0 (an arrival
+//!   at a neuron whose post1 has decayed to 0, a postsynaptic spike with no presynaptic
+//!   trace) is no update: the weight is only clipped, η and its drive are left as they are,
+//!   and the next update advances η over the whole interval — the same exact solution, as
+//!   neither w nor the drive changed in between (only rounding differs from two advances).
+//!   Most arrivals are such events, and their synapses' state is then never read. At a drive at or above η_max the rest value
 //!   1/(η_max − d) is infinite or negative — the poster's "spiralling effect" — so η is held
 //!   where it was (a modelling choice, not a clamp of a value: the equation is left alone) and
 //!   the advance is counted ([`MesoEvents::drive_reached_eta_max`], updates and settles alike,
@@ -245,22 +250,32 @@ impl MesoStdp {
         }
     }
 
-    /// Advances a synapse's η (state `s`, weight `w`) to `t_ms`, rounded to whole steps (an
-    /// arrival or a conductance neuron's spike falls on a step's end).
+    /// `t_ms` as a whole step (an arrival or a conductance neuron's spike falls on a step's
+    /// end). Times are ≥ 0 and whole steps up to rounding: + 0.5 and truncation round them
+    /// (plain arithmetic, where `round` is a library call).
     #[inline]
-    fn advance(&self, dynamics: &EtaDynamics, w: f64, s: &mut [f64], t_ms: f64) {
-        let s: &mut [f64; Self::STATE] = s.try_into().expect("a synapse's state");
-        // Times are ≥ 0 and whole steps up to rounding: + 0.5 and truncation round them (plain
-        // arithmetic, hoisted out of the delivery loop, where `round` is a library call).
-        let now = (t_ms / dynamics.dt_ms + 0.5) as i64 as f64;
-        // Never negative in a run; after a network's clock is reset (or state is written from
-        // outside) an interval that would run backwards counts as none.
-        let steps = (now - s[SINCE]).max(0.0);
-        let table = self.factors.0.get_or_init(|| {
+    fn step_of(dynamics: &EtaDynamics, t_ms: f64) -> f64 {
+        (t_ms / dynamics.dt_ms + 0.5) as i64 as f64
+    }
+
+    /// The tabulated decay factors e^{−k·dt/τ_d}, k < [`TABULATED_STEPS`].
+    #[inline]
+    fn table(&self, dynamics: &EtaDynamics) -> &[f64] {
+        self.factors.0.get_or_init(|| {
             (0..TABULATED_STEPS)
                 .map(|k| dynamics.factor(k as f64))
                 .collect()
-        });
+        })
+    }
+
+    /// Advances a synapse's η (state `s`, weight `w`) to step `now` ([`Self::step_of`]);
+    /// `table` is [`Self::table`].
+    #[inline]
+    fn advance_to(&self, dynamics: &EtaDynamics, table: &[f64], w: f64, s: &mut [f64], now: f64) {
+        let s: &mut [f64; Self::STATE] = s.try_into().expect("a synapse's state");
+        // Never negative in a run; after a network's clock is reset (or state is written from
+        // outside) an interval that would run backwards counts as none.
+        let steps = (now - s[SINCE]).max(0.0);
         let factor = if (0.0..TABULATED_STEPS as f64).contains(&steps) {
             table[steps as usize]
         } else {
@@ -277,8 +292,16 @@ impl MesoStdp {
         s[SINCE] = now;
     }
 
-    /// The synapse's new weight after the STDP change `change` at `t_ms`. Without variable
-    /// plasticity and flipping the state is not touched and the result is the triplet rule's.
+    /// Advances a synapse's η (state `s`, weight `w`) to `t_ms`, rounded to whole steps.
+    #[inline]
+    fn advance(&self, dynamics: &EtaDynamics, w: f64, s: &mut [f64], t_ms: f64) {
+        let table = self.table(dynamics);
+        self.advance_to(dynamics, table, w, s, Self::step_of(dynamics, t_ms));
+    }
+
+    /// The synapse's new weight after the STDP change `change` at `t_ms`, its η first
+    /// advanced to `t_ms`. Without variable plasticity and flipping the state is not touched
+    /// and the result is the triplet rule's.
     #[inline]
     fn update(&self, w: f64, s: &mut [f64], change: f64, t_ms: f64) -> f64 {
         let Some(dynamics) = &self.eta else {
@@ -286,6 +309,10 @@ impl MesoStdp {
             self.flipped(w, new);
             return new;
         };
+        if change == 0.0 {
+            // No update (see the module documentation): η and its drive are left as they are.
+            return clip(w, self.stdp.w_min, self.stdp.w_max);
+        }
         self.advance(dynamics, w, s, t_ms);
         if dynamics.drive == Drive::Window {
             s[LAST_CHANGE] = change.abs();
@@ -314,8 +341,9 @@ impl MesoStdp {
         let Some(dynamics) = &self.eta else {
             return;
         };
+        let (table, now) = (self.table(dynamics), Self::step_of(dynamics, t_ms));
         for (w, s) in w.iter().zip(state.chunks_exact_mut(Self::STATE)) {
-            self.advance(dynamics, *w, s, t_ms);
+            self.advance_to(dynamics, table, *w, s, now);
         }
     }
 }
@@ -469,7 +497,7 @@ mod tests {
         assert!((w - (0.6 - eta30 * 1e-4 * 0.5)).abs() < 1e-15);
         // Next update 250 ms later: the drive is the new weight.
         let before = s[ETA];
-        let _ = rule.on_pre(w, &mut s, PostView { a: 0.0, b: 0.0 }, 280.0);
+        let _ = rule.on_pre(w, &mut s, PostView { a: 0.3, b: 0.0 }, 280.0);
         let eta280 = rk4(&dynamics(Drive::Weight), before, w, 250.0);
         assert!((s[ETA] - eta280).abs() < 1e-12);
         // Long after, η sits at its fixed point η* = η_min + 1/(η_max − w) (MODEL.md §5).
@@ -487,7 +515,7 @@ mod tests {
         // From 0 to 10 ms the drive was 0 (no change yet): η stays at its rest value 1.
         assert!((s[ETA] - 1.0).abs() < 1e-15);
         assert_eq!((s[LAST_CHANGE]).to_bits(), (1e-4f64 * 0.5).to_bits());
-        let _ = rule.on_pre(w, &mut s, PostView { a: 0.0, b: 0.0 }, 60.0);
+        let _ = rule.on_pre(w, &mut s, PostView { a: 0.2, b: 0.0 }, 60.0);
         assert!((s[ETA] - rk4(&d, 1.0, 0.5e-4, 50.0)).abs() < 1e-12);
     }
 
@@ -519,10 +547,37 @@ mod tests {
         // A clock reset (or state written from outside) leaves η's last step ahead of now.
         let rule = MesoStdp::new(triplet(1e-7), Some(dynamics(Drive::Weight)), false, None);
         let mut s = [1.3, 1e6, 0.0];
-        let w = rule.on_pre(0.5, &mut s, PostView { a: 0.0, b: 0.0 }, 10.0);
-        assert_eq!(w.to_bits(), 0.5f64.to_bits());
+        let w = rule.on_pre(0.5, &mut s, PostView { a: 0.5, b: 0.0 }, 10.0);
+        assert_eq!(w.to_bits(), (0.5 - 1.3 * (1e-4 * 0.5f64)).to_bits());
         assert_eq!(s[ETA].to_bits(), 1.3f64.to_bits());
         assert_eq!(s[SINCE].to_bits(), 20.0f64.to_bits());
+    }
+
+    #[test]
+    fn a_zero_change_is_no_update_and_eta_catches_up_later() {
+        // Arrivals at a neuron whose post1 is 0 change nothing: η is advanced at the next real
+        // update over the whole interval, the drive (w) having stayed the same.
+        for drive in [Drive::Weight, Drive::Window] {
+            let d = dynamics(drive);
+            let rule = MesoStdp::new(triplet(1e-7), Some(d), false, None);
+            let mut s = rule.initial_state();
+            let w = rule.on_pre(0.6, &mut s, PostView { a: 0.5, b: 0.0 }, 10.0);
+            let after_first = s;
+            let w_same = rule.on_pre(w, &mut s, PostView { a: 0.0, b: 0.0 }, 40.0);
+            assert_eq!(w_same.to_bits(), w.to_bits());
+            assert_eq!(
+                s.map(f64::to_bits),
+                after_first.map(f64::to_bits),
+                "{drive:?}"
+            );
+            let _ = rule.on_pre(w, &mut s, PostView { a: 0.5, b: 0.0 }, 110.0);
+            let d_between = match drive {
+                Drive::Weight => w,
+                Drive::Window => 0.5e-4,
+            };
+            let expected = rk4(&d, after_first[ETA], d_between, 100.0);
+            assert!((s[ETA] - expected).abs() < 1e-12, "{drive:?}");
+        }
     }
 
     #[test]
@@ -530,7 +585,7 @@ mod tests {
         let rule = MesoStdp::new(triplet(1e-7), Some(dynamics(Drive::Weight)), false, None);
         let mut s = rule.initial_state();
         // A weight above η_max = 2 (normalisation can put one there): no solution.
-        let _ = rule.on_pre(2.5, &mut s, PostView { a: 0.0, b: 0.0 }, 50.0);
+        let _ = rule.on_pre(2.5, &mut s, PostView { a: 0.1, b: 0.0 }, 50.0);
         assert_eq!((s[ETA]).to_bits(), 1.0f64.to_bits());
         assert_eq!(rule.events().drive_reached_eta_max, 1);
     }

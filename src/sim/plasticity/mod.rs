@@ -430,11 +430,25 @@ impl Plastic {
     }
 
     /// Brings time-dependent per-synapse state up to `t_ms` (weights `w`, slot order) before
-    /// something changes every weight at once (normalisation): the MesoNet rule's η.
-    pub fn settle(&mut self, w: &[f64], t_ms: f64) {
-        if let Rule::Meso(r) = &self.rule {
-            r.settle(w, &mut self.state, t_ms);
-        }
+    /// something changes every weight at once (normalisation): the MesoNet rule's η. Each
+    /// synapse is advanced on its own, so splitting them between `threads` threads gives the
+    /// same state.
+    pub fn settle(&mut self, w: &[f64], t_ms: f64, threads: usize) {
+        let Rule::Meso(r) = &self.rule else {
+            return;
+        };
+        let per_thread = w.len().div_ceil(threads.max(1)).max(1);
+        let state = self.state.chunks_mut(per_thread * MesoStdp::STATE);
+        std::thread::scope(|scope| {
+            let mut parts = w.chunks(per_thread).zip(state);
+            let first = parts.next();
+            for (w, state) in parts {
+                scope.spawn(move || r.settle(w, state, t_ms));
+            }
+            if let Some((w, state)) = first {
+                r.settle(w, state, t_ms);
+            }
+        });
     }
 
     /// Checks a deserialised rule state against `n_post` neurons and `synapses` synapses.

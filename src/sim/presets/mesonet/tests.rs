@@ -106,7 +106,7 @@ fn variable_plasticity_inside_the_network_is_the_ode() {
     let plastic = projection.plastic.as_mut().unwrap();
     let etas: Vec<f64> = plastic.state.chunks(3).map(|s| s[0]).collect();
     assert!(etas.iter().any(|&e| (e - 1.0).abs() > 1e-6), "η moved");
-    plastic.settle(&projection.synapses.w, 1e9);
+    plastic.settle(&projection.synapses.w, 1e9, 1);
     for (s, &w) in plastic.state.chunks(3).zip(&projection.synapses.w) {
         assert!((s[0] - (0.5 + 1.0 / (2.0 - w))).abs() < 1e-12);
     }

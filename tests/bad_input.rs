@@ -702,6 +702,51 @@ const COMMANDS: &[Invocation] = &[
         ],
     },
     Invocation {
+        base: &[
+            "network-heatmap",
+            "--set",
+            "maps=1",
+            "--x",
+            "eta_min:0.25:1:2",
+            "--y",
+            "eta_max:1.5:3:2",
+            "--train-samples",
+            "5",
+            "--test-samples",
+            "5",
+            "--lyapunov-samples",
+            "2",
+            "--out",
+            "out/nh",
+        ],
+        fields: &[
+            ("--preset", "preset", &["nosuch", ""]),
+            (
+                "--x",
+                "x",
+                &["eta_min:1:0:2", "eta_min:a:1:2", "", "eta_min:0:1"],
+            ),
+            ("--x", "nosuch", &["nosuch:0:1:2"]),
+            ("--y", "y", &["eta_min:0:1:2", "eta_max:nan:3:2", "eta_max"]),
+            ("--y", "eta_max", &["eta_max:0.5:3:2"]),
+            ("--train-samples", "train_samples", COUNT),
+            ("--test-samples", "test_samples", COUNT),
+            ("--lyapunov-samples", "lyapunov_samples", COUNT),
+            ("--d0", "d0", &["0", "1", "-1", "nan", "abc"]),
+            ("--neurons", "neurons", COUNT),
+            ("--shard", "shard", &["2/2", "1/0", "a/2", "1", ""]),
+            ("--seed", "seed", &["-1", "abc"]),
+            ("--threads", "threads", &["-1", "abc"]),
+            ("--holdout", "holdout", &["3000", "-1", "abc"]),
+            ("--set", "set", &["eta_min=0.5", "nosuch=1", "kappa=abc"]),
+            ("--out", "out", &["n.txt", "results", "", ".."]),
+        ],
+    },
+    Invocation {
+        base: &["merge", "out/missing-shard", "--out", "out/merged"],
+        fields: &[("--out", "out", &["n.txt", "results", "", ".."])],
+    },
+    Invocation {
         base: &["verify", "--quick", "--out", "v"],
         fields: &[(
             "--out",
@@ -792,6 +837,15 @@ fn special_cases() -> Vec<Case> {
     let data = subset();
     let d = data.as_str();
     let mut cases = vec![
+        // Merging a directory that holds no shard, or no directory at all.
+        Case::new(
+            &["merge", "out/missing-shard", "--out", "out/merged"],
+            &["merge", "missing-shard"],
+        ),
+        Case::new(
+            &["merge", "specs", "--out", "out/merged"],
+            &["merge", "specs"],
+        ),
         // The synapse model with both amplitudes 0: F is identically 0.
         Case::new(
             &["synapse-map", "--set", "a_plus=0", "--set", "a_minus=0"],
@@ -1587,7 +1641,7 @@ fn special_cases() -> Vec<Case> {
 /// The command's base arguments (train reads the test subset).
 fn base_args(command: &Invocation) -> Vec<String> {
     let mut base: Vec<String> = command.base.iter().map(|s| s.to_string()).collect();
-    if base[0] == "train" {
+    if base[0] == "train" || base[0] == "network-heatmap" {
         base.extend(["--data".to_string(), subset()]);
     }
     base

@@ -894,3 +894,162 @@ fn a_trained_network_has_a_finite_learning_exponent_and_none_when_nothing_learns
         &["set", "dt_ms"],
     );
 }
+
+/// Spearman's ρ computed here, independently of the library: Pearson on mean ranks.
+fn spearman_here(x: &[f64], y: &[f64]) -> f64 {
+    let ranks = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .map(|a| {
+                let below = v.iter().filter(|b| *b < a).count() as f64;
+                let equal = v.iter().filter(|b| *b == a).count() as f64;
+                below + (equal + 1.0) / 2.0
+            })
+            .collect()
+    };
+    let (rx, ry) = (ranks(x), ranks(y));
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (mx, my) = (mean(&rx), mean(&ry));
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sx: f64 = rx.iter().map(|a| (a - mx) * (a - mx)).sum();
+    let sy: f64 = ry.iter().map(|b| (b - my) * (b - my)).sum();
+    cov / (sx * sy).sqrt()
+}
+
+#[test]
+fn network_heatmap_cells_are_training_runs_and_shards_merge_to_the_whole_run() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let grid = [
+        "network-heatmap",
+        "--data",
+        data,
+        "--set",
+        "maps=1",
+        "--x",
+        "eta_min:0.25:1:2",
+        "--y",
+        "eta_max:1.5:3:3",
+        "--train-samples",
+        "30",
+        "--test-samples",
+        "30",
+        "--lyapunov-samples",
+        "4",
+        "--seed",
+        "5",
+    ];
+    let whole_dir = path("whole");
+    let mut args = grid.to_vec();
+    args.extend(["--threads", "2", "--out", &whole_dir]);
+    let whole = json(&args);
+    let cells = whole["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 6);
+    for c in cells {
+        for key in [
+            "eta_min",
+            "eta_max",
+            "lambda",
+            "lambda_stderr",
+            "status",
+            "accuracy",
+        ] {
+            assert!(c.get(key).is_some(), "{key} missing in {c}");
+        }
+    }
+    // ρ of accuracy against λ, recomputed here.
+    let (lambda, accuracy): (Vec<f64>, Vec<f64>) = cells
+        .iter()
+        .filter(|c| c["lambda"].is_f64())
+        .map(|c| (f(&c["lambda"]), f(&c["accuracy"])))
+        .unzip();
+    if lambda.len() >= 3 {
+        let rho = f(&whole["spearman_rho"]);
+        assert!((rho - spearman_here(&accuracy, &lambda)).abs() < 1e-12);
+        let i = &whole["spearman_interval"];
+        assert!(f(&i["low"]) <= f(&i["high"]));
+    }
+
+    // Three shards on one thread each, merged in another order: the same files, byte for byte.
+    let shards: Vec<String> = (0..3).map(|i| path(&format!("shard{i}"))).collect();
+    for (i, out) in shards.iter().enumerate() {
+        let shard = format!("{i}/3");
+        let mut args = grid.to_vec();
+        args.extend(["--shard", &shard, "--threads", "1", "--out", out]);
+        let part = json(&args);
+        assert_eq!(part["cells"].as_array().unwrap().len(), 2);
+        assert!(part["spearman_rho"].is_null());
+    }
+    let merged_dir = path("merged");
+    json(&[
+        "merge",
+        &shards[2],
+        &shards[0],
+        &shards[1],
+        "--out",
+        &merged_dir,
+    ]);
+    for file in ["network-heatmap.json", "cells.csv", ".mesonet-output.json"] {
+        let a = std::fs::read(Path::new(&whole_dir).join(file)).unwrap();
+        let b = std::fs::read(Path::new(&merged_dir).join(file)).unwrap();
+        assert!(
+            a == b,
+            "{file} differs between the whole run and the merged shards"
+        );
+    }
+    for figure in ["lambda.png", "accuracy.png", "accuracy-vs-lambda.png"] {
+        assert!(Path::new(&merged_dir).join(figure).is_file(), "{figure}");
+    }
+    bad_input(
+        &["merge", &shards[0], &shards[1], "--out", &path("m2")],
+        &["merge", "shard 2/3 is missing"],
+    );
+
+    // A cell is the training run `mesonet train` makes with the cell's parameters and seed,
+    // and its λ the one `mesonet learning-lyapunov` measures on that run's checkpoint.
+    let cell = &cells[4];
+    let seed = cell["seed"].as_u64().unwrap().to_string();
+    let (eta_min, eta_max) = (
+        format!("eta_min={}", f(&cell["eta_min"])),
+        format!("eta_max={}", f(&cell["eta_max"])),
+    );
+    let train_dir = path("train");
+    let trained = json(&[
+        "train",
+        "--preset",
+        "mesonet",
+        "--data",
+        data,
+        "--set",
+        "maps=1",
+        "--set",
+        &eta_min,
+        "--set",
+        &eta_max,
+        "--train-samples",
+        "30",
+        "--test-samples",
+        "30",
+        "--seed",
+        &seed,
+        "--out",
+        &train_dir,
+    ]);
+    assert_eq!(
+        f(&trained["test_accuracy"]).to_bits(),
+        f(&cell["accuracy"]).to_bits()
+    );
+    let ckpt = Path::new(&train_dir).join("checkpoint.json.gz");
+    let lyapunov = json(&[
+        "learning-lyapunov",
+        "--checkpoint",
+        ckpt.to_str().unwrap(),
+        "--data",
+        data,
+        "--samples",
+        "4",
+        "--seed",
+        &seed,
+    ]);
+    assert_eq!(lyapunov["lambda"], cell["lambda"]);
+}

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 
 /// An evenly spaced grid of values of one named parameter, `from` to `to` inclusive.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
     /// The parameter's name.
     pub name: String,

@@ -2,6 +2,7 @@
 //! the simulator's internals. Reference systems with known answers live in [`systems`].
 
 pub mod continuation;
+pub mod correlation;
 pub mod entry;
 pub mod fixed_points;
 pub mod grid;

@@ -382,6 +382,8 @@ pub fn turing_map(args: &TuringMapArgs) -> Result<Report> {
                 values: smoothed.clone(),
                 status: vec![OrbitStatus::Ok; smoothed.len()],
                 zero_contour: negative > 0,
+                scale: crate::figures::heatmap::ColourScale::Diverging,
+                status_names: Default::default(),
             },
             &staged.path().join(&stem),
         )?;

@@ -5,6 +5,7 @@
 mod learning_lyapunov;
 mod lyapunov;
 mod measure;
+mod network_heatmap;
 mod run;
 mod spike_timing;
 mod sweep;
@@ -19,6 +20,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use learning_lyapunov::LearningLyapunovArgs;
 pub use lyapunov::LyapunovArgs;
 pub use measure::{EnergyArgs, MeasureInput, RobustnessArgs, TuringMapArgs};
+pub use network_heatmap::{MergeArgs, NetworkHeatmapArgs};
 pub use run::RunArgs;
 pub use spike_timing::SpikeTimingArgs;
 pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
@@ -84,6 +86,14 @@ pub enum Command {
     /// identical input spikes, learning states d0 apart, renormalised after every
     /// presentation; mean ln(d/d0) per presentation with its standard error.
     LearningLyapunov(LearningLyapunovArgs),
+    /// A grid of trained networks over two preset parameters (default η_min × η_max of
+    /// variable plasticity): each cell trains its own network, measures its test accuracy and
+    /// the Lyapunov exponent of its learning; λ and accuracy heatmaps, accuracy against λ with
+    /// Spearman's ρ and a bootstrap 95 % interval. --shard i/n computes part of the cells.
+    NetworkHeatmap(NetworkHeatmapArgs),
+    /// Join the shard directories of a sweep (written with --shard i/n) into the output the
+    /// unsharded run writes, data files byte for byte.
+    Merge(MergeArgs),
     /// Put every claim of the poster (MODEL.md §8) beside the model's value: relative error,
     /// method (closed form, finite differences, simulation) and verdict; writes a Markdown
     /// report and JSON.
@@ -201,6 +211,8 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::Robustness(a) => measure::robustness(&a).map(|r| (r, a.input.json)),
         Command::TuringMap(a) => measure::turing_map(&a).map(|r| (r, a.json)),
         Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
+        Command::NetworkHeatmap(a) => network_heatmap::run(&a).map(|r| (r, a.json)),
+        Command::Merge(a) => network_heatmap::merge(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }
 }

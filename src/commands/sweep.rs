@@ -191,7 +191,7 @@ fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
 }
 
 /// Parses NAME:FROM:TO:POINTS (finite numbers, a whole number of points).
-fn axis(text: &str, flag: &str) -> Result<serde_json::Value> {
+pub(super) fn axis(text: &str, flag: &str) -> Result<serde_json::Value> {
     let parts: Vec<&str> = text.split(':').collect();
     let bad = || Error::InvalidParameter {
         name: flag.into(),

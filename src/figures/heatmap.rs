@@ -36,6 +36,52 @@ const DIVERGING: [(u8, u8, u8); 9] = [
     (178, 24, 43),
 ];
 
+/// How values map to colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ColourScale {
+    /// Blue–white–red, symmetric about 0 (signed values: Lyapunov exponents, balances).
+    Diverging,
+    /// Light to dark from `low` to `high` (values of one sign: accuracies); values beyond
+    /// take the end colours.
+    Sequential {
+        /// The value of the lightest colour.
+        low: f64,
+        /// The value of the darkest colour.
+        high: f64,
+    },
+}
+
+/// What the legend calls the cells of the special statuses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatusNames {
+    /// [`OrbitStatus::Absorbed`] cells.
+    pub absorbed: &'static str,
+    /// [`OrbitStatus::BlownUp`] cells.
+    pub blown_up: &'static str,
+}
+
+impl Default for StatusNames {
+    fn default() -> Self {
+        Self {
+            absorbed: "absorbed",
+            blown_up: "blown up",
+        }
+    }
+}
+
+/// ColorBrewer YlGnBu (9 classes): light yellow (low) to dark blue (high).
+const SEQUENTIAL: [(u8, u8, u8); 9] = [
+    (255, 255, 217),
+    (237, 248, 177),
+    (199, 233, 180),
+    (127, 205, 187),
+    (65, 182, 196),
+    (29, 145, 192),
+    (34, 94, 168),
+    (37, 52, 148),
+    (8, 29, 88),
+];
+
 /// Heatmap of a scalar (largest Lyapunov exponent) over two parameters.
 #[derive(Debug, Clone)]
 pub struct HeatmapFigure {
@@ -57,6 +103,10 @@ pub struct HeatmapFigure {
     pub status: Vec<OrbitStatus>,
     /// Draw the value = 0 contour (marching squares over regular cells).
     pub zero_contour: bool,
+    /// The colour scale.
+    pub scale: ColourScale,
+    /// Legend names of the special statuses.
+    pub status_names: StatusNames,
 }
 
 /// Writes `fig` to `<stem>.png` (1200×900) and `<stem>.svg`.
@@ -79,10 +129,15 @@ enum Cell {
 
 /// The diverging colour of `v` on the scale `[-limit, limit]`.
 fn diverging(v: f64, limit: f64) -> RGBColor {
-    let t = ((v / limit).clamp(-1.0, 1.0) + 1.0) * 0.5 * (DIVERGING.len() - 1) as f64;
-    let i = (t.floor() as usize).min(DIVERGING.len() - 2);
+    interpolate(&DIVERGING, ((v / limit).clamp(-1.0, 1.0) + 1.0) * 0.5)
+}
+
+/// The colour at `u` ∈ [0, 1] along `map`'s classes.
+fn interpolate(map: &[(u8, u8, u8)], u: f64) -> RGBColor {
+    let t = u.clamp(0.0, 1.0) * (map.len() - 1) as f64;
+    let i = (t.floor() as usize).min(map.len() - 2);
     let f = t - i as f64;
-    let (a, b) = (DIVERGING[i], DIVERGING[i + 1]);
+    let (a, b) = (map[i], map[i + 1]);
     let mix = |p: u8, q: u8| (p as f64 + f * (q as f64 - p as f64)).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
@@ -145,12 +200,23 @@ impl HeatmapFigure {
         }
     }
 
+    /// The colour of a regular value `v` (`limit` from [`Self::limit`] for the diverging
+    /// scale).
+    fn colour(&self, v: f64, limit: f64) -> RGBColor {
+        match self.scale {
+            ColourScale::Diverging => diverging(v, limit),
+            ColourScale::Sequential { low, high } => {
+                interpolate(&SEQUENTIAL, (v - low) / (high - low))
+            }
+        }
+    }
+
     fn shade(&self, ix: usize, iy: usize, limit: f64) -> Cell {
         match self.cell(ix, iy) {
             (_, OrbitStatus::Absorbed) => Cell::Color(ABSORBED_COLOR),
             (_, OrbitStatus::Diverged) => Cell::Color(DIVERGED_COLOR),
             (_, OrbitStatus::BlownUp) => Cell::Color(BLOWN_UP_COLOR),
-            (v, OrbitStatus::Ok) if v.is_finite() => Cell::Color(diverging(v, limit)),
+            (v, OrbitStatus::Ok) if v.is_finite() => Cell::Color(self.colour(v, limit)),
             _ => Cell::Missing,
         }
     }
@@ -250,16 +316,21 @@ impl HeatmapFigure {
 /// pixels tall. Returns the y below it.
 fn draw_colorbar<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
+    fig: &HeatmapFigure,
     (x, top): (i32, i32),
     height: i32,
     limit: f64,
-    label: &str,
 ) -> Result<i32, String> {
     const WIDTH: i32 = 30;
+    let label = &fig.value_label;
+    let (low, high) = match fig.scale {
+        ColourScale::Diverging => (-limit, limit),
+        ColourScale::Sequential { low, high } => (low, high),
+    };
     let height = height.max(20);
     for k in 0..height {
-        let v = limit * (1.0 - 2.0 * (k as f64 + 0.5) / height as f64);
-        let c = diverging(v, limit);
+        let v = high - (high - low) * (k as f64 + 0.5) / height as f64;
+        let c = fig.colour(v, limit);
         root.draw(&Rectangle::new(
             [(x, top + k), (x + WIDTH, top + k + 1)],
             c.filled(),
@@ -269,10 +340,10 @@ fn draw_colorbar<DB: DrawingBackend>(
     let frame = [(x, top), (x + WIDTH, top + height)];
     root.draw(&Rectangle::new(frame, BLACK.stroke_width(1)))
         .map_err(msg)?;
-    let (ticks, step) = nice_ticks(-limit, limit, 6);
+    let (ticks, step) = nice_ticks(low, high, 6);
     let mut widest = 0;
     for t in ticks {
-        let y = top + ((limit - t) / (2.0 * limit) * height as f64).round() as i32;
+        let y = top + ((high - t) / (high - low) * height as f64).round() as i32;
         let tick = vec![(x + WIDTH, y), (x + WIDTH + 6, y)];
         root.draw(&PathElement::new(tick, BLACK)).map_err(msg)?;
         let text = format_tick(t, step);
@@ -312,11 +383,11 @@ impl Render for HeatmapFigure {
         let xc: Vec<f64> = xe.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect();
         let yc: Vec<f64> = ye.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect();
         let candidates = [
-            "absorbed",
+            self.status_names.absorbed,
             "diverged",
             "no value",
             "zero contour",
-            "blown up",
+            self.status_names.blown_up,
         ];
         let column = legend_width(root, &candidates).max(220);
         let (body_w, _) = body.dim_in_pixel();
@@ -350,7 +421,7 @@ impl Render for HeatmapFigure {
         let (_, top, _, bottom) = plot_rect(&chart);
         let bar_x = side.get_base_pixel().0 + 8;
         let bar_h = (bottom - top) * 62 / 100;
-        let below = draw_colorbar(root, (bar_x, top), bar_h, limit, &self.value_label)?;
+        let below = draw_colorbar(root, self, (bar_x, top), bar_h, limit)?;
         let mut legend = Vec::new();
         if seen[0] {
             legend.push((Mark::Patch(ABSORBED_COLOR), candidates[0].to_string()));
@@ -409,6 +480,8 @@ mod tests {
             values,
             status,
             zero_contour: true,
+            scale: ColourScale::Diverging,
+            status_names: StatusNames::default(),
         }
     }
 

@@ -120,6 +120,8 @@ pub fn run(
             values: map.cells.iter().map(|c| c.largest()).collect(),
             status: map.cells.iter().map(|c| c.status).collect(),
             zero_contour: true,
+            scale: crate::figures::heatmap::ColourScale::Diverging,
+            status_names: Default::default(),
         },
         &dir.join("heatmap"),
     )?;

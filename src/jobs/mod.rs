@@ -4,7 +4,9 @@
 
 pub mod continuation;
 pub mod heatmap;
+pub mod network_heatmap;
 pub mod orbit;
+pub mod shard;
 pub mod spectrum;
 pub mod spike_timing;
 pub mod stdp_window;

@@ -109,7 +109,7 @@ impl<L: Learner> Evolving for LearningCopy<'_, L> {
 const STREAM_TAG: u64 = 11;
 
 /// How the two copies ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LearningStatus {
     /// The estimate is an exponent.

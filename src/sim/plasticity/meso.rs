@@ -170,7 +170,7 @@ impl<'de> serde::Deserialize<'de> for EventCount {
 }
 
 /// What the rule counted, for the run's record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MesoEvents {
     /// Advances of η (at updates and at the settles before normalisation) whose drive was at
     /// or above η_max, or NaN (η held there and counted, never silently).

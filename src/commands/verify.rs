@@ -2,6 +2,7 @@
 
 use super::Report;
 use crate::error::Result;
+use crate::jobs::network_heatmap::NetworkHeatmapData;
 use crate::output::{write_json, Manifest, OutputDir};
 use crate::verify::{report, verify, Settings};
 use clap::Args;
@@ -17,6 +18,11 @@ pub struct VerifyArgs {
     /// Shorter simulations (same tolerances; coarser simulated η_c and fewer E steps).
     #[arg(long)]
     pub quick: bool,
+    /// The network-heatmap.json of a whole trained-network grid (`mesonet network-heatmap`
+    /// or `mesonet merge`): the `network_edge_of_chaos` row is decided from it (without it
+    /// the row says it was not measured).
+    #[arg(long)]
+    pub network_heatmap: Option<PathBuf>,
     /// Print the rows as JSON (`rows`: objects with claim, poster, model, rel_error, method,
     /// verdict, note) instead of the table.
     #[arg(long)]
@@ -27,7 +33,11 @@ pub struct VerifyArgs {
 pub fn run(args: &VerifyArgs) -> Result<Report> {
     let out = OutputDir::at(&args.out, Manifest::new("verify", None))?;
     out.check()?;
-    let rows = verify(&Settings { quick: args.quick })?;
+    let network_heatmap = args.network_heatmap.as_deref().map(load_grid).transpose()?;
+    let rows = verify(&Settings {
+        quick: args.quick,
+        network_heatmap,
+    })?;
     let json = serde_json::json!({
         "rows": rows,
         "out": args.out,
@@ -45,4 +55,23 @@ pub fn run(args: &VerifyArgs) -> Result<Report> {
         args.out.join("report.md").display()
     );
     Ok(Report { json, text })
+}
+
+/// Reads a whole grid's data file (a shard's is refused: its cells are a part).
+fn load_grid(path: &std::path::Path) -> Result<NetworkHeatmapData> {
+    let bad = |requirement: String| crate::error::Error::InvalidParameter {
+        name: "network-heatmap".into(),
+        value: path.display().to_string(),
+        requirement,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("a readable network-heatmap.json ({e})")))?;
+    let data: NetworkHeatmapData = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("the data file of `mesonet network-heatmap` ({e})")))?;
+    if let Some(shard) = data.shard {
+        return Err(bad(format!(
+            "a whole grid; this is shard {shard} (join the shards with `mesonet merge`)"
+        )));
+    }
+    Ok(data)
 }

@@ -21,10 +21,13 @@ use crate::model::variable_plasticity::{
 };
 
 /// Options of a verification run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
     /// Smaller simulations (tests, CI); the verdicts' tolerances do not change.
     pub quick: bool,
+    /// A whole grid of trained networks for the `network_edge_of_chaos` row (None: the row
+    /// says it was not measured).
+    pub network_heatmap: Option<crate::jobs::network_heatmap::NetworkHeatmapData>,
 }
 
 /// The poster's `n` (undefined in the poster), read as one synapse.
@@ -49,6 +52,9 @@ pub fn verify(settings: &Settings) -> Result<Vec<ClaimRow>> {
     rows.push(eta_c_row(&soft, settings)?);
     rows.push(semicircle_row(settings)?);
     rows.push(lyapunov_function_row(&soft, settings)?);
+    rows.push(super::network::edge_of_chaos_row(
+        settings.network_heatmap.as_ref(),
+    ));
     Ok(rows)
 }
 
@@ -468,7 +474,11 @@ mod tests {
 
     #[test]
     fn the_rows_state_what_the_model_gives() {
-        let rows = verify(&Settings { quick: true }).unwrap();
+        let rows = verify(&Settings {
+            quick: true,
+            network_heatmap: None,
+        })
+        .unwrap();
         let row = |name: &str| rows.iter().find(|r| r.claim == name).unwrap();
         // Theorem 1 holds for the alpha kernel (simulation to ~1e-12) but not at τ_s = 1 ms.
         assert_eq!(row("theorem1_timing").verdict, Verdict::Agrees);

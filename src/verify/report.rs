@@ -12,6 +12,7 @@ fn verdict(v: Verdict) -> &'static str {
         Verdict::Agrees => "agrees",
         Verdict::Disagrees => "disagrees",
         Verdict::Undefined => "undefined",
+        Verdict::NotMeasured => "not measured",
     }
 }
 
@@ -53,10 +54,11 @@ pub fn markdown(rows: &[ClaimRow]) -> String {
          the method's tolerance (closed form 1e-9, finite differences 1e-6, simulation 1e-3).\n\n",
     );
     out.push_str(&format!(
-        "**{} agree, {} disagree, {} undefined** (of {}).\n\n",
+        "**{} agree, {} disagree, {} undefined, {} not measured** (of {}).\n\n",
         count(Verdict::Agrees),
         count(Verdict::Disagrees),
         count(Verdict::Undefined),
+        count(Verdict::NotMeasured),
         rows.len()
     ));
     out.push_str("| claim | poster | model | rel. error | method | verdict |\n");

@@ -35,6 +35,8 @@ pub enum Verdict {
     Disagrees,
     /// The poster's or the model's value does not exist (formula undefined at that point).
     Undefined,
+    /// The measurement it needs was not given (e.g. a trained-network grid).
+    NotMeasured,
 }
 
 /// One claim.

@@ -222,7 +222,16 @@ fn every_spec_in_analyses_runs_and_writes_figures_and_data() {
         out.path().to_str().unwrap(),
     ]);
     let runs = v["runs"].as_array().unwrap();
-    let specs = std::fs::read_dir("analyses").unwrap().count();
+    let specs = std::fs::read_dir("analyses")
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count();
     assert_eq!(runs.len(), specs);
     for run in runs {
         let dir = Path::new(run["output_dir"].as_str().unwrap());

@@ -5,7 +5,7 @@
 //! command line.
 
 use super::Report;
-use crate::data::{load_cifar10, load_mnist_like, Dataset, Split};
+use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::output::{write_json, Manifest, OutputDir, TargetState};
 use crate::sim::presets::{Preset, PRESETS};
@@ -15,7 +15,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 
 /// The environment variable naming the default data directory.
-pub const DATA_ENV: &str = "MESONET_DATA";
+pub use crate::data::DATA_ENV;
 
 /// The checkpoint's file name inside a training directory.
 const CHECKPOINT: &str = "checkpoint.json.gz";
@@ -172,35 +172,14 @@ pub fn data_dir(flag: &Option<PathBuf>) -> Result<PathBuf> {
         })
 }
 
-/// The (training, test) splits in `dir`: CIFAR-10's binary files when `data_batch_1.bin` is
-/// there (or in `cifar-10-batches-bin/`), MNIST-format IDX files otherwise. CIFAR-100 is
-/// refused: the readouts assign 10 classes.
+/// The (training, test) splits in `dir` ([`crate::data::load_splits`]).
 pub(super) fn load(dir: &Path) -> Result<(Dataset, Dataset)> {
-    let has = |name: &str| dir.join(name).is_file();
-    if has("data_batch_1.bin") || dir.join("cifar-10-batches-bin/data_batch_1.bin").is_file() {
-        return Ok((
-            load_cifar10(dir, Split::Train)?,
-            load_cifar10(dir, Split::Test)?,
-        ));
-    }
-    if has("train.bin") || dir.join("cifar-100-binary/train.bin").is_file() {
-        return Err(Error::InvalidParameter {
-            name: "data".into(),
-            value: dir.display().to_string(),
-            requirement: "MNIST-format or CIFAR-10 files: CIFAR-100 has 100 classes and the \
-                          readouts assign 10"
-                .into(),
-        });
-    }
-    Ok((
-        load_mnist_like(dir, Split::Train)?,
-        load_mnist_like(dir, Split::Test)?,
-    ))
+    crate::data::load_splits(dir)
 }
 
 /// The build's commit (`git describe`-like, `-dirty` when the tree had changes), or "unknown".
 pub fn commit() -> &'static str {
-    option_env!("MESONET_COMMIT").unwrap_or("unknown")
+    crate::output::build_commit()
 }
 
 fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {

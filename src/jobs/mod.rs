@@ -85,6 +85,10 @@ pub fn run(plan: &Plan, out: &OutputDir, progress: &Progress) -> Result<JobRepor
             spectrum::run(plan, kind, dir, progress)?,
             spectrum::SpectrumSummary::text,
         ),
+        PlanKind::NetworkHeatmap(job) => report(
+            network_heatmap::run(plan, job, dir, progress)?,
+            network_heatmap::NetworkHeatmapData::text,
+        ),
     };
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| crate::Error::io(dir, e))?

@@ -277,6 +277,51 @@ pub fn run_cells(
         .collect()
 }
 
+/// The images of a spec's grid: the spec's `data` (relative to the working directory), else
+/// $MESONET_DATA.
+fn spec_data_dir(data: &Option<String>) -> Result<std::path::PathBuf> {
+    data.as_ref()
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os(crate::data::DATA_ENV).map(Into::into))
+        .ok_or_else(|| Error::InvalidParameter {
+            name: "data".into(),
+            value: "(none)".into(),
+            requirement: format!(
+                "a data directory: the spec's \"data\" or ${}",
+                crate::data::DATA_ENV
+            ),
+        })
+}
+
+/// Runs a spec's grid (kind `network_heatmap`) into `dir`: every cell, the data file under
+/// the plan's name and the figures.
+pub fn run(
+    plan: &crate::spec::Plan,
+    job: &crate::spec::NetworkHeatmapJob,
+    dir: &Path,
+    progress: &super::Progress,
+) -> Result<NetworkHeatmapData> {
+    let grid = &job.grid;
+    let (train, test) = crate::data::load_splits(&spec_data_dir(&job.data)?)?;
+    let (train, test) = grid.sets(train, test)?;
+    grid.validate_data(&train, &test)?;
+    (progress.start)(grid.cells() as u64);
+    let cells = run_cells(grid, Shard::WHOLE, (&train, &test), progress.tick)?;
+    let data = NetworkHeatmapData::new(
+        grid.clone(),
+        Shard::WHOLE,
+        cells,
+        crate::output::build_commit(),
+    );
+    data.write(dir)?;
+    std::fs::rename(
+        dir.join(format!("{KIND}.json")),
+        dir.join(format!("{}.json", plan.name)),
+    )
+    .map_err(|e| Error::io(dir, e))?;
+    Ok(data)
+}
+
 /// Accuracy against λ over the cells with a finite λ; the bootstrap draws from the plan's
 /// seed.
 pub fn correlation(plan: &NetworkHeatmapPlan, cells: &[NetworkCell]) -> Correlation {

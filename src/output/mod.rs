@@ -19,6 +19,12 @@ use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The commit this binary was built from (set by the build script; "unknown" outside a
+/// git checkout), recorded in results.
+pub fn build_commit() -> &'static str {
+    option_env!("MESONET_COMMIT").unwrap_or("unknown")
+}
+
 /// Writes pretty-printed JSON (non-finite numbers become null) atomically: into a temporary
 /// file beside `path`, renamed into place when complete, so a reader never sees half a file.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {

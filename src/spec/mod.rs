@@ -13,8 +13,8 @@ pub mod plan;
 
 pub use kinds::*;
 pub use plan::{
-    ContinuationPlan, HeatmapPlan, OrbitPlan, Plan, PlanKind, SpectrumPlan, SpikeTimingPlan,
-    StdpWindowPlan, SynapseMapPlan,
+    ContinuationPlan, HeatmapPlan, NetworkHeatmapJob, OrbitPlan, Plan, PlanKind, SpectrumPlan,
+    SpikeTimingPlan, StdpWindowPlan, SynapseMapPlan,
 };
 
 use crate::error::{Error, Result};
@@ -38,6 +38,8 @@ pub enum SpecBody {
     Continuation(ContinuationSpec),
     /// See [`SpectrumSpec`].
     Spectrum(SpectrumSpec),
+    /// See [`NetworkHeatmapSpec`].
+    NetworkHeatmap(NetworkHeatmapSpec),
 }
 
 /// A parsed, not yet validated spec.
@@ -69,8 +71,8 @@ struct Header {
 /// Largest spec file read (bytes).
 pub const MAX_SPEC_BYTES: u64 = 1 << 20;
 
-const KINDS: &str =
-    "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation, spectrum";
+const KINDS: &str = "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation, \
+                     spectrum, network_heatmap";
 
 impl Spec {
     /// Reads and parses a spec file.
@@ -124,6 +126,7 @@ impl Spec {
             "heatmap" => body(&text).map(SpecBody::Heatmap),
             "continuation" => body(&text).map(SpecBody::Continuation),
             "spectrum" => body(&text).map(SpecBody::Spectrum),
+            "network_heatmap" => body(&text).map(SpecBody::NetworkHeatmap),
             other => {
                 let (line, column) = locate(&text, "kind");
                 return Err(Error::Spec {
@@ -169,6 +172,7 @@ impl Spec {
             SpecBody::Heatmap(s) => s.plan(&q),
             SpecBody::Continuation(s) => s.plan(&q),
             SpecBody::Spectrum(s) => s.plan(&q),
+            SpecBody::NetworkHeatmap(s) => s.plan(&q),
         }
         .map_err(|e| self.locate_error(e))?;
         Plan::new(self.name.clone(), self.description.clone(), kind)

@@ -66,6 +66,7 @@ impl PlanKind {
             PlanKind::StdpWindow(p) => p.dt.len(),
             PlanKind::SynapseMap(p) => p.points,
             PlanKind::Spectrum(_) => 1,
+            PlanKind::NetworkHeatmap(j) => j.grid.cells(),
         }
     }
 
@@ -158,6 +159,23 @@ impl PlanKind {
                 )
                 .hint("reduce the points of the x and y axes")
             }
+            PlanKind::NetworkHeatmap(j) => {
+                let g = &j.grid;
+                // Every cell trains, labels (min(n, 10 000) samples), tests and runs two
+                // copies; about 4 ms per presentation of a ~100-neuron network.
+                let presentations = g.train_samples
+                    + g.train_samples.min(10_000)
+                    + g.test_samples
+                    + 2 * g.lyapunov_samples;
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+                Budget::new(
+                    "points",
+                    format!("{} × {}", g.x.len(), g.y.len()),
+                    g.cells() as f64 * 1e3,
+                    g.cells() as f64 * presentations as f64 * 4e-3 / threads,
+                )
+                .hint("reduce the points of the axes or the samples per cell")
+            }
             PlanKind::Spectrum(SpectrumPlan { matrix, .. }) => match matrix {
                 SpectrumMatrix::Goe { n } | SpectrumMatrix::Iid { n } => eigen_budget("n", *n, *n),
                 SpectrumMatrix::Synapses(layer) => {
@@ -196,6 +214,17 @@ pub enum PlanKind {
     Spectrum(SpectrumPlan),
     /// Lyapunov heatmap.
     Heatmap(HeatmapPlan),
+    /// A grid of trained networks.
+    NetworkHeatmap(Box<NetworkHeatmapJob>),
+}
+
+/// A grid of trained networks and where its images are.
+#[derive(Debug, Clone)]
+pub struct NetworkHeatmapJob {
+    /// The validated grid.
+    pub grid: crate::jobs::network_heatmap::NetworkHeatmapPlan,
+    /// The data directory the spec names (None: $MESONET_DATA).
+    pub data: Option<String>,
 }
 
 /// Spike time against w.

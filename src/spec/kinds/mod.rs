@@ -4,7 +4,7 @@
 //! Shared here: the `spec_body!` declaration of a raw body, the [`QuickSizes`], the
 //! [`AxisSpec`] of a sweep and the checks of parameters and starting states. One module per
 //! kind: `spike_timing`, `stdp_window`, `synapse_map`, `orbit`, `heatmap`, `continuation`,
-//! `spectrum`.
+//! `spectrum`, `network_heatmap`.
 
 use crate::error::{Error, Result};
 use crate::registry::{ParamSet, SystemKind};
@@ -35,6 +35,7 @@ macro_rules! spec_body {
 
 mod continuation;
 mod heatmap;
+mod network_heatmap;
 mod orbit;
 mod spectrum;
 mod spike_timing;
@@ -43,6 +44,7 @@ mod synapse_map;
 
 pub use continuation::ContinuationSpec;
 pub use heatmap::HeatmapSpec;
+pub use network_heatmap::NetworkHeatmapSpec;
 pub use orbit::OrbitSpec;
 pub use spectrum::{SpectrumMatrix, SpectrumSpec};
 pub use spike_timing::SpikeTimingSpec;

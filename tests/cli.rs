@@ -1062,3 +1062,62 @@ fn network_heatmap_cells_are_training_runs_and_shards_merge_to_the_whole_run() {
     ]);
     assert_eq!(lyapunov["lambda"], cell["lambda"]);
 }
+
+#[test]
+fn network_orbit_shards_merge_to_the_whole_run_and_the_pair_settles_below_its_flip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let sweep = [
+        "network-orbit",
+        "--preset",
+        "pair",
+        "--param",
+        "eta",
+        "--from",
+        "0.3",
+        "--to",
+        "1.5",
+        "--n",
+        "5",
+        "--transient",
+        "300",
+        "--samples",
+        "20",
+        "--lyapunov-samples",
+        "50",
+    ];
+    let whole_dir = path("whole");
+    let mut args = sweep.to_vec();
+    args.extend(["--out", &whole_dir]);
+    let whole = json(&args);
+    let values = whole["values"].as_array().unwrap();
+    assert_eq!(values.len(), 5);
+    // η = 0.3: a stable fixed point (every recorded weight the same, λ < 0).
+    let first = &values[0];
+    let samples: Vec<f64> = first["samples"].as_array().unwrap().iter().map(f).collect();
+    assert!(samples.iter().all(|w| (w - samples[0]).abs() < 1e-12));
+    assert!(f(&first["lambda"]) < 0.0);
+    let shards: Vec<String> = (0..2).map(|i| path(&format!("shard{i}"))).collect();
+    for (i, out) in shards.iter().enumerate() {
+        let shard = format!("{i}/2");
+        let mut args = sweep.to_vec();
+        args.extend(["--shard", &shard, "--threads", "1", "--out", out]);
+        json(&args);
+    }
+    let merged_dir = path("merged");
+    json(&["merge", &shards[1], &shards[0], "--out", &merged_dir]);
+    for file in ["network-orbit.json", "orbit.csv", "lambda.csv"] {
+        let a = std::fs::read(Path::new(&whole_dir).join(file)).unwrap();
+        let b = std::fs::read(Path::new(&merged_dir).join(file)).unwrap();
+        assert!(
+            a == b,
+            "{file} differs between the whole run and the merged shards"
+        );
+    }
+    assert!(Path::new(&merged_dir).join("orbit.png").is_file());
+    // A heatmap shard and an orbit shard are not one sweep.
+    bad_input(
+        &["merge", &shards[0], &whole_dir, "--out", &path("m")],
+        &["merge", "whole"],
+    );
+}

@@ -5,7 +5,7 @@
 mod learning_lyapunov;
 mod lyapunov;
 mod measure;
-mod network_heatmap;
+mod network;
 mod run;
 mod spike_timing;
 mod sweep;
@@ -20,7 +20,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use learning_lyapunov::LearningLyapunovArgs;
 pub use lyapunov::LyapunovArgs;
 pub use measure::{EnergyArgs, MeasureInput, RobustnessArgs, TuringMapArgs};
-pub use network_heatmap::{MergeArgs, NetworkHeatmapArgs};
+pub use network::{MergeArgs, NetworkHeatmapArgs, NetworkOrbitArgs};
 pub use run::RunArgs;
 pub use spike_timing::SpikeTimingArgs;
 pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
@@ -91,6 +91,11 @@ pub enum Command {
     /// the Lyapunov exponent of its learning; λ and accuracy heatmaps, accuracy against λ with
     /// Spearman's ρ and a bootstrap 95 % interval. --shard i/n computes part of the cells.
     NetworkHeatmap(NetworkHeatmapArgs),
+    /// Bifurcation diagram from simulation: at each value of one preset parameter a fresh
+    /// network learns, then an observable of its learning state is recorded after every
+    /// presentation, with the Lyapunov exponent of learning in a panel beneath.
+    /// --shard i/n computes part of the values.
+    NetworkOrbit(NetworkOrbitArgs),
     /// Join the shard directories of a sweep (written with --shard i/n) into the output the
     /// unsharded run writes, data files byte for byte.
     Merge(MergeArgs),
@@ -211,8 +216,9 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::Robustness(a) => measure::robustness(&a).map(|r| (r, a.input.json)),
         Command::TuringMap(a) => measure::turing_map(&a).map(|r| (r, a.json)),
         Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
-        Command::NetworkHeatmap(a) => network_heatmap::run(&a).map(|r| (r, a.json)),
-        Command::Merge(a) => network_heatmap::merge(&a).map(|r| (r, a.json)),
+        Command::NetworkHeatmap(a) => network::heatmap(&a).map(|r| (r, a.json)),
+        Command::NetworkOrbit(a) => network::orbit(&a).map(|r| (r, a.json)),
+        Command::Merge(a) => network::merge(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }
 }

@@ -5,6 +5,7 @@
 pub mod continuation;
 pub mod heatmap;
 pub mod network_heatmap;
+pub mod network_orbit;
 pub mod orbit;
 pub mod shard;
 pub mod spectrum;

@@ -182,11 +182,26 @@ impl NetworkHeatmapPlan {
                 });
             }
         }
-        if self.lyapunov_samples == 0 {
-            return Err(Error::invalid("lyapunov-samples", 0.0, ">= 1"));
+        Preset::check_name(&self.preset)?;
+        if !Preset::takes_images(&self.preset) {
+            return Err(Error::InvalidParameter {
+                name: "preset".into(),
+                value: self.preset.clone(),
+                requirement: "a preset that learns from images (each cell's accuracy)".into(),
+            });
         }
-        if !(self.d0_relative > 0.0 && self.d0_relative < 1.0) {
-            return Err(Error::invalid("d0", self.d0_relative, "in (0, 1)"));
+        if self.lyapunov_samples < 2 {
+            return Err(Error::invalid(
+                "lyapunov-samples",
+                self.lyapunov_samples as f64,
+                ">= 2",
+            ));
+        }
+        if !(crate::error::is_real(self.d0_relative)
+            && self.d0_relative > 0.0
+            && self.d0_relative <= 1e-2)
+        {
+            return Err(Error::invalid("d0", self.d0_relative, "in (0, 1e-2]"));
         }
         crate::resources::check_count("cells", self.cells(), 1.0)?;
         for index in 0..self.cells() {
@@ -369,50 +384,32 @@ impl NetworkHeatmapData {
         }
     }
 
-    /// Joins the shards of one plan (checked complete) into the data of the whole run.
+    /// Writes into `out` (staged, renamed into place when complete); returns the directory
+    /// and the files.
+    pub fn write_staged(
+        &self,
+        out: &crate::output::OutputDir,
+    ) -> Result<(std::path::PathBuf, Vec<String>)> {
+        let staged = out.stage()?;
+        let files = self.write(staged.path())?;
+        Ok((staged.commit()?, files))
+    }
+
+    /// Joins the shards of one plan (read from the directories named) into the data of the
+    /// whole run.
     pub fn merge(parts: Vec<(String, NetworkHeatmapData)>) -> Result<Self> {
-        let (names, parts): (Vec<String>, Vec<NetworkHeatmapData>) = parts.into_iter().unzip();
-        let first = parts.first().ok_or_else(|| Error::InvalidParameter {
-            name: "merge".into(),
-            value: "(none)".into(),
-            requirement: "at least one shard directory".into(),
-        })?;
-        let (plan, commit) = (first.plan.clone(), first.commit.clone());
-        let mut shards = Vec::new();
-        for (part, name) in parts.iter().zip(&names) {
-            if part.plan != plan || part.kind != KIND {
-                return Err(Error::InvalidParameter {
-                    name: "merge".into(),
-                    value: name.clone(),
-                    requirement: format!("a shard of the same plan as {}", names[0]),
-                });
-            }
-            if part.commit != commit {
-                return Err(Error::InvalidParameter {
-                    name: "merge".into(),
-                    value: name.clone(),
-                    requirement: format!(
-                        "a shard computed by the same build as {} ({commit}; it is {})",
-                        names[0], part.commit
-                    ),
-                });
-            }
-            shards.push(part.shard.ok_or_else(|| Error::InvalidParameter {
-                name: "merge".into(),
-                value: name.clone(),
-                requirement: "a shard (this run computed every cell already)".into(),
-            })?);
-        }
-        super::shard::check_complete(&shards, &names)?;
-        let mut cells: Vec<NetworkCell> = parts.into_iter().flat_map(|p| p.cells).collect();
-        cells.sort_by_key(|c| c.index);
-        if cells.iter().enumerate().any(|(i, c)| c.index != i) || cells.len() != plan.cells() {
-            return Err(Error::InvalidParameter {
-                name: "merge".into(),
-                value: names.join(" "),
-                requirement: format!("each of the plan's {} cells exactly once", plan.cells()),
-            });
-        }
+        let parts = parts
+            .into_iter()
+            .map(|(name, d)| super::shard::Part {
+                name,
+                plan: d.plan,
+                shard: d.shard,
+                commit: d.commit,
+                cells: d.cells,
+            })
+            .collect();
+        let (plan, commit, cells) =
+            super::shard::join(parts, |c: &NetworkCell| c.index, NetworkHeatmapPlan::cells)?;
         Ok(Self::new(plan, Shard::WHOLE, cells, &commit))
     }
 

@@ -88,6 +88,81 @@ pub fn check_complete(shards: &[Shard], names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// What a shard's data file holds, as [`join`] needs it.
+pub struct Part<P, C> {
+    /// Where it was read from (named in errors).
+    pub name: String,
+    /// The sweep's plan.
+    pub plan: P,
+    /// Which shard (None: a whole run, refused).
+    pub shard: Option<Shard>,
+    /// The build that computed it.
+    pub commit: String,
+    /// Its cells.
+    pub cells: Vec<C>,
+}
+
+/// Joins the shards of one sweep: the same plan and build in every part, each of the `count`
+/// shards once, every cell index of `0..total(plan)` exactly once. Returns the plan, the
+/// build and the cells by index.
+pub fn join<P: PartialEq, C>(
+    parts: Vec<Part<P, C>>,
+    index: impl Fn(&C) -> usize,
+    total: impl Fn(&P) -> usize,
+) -> Result<(P, String, Vec<C>)> {
+    let bad = |value: &str, requirement: String| Error::InvalidParameter {
+        name: "merge".into(),
+        value: value.into(),
+        requirement,
+    };
+    let names: Vec<String> = parts.iter().map(|p| p.name.clone()).collect();
+    let mut parts = parts.into_iter();
+    let first = parts
+        .next()
+        .ok_or_else(|| bad("(none)", "at least one shard directory".into()))?;
+    let mut shards = Vec::new();
+    let mut cells = Vec::new();
+    for part in std::iter::once(first).chain(parts) {
+        shards.push(part.shard.ok_or_else(|| {
+            bad(
+                &part.name,
+                "a shard (this run computed every cell already)".into(),
+            )
+        })?);
+        cells.push((part.name, part.plan, part.commit, part.cells));
+    }
+    check_complete(&shards, &names)?;
+    let mut cells = cells.into_iter();
+    let (first_name, plan, commit, mut all) = cells.next().expect("one part at least");
+    for (name, other_plan, other_commit, part_cells) in cells {
+        if other_plan != plan {
+            return Err(bad(
+                &name,
+                format!("a shard of the same plan as {first_name}"),
+            ));
+        }
+        if other_commit != commit {
+            return Err(bad(
+                &name,
+                format!(
+                    "a shard computed by the same build as {first_name} ({commit}; it is \
+                     {other_commit})"
+                ),
+            ));
+        }
+        all.extend(part_cells);
+    }
+    all.sort_by_key(|c| index(c));
+    let n = total(&plan);
+    if all.len() != n || all.iter().enumerate().any(|(i, c)| index(c) != i) {
+        return Err(bad(
+            &names.join(" "),
+            format!("each of the plan's {n} cells exactly once"),
+        ));
+    }
+    Ok((plan, commit, all))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

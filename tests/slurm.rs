@@ -66,28 +66,6 @@ fn a_slurm_array_sweep_merges_to_the_unsharded_run() {
         .expect("two job ids")
         .to_string();
 
-    // Wait for the merge job to leave the queue (it runs after every shard succeeded).
-    let started = Instant::now();
-    loop {
-        let queue = Command::new("squeue")
-            .args(["-h", "-j", &merge_id, "-o", "%T"])
-            .output()
-            .unwrap();
-        let state = String::from_utf8_lossy(&queue.stdout).trim().to_string();
-        if state.is_empty() {
-            break;
-        }
-        assert!(
-            !state.contains("DependencyNeverSatisfied"),
-            "a shard failed: {state}"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(600),
-            "the merge job is still {state} after 10 minutes"
-        );
-        std::thread::sleep(Duration::from_secs(1));
-    }
-    let merged = out.join("merged");
     let logs = || {
         std::fs::read_dir(out.join("logs"))
             .map(|d| {
@@ -98,6 +76,29 @@ fn a_slurm_array_sweep_merges_to_the_unsharded_run() {
             })
             .unwrap_or_default()
     };
+    // Wait for the merge job to leave the queue (it runs after every shard succeeded).
+    let started = Instant::now();
+    loop {
+        let queue = Command::new("squeue")
+            .args(["-h", "-j", &merge_id, "-o", "%T %r"])
+            .output()
+            .unwrap();
+        let state = String::from_utf8_lossy(&queue.stdout).trim().to_string();
+        if state.is_empty() {
+            break;
+        }
+        assert!(
+            !state.contains("DependencyNeverSatisfied"),
+            "a shard failed: {state}; job logs:\n{}",
+            logs()
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "the merge job is still {state} after 10 minutes"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let merged = out.join("merged");
     for file in ["network-heatmap.json", "cells.csv"] {
         let a = std::fs::read(whole.join(file)).unwrap();
         let b = std::fs::read(merged.join(file)).unwrap_or_else(|e| {

@@ -4,11 +4,22 @@
 # trying scripts/slurm/submit.sh without a cluster. `local-cluster.sh stop` stops it.
 # Installs slurm-wlm and munge with apt-get when sbatch is missing.
 set -eu
+marker="# written by mesonet scripts/slurm/local-cluster.sh"
+pids=/run/mesonet-local-cluster.pids
 if [ "${1:-}" = stop ]; then
-    pkill -x slurmd || true
-    pkill -x slurmctld || true
-    pkill -x munged || true
+    # Only the daemons this script started.
+    if [ -f "$pids" ]; then
+        while read -r pid; do
+            kill "$pid" 2> /dev/null || true
+        done < "$pids"
+        rm -f "$pids"
+    fi
     exit 0
+fi
+if [ -f /etc/slurm/slurm.conf ] && ! grep -qF "$marker" /etc/slurm/slurm.conf; then
+    echo "local-cluster: /etc/slurm/slurm.conf exists and was not written by this script;" \
+        "refusing to replace a real cluster's configuration" >&2
+    exit 1
 fi
 if ! command -v sbatch > /dev/null; then
     apt-get update -qq
@@ -20,9 +31,15 @@ memory=$(awk '/MemTotal/ { print int($2 / 1024 * 0.8) }' /proc/meminfo)
 mkdir -p /run/munge /var/spool/slurmctld /var/spool/slurmd /etc/slurm
 chown munge:munge /run/munge
 [ -f /etc/munge/munge.key ] || /usr/sbin/mungekey --create > /dev/null 2>&1 || true
-pgrep -x munged > /dev/null || runuser -u munge -- /usr/sbin/munged
+started() {
+    # The newest process of this name: the one just started.
+    pgrep -n -x "$1" >> "$pids"
+}
+pgrep -x munged > /dev/null || { runuser -u munge -- /usr/sbin/munged && started munged; }
 cat > /etc/slurm/slurm.conf << CONF
+$marker
 ClusterName=mesonet-ci
+SchedulerParameters=kill_invalid_depend
 SlurmctldHost=$host
 SlurmUser=root
 AuthType=auth/munge
@@ -38,8 +55,12 @@ MpiDefault=none
 NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
-pgrep -x slurmctld > /dev/null || /usr/sbin/slurmctld
-pgrep -x slurmd > /dev/null || /usr/sbin/slurmd
+if pgrep -x slurmctld > /dev/null; then
+    scontrol reconfigure > /dev/null 2>&1 || true
+else
+    /usr/sbin/slurmctld && sleep 1 && started slurmctld
+fi
+pgrep -x slurmd > /dev/null || { /usr/sbin/slurmd && sleep 1 && started slurmd; }
 # Wait until the node takes jobs.
 i=0
 until sinfo -h -o %t 2> /dev/null | grep -q idle; do

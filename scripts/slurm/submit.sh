@@ -17,11 +17,19 @@ fi
 n=$1
 out=$2
 case "$n" in
-    '' | *[!0-9]* | 0)
-        echo "error: N must be a whole number >= 1, got '$n'" >&2
+    '' | *[!0-9]* | 0*)
+        echo "error: N must be a whole number >= 1 without leading zeros, got '$n'" >&2
         exit 2
         ;;
 esac
+for flag in "$@"; do
+    case "$flag" in
+        --shard | --shard=* | --out | --out=* | --threads | --threads=*)
+            echo "error: $flag is set per task by shard.sbatch; leave it out of FLAGS" >&2
+            exit 2
+            ;;
+    esac
+done
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out/logs"
 # shellcheck disable=SC2086 # SBATCH_OPTIONS is a list of options

@@ -14,7 +14,7 @@
 //! data), one that leaves every bound is `diverged` (exponents NaN, JSON null).
 
 use super::system::{Flow, Map, OrbitStatus};
-use super::two_copy::{two_copy, Evolving};
+use super::two_copy::{two_copy, Evolving, Renormalise};
 use crate::error::{Error, Result};
 
 /// Settings of a Lyapunov computation.
@@ -264,7 +264,13 @@ pub fn two_trajectory<M: Map + ?Sized>(
         Err(status) => return Ok(LyapunovResult::stopped(status, n, 0, METHOD)),
     };
     let orbit = MapOrbit { map, x };
-    let (r, _) = two_copy(&orbit, opts.separation, &vec![1.0; n], 0, opts.steps);
+    let (r, _) = two_copy(
+        &orbit,
+        (opts.separation, Renormalise::EveryStep),
+        &vec![1.0; n],
+        0,
+        opts.steps,
+    );
     if r.status != OrbitStatus::Ok {
         return Ok(LyapunovResult::stopped(r.status, n, r.steps, METHOD));
     }

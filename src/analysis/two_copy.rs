@@ -11,10 +11,10 @@
 //! renormalised; the rest of each copy (membranes, traces, spike times) evolves on its own.
 //! Putting the second copy back at d0 rescales the measured difference but not the hidden
 //! one, which knocks the pair off the slowest mode and biases the next steps' growth (1.2 %
-//! of λ for the simulated pair synapse when renormalised after every step). So the copies
-//! are renormalised only when d leaves [10⁻⁴ d0, 10² d0]: the mismatch enters once per
-//! excursion instead of once per step, while d stays small enough to be linear and large
-//! enough above rounding.
+//! of λ for the simulated pair synapse when renormalised after every step). Such systems
+//! renormalise only when d leaves a band ([`Renormalise::Outside`]): the mismatch enters once
+//! per excursion instead of once per step. Systems whose whole state is measured (maps)
+//! renormalise after every step ([`Renormalise::EveryStep`]).
 
 use super::system::OrbitStatus;
 
@@ -33,14 +33,24 @@ pub trait Evolving: Clone {
     }
 }
 
-/// The band of d/d0 inside which the copies run on without renormalisation.
-const RENORMALISE_BELOW: f64 = 1e-4;
-const RENORMALISE_ABOVE: f64 = 1e2;
+/// When the second copy is put back at d0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Renormalise {
+    /// After every step.
+    EveryStep,
+    /// When the distance leaves [below, above] (absolute distances, below ≤ d0 ≤ above).
+    Outside {
+        /// Lower end.
+        below: f64,
+        /// Upper end.
+        above: f64,
+    },
+}
 
 /// The estimate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TwoCopy {
-    /// Mean of ln(d/d0) per step (−∞ when the copies merged).
+    /// Mean growth ln(d/d_before) per step (−∞ when the copies merged).
     pub lambda: f64,
     /// Standard error of that mean (NaN with fewer than two steps).
     pub stderr: f64,
@@ -55,11 +65,11 @@ pub struct TwoCopy {
 }
 
 /// Runs `transient` steps of one copy, then `steps` steps of two copies `d0` apart, the second
-/// displaced along `direction` (any non-zero vector; normalised here). Returns the estimate
-/// and the first copy as it ended.
+/// displaced along `direction` (any non-zero vector; normalised here) and put back at d0 as
+/// `renormalise` says. Returns the estimate and the first copy as it ended.
 pub fn two_copy<S: Evolving>(
     system: &S,
-    d0: f64,
+    (d0, renormalise): (f64, Renormalise),
     direction: &[f64],
     transient: usize,
     steps: usize,
@@ -115,7 +125,11 @@ pub fn two_copy<S: Evolving>(
             let delta = r - mean;
             mean += delta / (k + 1) as f64;
             m2 += delta * (r - mean);
-            if (RENORMALISE_BELOW * d0..=RENORMALISE_ABOVE * d0).contains(&d) {
+            let keep = match renormalise {
+                Renormalise::EveryStep => false,
+                Renormalise::Outside { below, above } => (below..=above).contains(&d),
+            };
+            if keep {
                 before = d;
             } else {
                 let back: Vec<f64> = xa
@@ -182,7 +196,7 @@ mod tests {
                     x: 1.0,
                     count: 0,
                 },
-                1.0,
+                (1.0, Renormalise::EveryStep),
                 &[1.0],
                 2,
                 10,
@@ -197,7 +211,7 @@ mod tests {
                 x: 1.0,
                 count: 0,
             },
-            1e-8,
+            (1e-8, Renormalise::EveryStep),
             &[1.0],
             0,
             10,

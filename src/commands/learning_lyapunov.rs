@@ -1,6 +1,6 @@
 //! `mesonet learning-lyapunov`: the Lyapunov exponent of learning of a network (NETWORKS.md
 //! §5): two copies with identical input spikes, learning states d0 apart, Benettin
-//! renormalisation after every presentation.
+//! renormalisation when their distance leaves a band.
 
 use super::train::{data_dir, preset_help, set_help, DATA_HELP};
 use super::Report;

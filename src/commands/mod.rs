@@ -83,8 +83,8 @@ pub enum Command {
     /// Gaussian-smoothed; one map per checkpoint (e.g. split-merge and mesonet side by side).
     TuringMap(TuringMapArgs),
     /// The Lyapunov exponent of learning of a network (docs/NETWORKS.md §5): two copies with
-    /// identical input spikes, learning states d0 apart, renormalised after every
-    /// presentation; mean ln(d/d0) per presentation with its standard error.
+    /// identical input spikes, learning states d0 apart, renormalised when their distance
+    /// leaves [1e-4 d0, 1e2 d0]; mean growth per presentation with its standard error.
     LearningLyapunov(LearningLyapunovArgs),
     /// A grid of trained networks over two preset parameters (default η_min × η_max of
     /// variable plasticity): each cell trains its own network, measures its test accuracy and

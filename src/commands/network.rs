@@ -54,7 +54,7 @@ pub struct NetworkHeatmapArgs {
     #[arg(long)]
     pub test_samples: usize,
     /// Presentations averaged by the Lyapunov measurement of each trained network (two
-    /// copies, common random numbers, renormalised after every presentation).
+    /// copies, common random numbers, renormalised when their distance leaves a band).
     #[arg(long, default_value_t = 100)]
     pub lyapunov_samples: usize,
     /// Initial separation of the two copies' learning states, relative to their norm.
@@ -375,6 +375,7 @@ pub fn orbit(args: &NetworkOrbitArgs) -> Result<Report> {
     } else {
         None
     };
+    plan.validate_observable(data.as_ref())?;
     let started = std::time::Instant::now();
     let values = shard.cells(plan.param.len());
     let bar = super::progress_bar("values");

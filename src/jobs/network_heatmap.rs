@@ -410,6 +410,21 @@ impl NetworkHeatmapData {
             .collect();
         let (plan, commit, cells) =
             super::shard::join(parts, |c: &NetworkCell| c.index, NetworkHeatmapPlan::cells)?;
+        // Each cell must be the plan's: its parameters and seed derive from its index.
+        for c in &cells {
+            let set = plan.cell_set(c.index);
+            let seed = stream_seed(&[plan.seed, CELL_TAG, c.index as u64]);
+            let same = [&plan.x.name, &plan.y.name].iter().all(|name| {
+                c.params.get(*name).map(|v| v.to_bits()) == set.get(*name).map(|v| v.to_bits())
+            });
+            if !same || c.params.len() != 2 || c.seed != seed {
+                return Err(Error::InvalidParameter {
+                    name: "merge".into(),
+                    value: format!("cell {}", c.index),
+                    requirement: "the plan's parameters and seed for its index".into(),
+                });
+            }
+        }
         Ok(Self::new(plan, Shard::WHOLE, cells, &commit))
     }
 

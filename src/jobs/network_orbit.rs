@@ -223,6 +223,12 @@ impl NetworkOrbitPlan {
         Ok(())
     }
 
+    /// Checks the observable against the network of the first value (before any long run).
+    pub fn validate_observable(&self, data: Option<&Dataset>) -> Result<()> {
+        let learner = self.learner(0, data.map(|d| (d.rows, d.cols, d.channels)))?;
+        self.observable.read(&learner).map(|_| ())
+    }
+
     /// The network of value `index` on samples of `shape` (None: no images).
     fn learner(&self, index: usize, shape: Option<(usize, usize, usize)>) -> Result<Preset> {
         let mut set = self.set.clone();
@@ -382,6 +388,16 @@ impl NetworkOrbitData {
             |v: &OrbitValue| v.index,
             |p: &NetworkOrbitPlan| p.param.len(),
         )?;
+        for v in &values {
+            let seed = stream_seed(&[plan.seed, VALUE_TAG, v.index as u64]);
+            if v.value.to_bits() != plan.param.values[v.index].to_bits() || v.seed != seed {
+                return Err(Error::InvalidParameter {
+                    name: "merge".into(),
+                    value: format!("value {}", v.index),
+                    requirement: "the plan's parameter value and seed for its index".into(),
+                });
+            }
+        }
         Ok(Self::new(plan, Shard::WHOLE, values, &commit))
     }
 

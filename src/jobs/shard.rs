@@ -58,6 +58,36 @@ impl std::fmt::Display for Shard {
 /// sweep, each exactly once.
 pub fn check_complete(shards: &[Shard], names: &[String]) -> Result<()> {
     let count = shards.first().map_or(0, |s| s.count);
+    if let Some((shard, name)) = shards
+        .iter()
+        .zip(names)
+        .find(|(s, _)| s.count == 0 || s.index >= s.count)
+    {
+        return Err(Error::InvalidParameter {
+            name: "merge".into(),
+            value: name.clone(),
+            requirement: format!(
+                "a shard i/n with 0 <= i < n; it says {}/{}",
+                shard.index, shard.count
+            ),
+        });
+    }
+    if count > shards.len() {
+        // Some shard is missing: name the first (without allocating `count` slots).
+        let mut given: Vec<usize> = shards.iter().map(|s| s.index).collect();
+        given.sort_unstable();
+        given.dedup();
+        let missing = given
+            .iter()
+            .enumerate()
+            .find(|(i, &g)| *i != g)
+            .map_or(given.len(), |(i, _)| i);
+        return Err(Error::InvalidParameter {
+            name: "merge".into(),
+            value: names.join(" "),
+            requirement: format!("all {count} shards; shard {missing}/{count} is missing"),
+        });
+    }
     let mut seen = vec![None; count];
     for (shard, name) in shards.iter().zip(names) {
         if shard.count != count {
@@ -198,7 +228,14 @@ mod tests {
         assert!(e.to_string().contains("shard 1/3 is missing"), "{e}");
         let e = check_complete(&[s(0, 2), s(0, 2)], &names(2)).unwrap_err();
         assert!(e.to_string().contains("d0 is shard 0/2 too"), "{e}");
-        let e = check_complete(&[s(0, 2), s(1, 3)], &names(2)).unwrap_err();
+        let e = check_complete(&[s(0, 2), s(1, 2), s(1, 3)], &names(3)).unwrap_err();
         assert!(e.to_string().contains("same split"), "{e}");
+        // Hand-edited files: no panic, no huge allocation.
+        for bad in [s(0, 0), s(5, 2)] {
+            let e = check_complete(&[bad], &names(1)).unwrap_err();
+            assert!(e.to_string().contains("d0"), "{e}");
+        }
+        let e = check_complete(&[s(0, usize::MAX)], &names(1)).unwrap_err();
+        assert!(e.to_string().contains("shard 1/"), "{e}");
     }
 }

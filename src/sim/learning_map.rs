@@ -8,10 +8,10 @@
 //! * [`LearningCopy`]: one copy of a learner going through a sequence of samples (sample n
 //!   under stream (seed, n)), an [`Evolving`] system: the two-copy method measures the
 //!   Lyapunov exponent of learning (NETWORKS.md §5) — two copies with identical input spikes,
-//!   learning states d0 apart, Benettin renormalisation after every presentation.
+//!   learning states d0 apart, Benettin renormalisation when their distance leaves a band.
 
 use super::learner::{stream_seed, Learner};
-use crate::analysis::two_copy::{two_copy, Evolving, TwoCopy};
+use crate::analysis::two_copy::{two_copy, Evolving, Renormalise, TwoCopy};
 use crate::analysis::Map;
 use crate::data::Dataset;
 
@@ -156,7 +156,14 @@ pub fn learning_lyapunov<L: Learner>(
     let mut rng =
         rand_chacha::ChaCha8Rng::seed_from_u64(stream_seed(&[seed, STREAM_TAG, u64::MAX]));
     let direction: Vec<f64> = (0..x.len()).map(|_| rng.random::<f64>() - 0.5).collect();
-    let (r, end): (TwoCopy, _) = two_copy(&copy, d0, &direction, transient, samples);
+    // Renormalised only on leaving [1e-4 d0, 1e2 d0] (the neuron state is not rescaled; see
+    // analysis::two_copy), the top capped at 1e-3 |x| to stay linear and the bottom kept 1e6
+    // roundings above |x|'s resolution.
+    let band = Renormalise::Outside {
+        below: (1e-4 * d0).max(1e6 * f64::EPSILON * norm).min(d0),
+        above: (1e2 * d0).min(1e-3 * norm).max(d0),
+    };
+    let (r, end): (TwoCopy, _) = two_copy(&copy, (d0, band), &direction, transient, samples);
     let status = if r.locked {
         LearningStatus::Locked
     } else if saturated(&end.learner) {

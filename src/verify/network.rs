@@ -2,14 +2,16 @@
 //!
 //! The poster's hypothesis: learning works best where the Lyapunov exponent of the network is
 //! close to 0. Its value here is λ = 0 at the best-accuracy cell; the model's value is the λ
-//! measured there. The criterion, stated in the row's note: the hypothesis **agrees** when the
-//! best-accuracy cell's λ is within two standard errors of 0 *and* its |λ| is at most the
-//! median |λ| of the grid (it sits nearer 0 than a typical cell, and 0 is within its noise);
-//! a best cell whose copies merged (λ = −∞) disagrees. Spearman's ρ of accuracy against |λ|
+//! measured there. The criterion, stated in the row's note: the hypothesis **agrees** when
+//! every cell tied at the best accuracy has λ within two standard errors of 0 *and* |λ| at
+//! most the median |λ| of the grid (it sits nearer 0 than a typical cell, and 0 is within its
+//! noise); a best cell whose copies merged (λ = −∞) disagrees. Cells whose weights sit at the
+//! bounds (status saturated) measure the bounds, not learning, and are left out. Spearman's ρ of accuracy against |λ|
 //! (negative when accuracy rises towards |λ| = 0) is reported beside it.
 
 use super::row::{ClaimRow, Method, Verdict};
-use crate::jobs::network_heatmap::NetworkHeatmapData;
+use crate::jobs::network_heatmap::{NetworkCell, NetworkHeatmapData};
+use crate::sim::learning_map::LearningStatus;
 
 /// Standard errors within which λ counts as 0.
 const STDERRS: f64 = 2.0;
@@ -32,15 +34,23 @@ pub fn edge_of_chaos_row(data: Option<&NetworkHeatmapData>) -> ClaimRow {
              network-heatmap.json of `mesonet network-heatmap`, or of `mesonet merge`)",
         );
     };
-    let Some(best) = data
+    // Cells whose weights sit at the bounds measure the bounds, not learning: left out.
+    let considered: Vec<&NetworkCell> = data
         .cells
         .iter()
-        .reduce(|a, b| if b.accuracy > a.accuracy { b } else { a })
-    else {
-        return not_measured("the grid has no cells");
+        .filter(|c| c.status != LearningStatus::Saturated)
+        .collect();
+    let excluded = data.cells.len() - considered.len();
+    let Some(top) = considered.iter().map(|c| c.accuracy).max_by(f64::total_cmp) else {
+        return not_measured("the grid has no cell whose weights are off the bounds");
     };
-    let mut magnitudes: Vec<f64> = data
-        .cells
+    // Every cell tied at the best accuracy must sit at λ ≈ 0.
+    let best: Vec<&NetworkCell> = considered
+        .iter()
+        .copied()
+        .filter(|c| c.accuracy.total_cmp(&top).is_eq())
+        .collect();
+    let mut magnitudes: Vec<f64> = considered
         .iter()
         .filter_map(|c| c.lambda.filter(|l| l.is_finite()).map(f64::abs))
         .collect();
@@ -51,13 +61,29 @@ pub fn edge_of_chaos_row(data: Option<&NetworkHeatmapData>) -> ClaimRow {
         n => 0.5 * (magnitudes[n / 2 - 1] + magnitudes[n / 2]),
     };
     let p = &data.plan;
-    let at = format!(
-        "{} = {}, {} = {}",
-        p.x.name,
-        best.params.get(&p.x.name).copied().unwrap_or(f64::NAN),
-        p.y.name,
-        best.params.get(&p.y.name).copied().unwrap_or(f64::NAN)
-    );
+    let describe = |c: &NetworkCell| {
+        let lambda = c.lambda.filter(|l| l.is_finite()).map_or_else(
+            || "−∞ (the copies merged)".to_string(),
+            |l| format!("{l:.4} ± {:.4}", c.lambda_stderr),
+        );
+        format!(
+            "{} = {}, {} = {} (λ = {lambda})",
+            p.x.name,
+            c.params.get(&p.x.name).copied().unwrap_or(f64::NAN),
+            p.y.name,
+            c.params.get(&p.y.name).copied().unwrap_or(f64::NAN),
+        )
+    };
+    let near_zero = |c: &&NetworkCell| {
+        c.lambda
+            .filter(|l| l.is_finite())
+            .is_some_and(|l| l.abs() <= STDERRS * c.lambda_stderr && l.abs() <= median)
+    };
+    let verdict = if best.iter().all(near_zero) {
+        Verdict::Agrees
+    } else {
+        Verdict::Disagrees
+    };
     let rho = match (
         data.correlation.spearman_rho_abs,
         &data.correlation.spearman_interval_abs,
@@ -66,37 +92,30 @@ pub fn edge_of_chaos_row(data: Option<&NetworkHeatmapData>) -> ClaimRow {
         (Some(r), None) => format!("{r:.3}"),
         _ => "undefined".into(),
     };
-    let (verdict, lambda_text) = match best.lambda.filter(|l| l.is_finite()) {
-        Some(l) => {
-            let near_zero = l.abs() <= STDERRS * best.lambda_stderr && l.abs() <= median;
-            let v = if near_zero {
-                Verdict::Agrees
-            } else {
-                Verdict::Disagrees
-            };
-            (v, format!("{l:.4} ± {:.4}", best.lambda_stderr))
-        }
-        None => (Verdict::Disagrees, "−∞ (the copies merged)".into()),
-    };
+    let first = best[0];
     ClaimRow {
         claim,
         poster: Some(0.0),
-        model: best.lambda.filter(|l| l.is_finite()),
-        rel_error: best.lambda.filter(|l| l.is_finite()).map(f64::abs),
+        model: first.lambda.filter(|l| l.is_finite()),
+        rel_error: first.lambda.filter(|l| l.is_finite()).map(f64::abs),
         method: Method::Simulation,
         verdict,
         note: format!(
-            "{} grid of {} cells ({} × {}), {} training samples each: best accuracy {:.2} % \
-             at {at}, where λ = {lambda_text} per presentation; median |λ| of the grid {:.4}; \
-             Spearman ρ(accuracy, |λ|) = {rho}. Criterion: agrees when the best cell's |λ| is \
-             within {STDERRS} standard errors of 0 and at most the grid's median |λ|.",
+            "{} grid of {} cells ({} × {}), {} training samples each ({excluded} left out with \
+             their weights at the bounds): best accuracy {:.2} % at {}; median |λ| of the \
+             grid {median:.4} per presentation; Spearman ρ(accuracy, |λ|) = {rho}. Criterion: \
+             agrees when every cell tied at the best accuracy has |λ| within {STDERRS} \
+             standard errors of 0 and at most the grid's median |λ|.",
             p.preset,
             data.cells.len(),
             p.x.name,
             p.y.name,
             p.train_samples,
-            100.0 * best.accuracy,
-            median,
+            100.0 * top,
+            best.iter()
+                .map(|c| describe(c))
+                .collect::<Vec<_>>()
+                .join("; "),
         ),
     }
 }
@@ -105,9 +124,8 @@ pub fn edge_of_chaos_row(data: Option<&NetworkHeatmapData>) -> ClaimRow {
 mod tests {
     use super::*;
     use crate::analysis::Grid;
-    use crate::jobs::network_heatmap::{NetworkCell, NetworkHeatmapPlan};
+    use crate::jobs::network_heatmap::NetworkHeatmapPlan;
     use crate::jobs::shard::Shard;
-    use crate::sim::learning_map::LearningStatus;
 
     /// A 2 × 2 grid with the given (accuracy, λ, stderr) per cell.
     fn grid(cells: [(f64, Option<f64>, f64); 4]) -> NetworkHeatmapData {
@@ -189,5 +207,13 @@ mod tests {
         let row = edge_of_chaos_row(Some(&d));
         assert_eq!((row.verdict, row.model), (Verdict::Disagrees, None));
         assert_eq!(edge_of_chaos_row(None).verdict, Verdict::NotMeasured);
+        // Two cells tied at the best accuracy: both must sit at λ ≈ 0, in any grid order.
+        let d = grid([
+            (0.9, Some(-0.01), 0.02),
+            (0.6, Some(0.2), 0.01),
+            (0.5, Some(0.3), 0.01),
+            (0.9, Some(-0.5), 0.01),
+        ]);
+        assert_eq!(edge_of_chaos_row(Some(&d)).verdict, Verdict::Disagrees);
     }
 }

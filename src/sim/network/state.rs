@@ -62,8 +62,9 @@ impl Network {
     }
 
     /// The learning state as one flat vector: every plastic projection's weights and learned
-    /// rule state ([`crate::sim::Rule::learned_per_synapse`] values per synapse, slot order;
-    /// bookkeeping such as the step of η's last advance is not learning state), then the
+    /// rule state ([`crate::sim::Rule::learned_per_synapse`] values per synapse, slot order, as
+    /// they are now: η advanced to the current step; bookkeeping such as the step of η's last
+    /// advance is not learning state), then the
     /// thresholds of every group with an adaptive threshold.
     pub fn plastic_state(&self) -> Vec<f64> {
         let mut out = Vec::new();
@@ -75,8 +76,9 @@ impl Network {
                     plastic.rule.learned_per_synapse(),
                 );
                 if learned > 0 {
-                    for s in plastic.state.chunks_exact(per) {
-                        out.extend_from_slice(&s[..learned]);
+                    let t_ms = self.step as f64 * self.dt_ms;
+                    for (s, &w) in plastic.state.chunks_exact(per).zip(&p.synapses.w) {
+                        plastic.rule.learned_at(w, s, t_ms, &mut out);
                     }
                 }
             }
@@ -118,10 +120,11 @@ impl Network {
                 );
                 let (s, tail) = tail.split_at(learned * p.synapses.w.len());
                 if learned > 0 {
+                    let t_ms = self.step as f64 * self.dt_ms;
                     for (state, values) in
                         plastic.state.chunks_exact_mut(per).zip(s.chunks(learned))
                     {
-                        state[..learned].copy_from_slice(values);
+                        plastic.rule.set_learned_at(state, values, t_ms);
                     }
                 }
                 rest = tail;

@@ -8,12 +8,13 @@
 //!   `τ_d dη/dt = −(η − η_min) + 1/(η_max − d)` is advanced exactly:
 //!   `η(t) = η_∞ + (η(t₀) − η_∞) e^{−(t − t₀)/τ_d}` with `η_∞ = η_min + 1/(η_max − d)`.
 //!   Weight normalisation changes every w at once, so every η is first advanced to that
-//!   instant ([`MesoStdp::settle`]). An event whose STDP change is exactly 0 (an arrival
-//!   at a neuron whose post1 has decayed to 0, a postsynaptic spike with no presynaptic
-//!   trace) is no update: the weight is only clipped, η and its drive are left as they are,
-//!   and the next update advances η over the whole interval — the same exact solution, as
-//!   neither w nor the drive changed in between (only rounding differs from two advances).
-//!   Most arrivals are such events, and their synapses' state is then never read. At a drive at or above η_max the rest value
+//!   instant ([`MesoStdp::settle`]). With the weight drive, an arrival whose STDP change is
+//!   exactly 0 (post1 of its neuron has decayed to 0) is no update: the weight is only
+//!   clipped and η is left to be advanced at the synapse's next update over the whole
+//!   interval — the same exact solution, as neither w nor the drive changes in between (only
+//!   rounding differs from two advances). Most arrivals are such events, and their synapses'
+//!   state is then never read. Postsynaptic spikes (where attribution reads η) and the window
+//!   drive (whose drive a zero change resets) always advance η. At a drive at or above η_max the rest value
 //!   1/(η_max − d) is infinite or negative — the poster's "spiralling effect" — so η is held
 //!   where it was (a modelling choice, not a clamp of a value: the equation is left alone) and
 //!   the advance is counted ([`MesoEvents::drive_reached_eta_max`], updates and settles alike,
@@ -292,6 +293,32 @@ impl MesoStdp {
         s[SINCE] = now;
     }
 
+    /// A synapse's η (state `s`, weight `w`) as it is at `t_ms`, without advancing it (held
+    /// where a drive at η_max stops it; η itself without variable plasticity).
+    pub fn eta_at(&self, w: f64, s: &[f64], t_ms: f64) -> f64 {
+        let Some(dynamics) = &self.eta else {
+            return s[ETA];
+        };
+        let mut copy = [s[ETA], s[SINCE], s[LAST_CHANGE]];
+        let steps = (Self::step_of(dynamics, t_ms) - copy[SINCE]).max(0.0);
+        let d = match dynamics.drive {
+            Drive::Weight => w,
+            Drive::Window => copy[LAST_CHANGE],
+        };
+        if let Some(eta) = dynamics.advance_by(copy[ETA], d, dynamics.factor(steps)) {
+            copy[ETA] = eta;
+        }
+        copy[ETA]
+    }
+
+    /// Writes η = `eta` as the synapse's value at `t_ms` (state `s`).
+    pub fn set_eta_at(&self, s: &mut [f64], eta: f64, t_ms: f64) {
+        s[ETA] = eta;
+        if let Some(dynamics) = &self.eta {
+            s[SINCE] = Self::step_of(dynamics, t_ms);
+        }
+    }
+
     /// Advances a synapse's η (state `s`, weight `w`) to `t_ms`, rounded to whole steps.
     #[inline]
     fn advance(&self, dynamics: &EtaDynamics, w: f64, s: &mut [f64], t_ms: f64) {
@@ -299,18 +326,18 @@ impl MesoStdp {
         self.advance_to(dynamics, table, w, s, Self::step_of(dynamics, t_ms));
     }
 
-    /// The synapse's new weight after the STDP change `change` at `t_ms`, its η first
-    /// advanced to `t_ms`. Without variable plasticity and flipping the state is not touched
-    /// and the result is the triplet rule's.
+    /// The synapse's new weight after the STDP change `change` at `t_ms` (at an `arrival`, or
+    /// a postsynaptic spike), its η first advanced to `t_ms`. Without variable plasticity and
+    /// flipping the state is not touched and the result is the triplet rule's.
     #[inline]
-    fn update(&self, w: f64, s: &mut [f64], change: f64, t_ms: f64) -> f64 {
+    fn update(&self, w: f64, s: &mut [f64], change: f64, (t_ms, arrival): (f64, bool)) -> f64 {
         let Some(dynamics) = &self.eta else {
             let new = clip(w + change, self.stdp.w_min, self.stdp.w_max);
             self.flipped(w, new);
             return new;
         };
-        if change == 0.0 {
-            // No update (see the module documentation): η and its drive are left as they are.
+        if arrival && change == 0.0 && dynamics.drive == Drive::Weight {
+            // No update (see the module documentation): η is left as it is.
             return clip(w, self.stdp.w_min, self.stdp.w_max);
         }
         self.advance(dynamics, w, s, t_ms);
@@ -361,7 +388,7 @@ impl Plasticity for MesoStdp {
 
     #[inline]
     fn on_pre(&self, w: f64, state: &mut [f64], post: PostView, t_arrival_ms: f64) -> f64 {
-        self.update(w, state, -(self.stdp.nu_pre * post.a), t_arrival_ms)
+        self.update(w, state, -(self.stdp.nu_pre * post.a), (t_arrival_ms, true))
     }
 
     #[inline]
@@ -376,7 +403,7 @@ impl Plasticity for MesoStdp {
     ) -> f64 {
         let pre = self.stdp.pre_trace(last_arrival_step, spike.step);
         let t_ms = spike.step as f64 * dt_ms + spike.offset_ms;
-        self.update(w, state, self.stdp.nu_post * pre * post.b, t_ms)
+        self.update(w, state, self.stdp.nu_post * pre * post.b, (t_ms, false))
     }
 
     fn after_post(&self, j: usize, spike: SpikeTime, dt_ms: f64, traces: TracesMut<'_>) {
@@ -554,30 +581,29 @@ mod tests {
     }
 
     #[test]
-    fn a_zero_change_is_no_update_and_eta_catches_up_later() {
+    fn a_zero_change_at_an_arrival_is_no_update_with_the_weight_drive() {
         // Arrivals at a neuron whose post1 is 0 change nothing: η is advanced at the next real
         // update over the whole interval, the drive (w) having stayed the same.
-        for drive in [Drive::Weight, Drive::Window] {
-            let d = dynamics(drive);
-            let rule = MesoStdp::new(triplet(1e-7), Some(d), false, None);
-            let mut s = rule.initial_state();
-            let w = rule.on_pre(0.6, &mut s, PostView { a: 0.5, b: 0.0 }, 10.0);
-            let after_first = s;
-            let w_same = rule.on_pre(w, &mut s, PostView { a: 0.0, b: 0.0 }, 40.0);
-            assert_eq!(w_same.to_bits(), w.to_bits());
-            assert_eq!(
-                s.map(f64::to_bits),
-                after_first.map(f64::to_bits),
-                "{drive:?}"
-            );
-            let _ = rule.on_pre(w, &mut s, PostView { a: 0.5, b: 0.0 }, 110.0);
-            let d_between = match drive {
-                Drive::Weight => w,
-                Drive::Window => 0.5e-4,
-            };
-            let expected = rk4(&d, after_first[ETA], d_between, 100.0);
-            assert!((s[ETA] - expected).abs() < 1e-12, "{drive:?}");
-        }
+        let d = dynamics(Drive::Weight);
+        let rule = MesoStdp::new(triplet(1e-7), Some(d), false, None);
+        let mut s = rule.initial_state();
+        let w = rule.on_pre(0.6, &mut s, PostView { a: 0.5, b: 0.0 }, 10.0);
+        let after_first = s;
+        let w_same = rule.on_pre(w, &mut s, PostView { a: 0.0, b: 0.0 }, 40.0);
+        assert_eq!(w_same.to_bits(), w.to_bits());
+        assert_eq!(s.map(f64::to_bits), after_first.map(f64::to_bits));
+        // Read at 40 ms without advancing, η is where the ODE has it.
+        let read = rule.eta_at(w, &s, 40.0);
+        assert!((read - rk4(&d, after_first[ETA], w, 30.0)).abs() < 1e-12);
+        let _ = rule.on_pre(w, &mut s, PostView { a: 0.5, b: 0.0 }, 110.0);
+        assert!((s[ETA] - rk4(&d, after_first[ETA], w, 100.0)).abs() < 1e-12);
+        // With the window drive a zero change is an update: it resets the drive to 0.
+        let rule = MesoStdp::new(triplet(1e-7), Some(dynamics(Drive::Window)), false, None);
+        let mut s = rule.initial_state();
+        let w = rule.on_pre(0.6, &mut s, PostView { a: 0.5, b: 0.0 }, 10.0);
+        let _ = rule.on_pre(w, &mut s, PostView { a: 0.0, b: 0.0 }, 40.0);
+        assert_eq!(s[LAST_CHANGE].to_bits(), 0.0f64.to_bits());
+        assert_eq!(s[SINCE].to_bits(), 80.0f64.to_bits());
     }
 
     #[test]

@@ -382,6 +382,24 @@ impl Rule {
         }
     }
 
+    /// The learned values of a synapse (weight `w`, state `s`) as they are at `t_ms`, onto
+    /// `out` ([`Rule::learned_per_synapse`] of them: the MesoNet rule's η, advanced to `t_ms`
+    /// without changing the state).
+    pub fn learned_at(&self, w: f64, s: &[f64], t_ms: f64, out: &mut Vec<f64>) {
+        match self {
+            Rule::Meso(r) => out.push(r.eta_at(w, s, t_ms)),
+            _ => out.extend_from_slice(&s[..self.learned_per_synapse()]),
+        }
+    }
+
+    /// Writes a synapse's learned `values` as its values at `t_ms` (state `s`).
+    pub fn set_learned_at(&self, s: &mut [f64], values: &[f64], t_ms: f64) {
+        match self {
+            Rule::Meso(r) => r.set_eta_at(s, values[0], t_ms),
+            _ => s[..values.len()].copy_from_slice(values),
+        }
+    }
+
     /// Takes over the event counts of `old` (a rule rebuilt with other parameters keeps the
     /// run's record).
     pub fn adopt_counts(&self, old: &Rule) {
@@ -437,6 +455,9 @@ impl Plastic {
         let Rule::Meso(r) = &self.rule else {
             return;
         };
+        if r.eta.is_none() {
+            return;
+        }
         let per_thread = w.len().div_ceil(threads.max(1)).max(1);
         let state = self.state.chunks_mut(per_thread * MesoStdp::STATE);
         std::thread::scope(|scope| {

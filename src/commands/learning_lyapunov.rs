@@ -52,12 +52,6 @@ pub struct LearningLyapunovArgs {
     pub json: bool,
 }
 
-fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
-    set.iter()
-        .map(|a| crate::registry::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
-        .collect()
-}
-
 /// The learner: the checkpoint's (with --set applied) or a fresh preset.
 fn learner(
     args: &LearningLyapunovArgs,
@@ -116,7 +110,7 @@ pub fn run(args: &LearningLyapunovArgs) -> Result<Report> {
     if !(crate::error::is_real(args.d0) && args.d0 > 0.0 && args.d0 <= 1e-2) {
         return Err(Error::invalid("d0", args.d0, "in (0, 1e-2]"));
     }
-    let set = assignments(&args.set)?;
+    let set = super::sweep::assignments(&args.set)?;
     if args.preset.is_none() && args.checkpoint.is_none() {
         return Err(Error::InvalidParameter {
             name: "preset".into(),

@@ -13,7 +13,6 @@ use crate::jobs::network_orbit::{
 use crate::jobs::shard::Shard;
 use crate::output::{Manifest, OutputDir};
 use clap::Args;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Arguments of `mesonet network-heatmap`.
@@ -118,11 +117,7 @@ fn grid(text: &str, flag: &str) -> Result<Grid> {
 
 /// The validated plan and shard of the arguments.
 fn plan(args: &NetworkHeatmapArgs) -> Result<(NetworkHeatmapPlan, Shard)> {
-    let set: BTreeMap<String, f64> = args
-        .set
-        .iter()
-        .map(|a| crate::registry::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
-        .collect::<Result<_>>()?;
+    let set = super::sweep::assignments(&args.set)?;
     if args.neurons == Some(0) {
         return Err(Error::invalid("neurons", 0.0, ">= 1"));
     }
@@ -172,7 +167,7 @@ pub fn heatmap(args: &NetworkHeatmapArgs) -> Result<Report> {
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let data = NetworkHeatmapData::new(plan, shard, computed, commit());
-    let files = data.write_staged(&out)?;
+    let files = write_staged(&out, |dir| data.write(dir))?;
     Ok(report(&data, data.text(), files, Some(seconds)))
 }
 
@@ -197,6 +192,17 @@ fn report<D: serde::Serialize>(
         dir.display()
     ));
     Report { json, text }
+}
+
+/// Writes a sweep's files into `out` with `write` (staged, renamed into place when
+/// complete); returns the directory and the files.
+fn write_staged(
+    out: &OutputDir,
+    write: impl FnOnce(&std::path::Path) -> Result<Vec<String>>,
+) -> Result<(PathBuf, Vec<String>)> {
+    let staged = out.stage()?;
+    let files = write(staged.path())?;
+    Ok((staged.commit()?, files))
 }
 
 /// Reads the data file of sweep kind `kind` from each shard directory.
@@ -257,11 +263,11 @@ pub fn merge(args: &MergeArgs) -> Result<Report> {
     }
     if kind == network_orbit::KIND {
         let data = NetworkOrbitData::merge(read_parts(&parts)?)?;
-        let files = data.write_staged(&out)?;
+        let files = write_staged(&out, |dir| data.write(dir))?;
         Ok(report(&data, data.text(), files, None))
     } else {
         let data = NetworkHeatmapData::merge(read_parts(&parts)?)?;
-        let files = data.write_staged(&out)?;
+        let files = write_staged(&out, |dir| data.write(dir))?;
         Ok(report(&data, data.text(), files, None))
     }
 }
@@ -330,11 +336,7 @@ pub struct NetworkOrbitArgs {
 
 /// Runs a simulated orbit diagram (or one shard of it).
 pub fn orbit(args: &NetworkOrbitArgs) -> Result<Report> {
-    let set: BTreeMap<String, f64> = args
-        .set
-        .iter()
-        .map(|a| crate::registry::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
-        .collect::<Result<_>>()?;
+    let set = super::sweep::assignments(&args.set)?;
     if args.neurons == Some(0) {
         return Err(Error::invalid("neurons", 0.0, ">= 1"));
     }
@@ -386,6 +388,6 @@ pub fn orbit(args: &NetworkOrbitArgs) -> Result<Report> {
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let data = NetworkOrbitData::new(plan, shard, computed, commit());
-    let files = data.write_staged(&out)?;
+    let files = write_staged(&out, |dir| data.write(dir))?;
     Ok(report(&data, data.text(), files, Some(seconds)))
 }

@@ -184,7 +184,8 @@ pub struct HeatmapArgs {
     pub run: SweepArgs,
 }
 
-fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
+/// `--set NAME=VALUE` flags as a map (errors name the assignment).
+pub(super) fn assignments(set: &[String]) -> Result<BTreeMap<String, f64>> {
     set.iter()
         .map(|a| crate::registry::parse_assignment(a).map(|(n, v)| (n.to_string(), v)))
         .collect()

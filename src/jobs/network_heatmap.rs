@@ -384,17 +384,6 @@ impl NetworkHeatmapData {
         }
     }
 
-    /// Writes into `out` (staged, renamed into place when complete); returns the directory
-    /// and the files.
-    pub fn write_staged(
-        &self,
-        out: &crate::output::OutputDir,
-    ) -> Result<(std::path::PathBuf, Vec<String>)> {
-        let staged = out.stage()?;
-        let files = self.write(staged.path())?;
-        Ok((staged.commit()?, files))
-    }
-
     /// Joins the shards of one plan (read from the directories named) into the data of the
     /// whole run.
     pub fn merge(parts: Vec<(String, NetworkHeatmapData)>) -> Result<Self> {
@@ -454,10 +443,7 @@ impl NetworkHeatmapData {
                     csv_number(c.params[yn]),
                     csv_number(c.lambda.unwrap_or(f64::NAN)),
                     csv_number(c.lambda_stderr),
-                    serde_json::to_value(c.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                    c.status.as_str().to_string(),
                     csv_number(c.accuracy),
                     csv_number(c.accuracy_proportion),
                     csv_number(c.accuracy_vote_for_all),
@@ -480,11 +466,7 @@ impl NetworkHeatmapData {
         for c in &self.cells {
             lambda[c.index] = c.lambda.unwrap_or(f64::NAN);
             accuracy[c.index] = c.accuracy;
-            status[c.index] = match c.status {
-                LearningStatus::Ok => OrbitStatus::Ok,
-                LearningStatus::Locked => OrbitStatus::Absorbed,
-                LearningStatus::Saturated => OrbitStatus::BlownUp,
-            };
+            status[c.index] = c.status.orbit_status();
         }
         let names = StatusNames {
             absorbed: "copies merged (λ = −∞)",

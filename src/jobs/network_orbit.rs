@@ -9,7 +9,7 @@
 //! one thread, so results do not depend on threads or shards ([`super::shard`]).
 
 use super::shard::{Part, Shard};
-use crate::analysis::{Grid, OrbitStatus};
+use crate::analysis::Grid;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::figures::bifurcation::{bifurcation, BifurcationFigure};
@@ -360,17 +360,6 @@ impl NetworkOrbitData {
         }
     }
 
-    /// Writes into `out` (staged, renamed into place when complete); returns the directory
-    /// and the files.
-    pub fn write_staged(
-        &self,
-        out: &crate::output::OutputDir,
-    ) -> Result<(std::path::PathBuf, Vec<String>)> {
-        let staged = out.stage()?;
-        let files = self.write(staged.path())?;
-        Ok((staged.commit()?, files))
-    }
-
     /// Joins the shards of one plan into the data of the whole run.
     pub fn merge(parts: Vec<(String, NetworkOrbitData)>) -> Result<Self> {
         let parts = parts
@@ -426,10 +415,7 @@ impl NetworkOrbitData {
                     csv_number(v.value),
                     csv_number(v.lambda.unwrap_or(f64::NAN)),
                     csv_number(v.lambda_stderr),
-                    serde_json::to_value(v.status)
-                        .ok()
-                        .and_then(|s| s.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                    v.status.as_str().to_string(),
                 ]
             }),
         )?;
@@ -464,14 +450,7 @@ impl NetworkOrbitData {
                 status: self
                     .values
                     .iter()
-                    .map(|v| {
-                        let s = match v.status {
-                            LearningStatus::Ok => OrbitStatus::Ok,
-                            LearningStatus::Locked => OrbitStatus::Absorbed,
-                            LearningStatus::Saturated => OrbitStatus::BlownUp,
-                        };
-                        (v.value, s)
-                    })
+                    .map(|v| (v.value, v.status.orbit_status()))
                     .collect(),
                 lyapunov: Some(
                     self.values

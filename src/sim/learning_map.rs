@@ -121,6 +121,28 @@ pub enum LearningStatus {
     Saturated,
 }
 
+impl LearningStatus {
+    /// The lower-case name used in JSON and CSV output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Locked => "locked",
+            Self::Saturated => "saturated",
+        }
+    }
+
+    /// The orbit status figures draw it as: merged copies as absorbed, saturated weights as
+    /// blown up.
+    pub fn orbit_status(self) -> crate::analysis::OrbitStatus {
+        use crate::analysis::OrbitStatus;
+        match self {
+            Self::Ok => OrbitStatus::Ok,
+            Self::Locked => OrbitStatus::Absorbed,
+            Self::Saturated => OrbitStatus::BlownUp,
+        }
+    }
+}
+
 /// The Lyapunov exponent of learning.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LearningLyapunov {

@@ -214,12 +214,7 @@ fn evaluation_json(ckpt: &Checkpoint, eval: &Evaluation) -> serde_json::Value {
         "synaptic_events": ckpt.network.network().synaptic_events,
         "synaptic_operations_per_test_sample": eval.test_operations.synaptic_operations as f64
             / eval.test_operations.samples.max(1) as f64,
-        "plasticity_events": ckpt
-            .network
-            .network()
-            .projections
-            .iter()
-            .find_map(|p| p.plastic.as_ref().and_then(|plastic| plastic.rule.events())),
+        "plasticity_events": ckpt.network.network().plasticity_events(),
         "curve": ckpt.curve,
         "params": ckpt.network.params(),
         "commit": commit(),

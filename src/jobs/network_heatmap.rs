@@ -264,12 +264,7 @@ fn run_cell(
         accuracy_proportion: eval.test_accuracy_proportion,
         accuracy_vote_for_all: eval.test_accuracy_vote_for_all,
         presentations: ckpt.presentations,
-        plasticity_events: ckpt
-            .network
-            .network()
-            .projections
-            .iter()
-            .find_map(|p| p.plastic.as_ref().and_then(|plastic| plastic.rule.events())),
+        plasticity_events: ckpt.network.network().plasticity_events(),
     })
 }
 

@@ -493,6 +493,18 @@ impl Network {
             .collect()
     }
 
+    /// What the MesoNet rules of all projections counted, summed; None when no projection
+    /// learns by that rule.
+    pub fn plasticity_events(&self) -> Option<crate::sim::plasticity::MesoEvents> {
+        self.projections
+            .iter()
+            .filter_map(|p| p.plastic.as_ref().and_then(|plastic| plastic.rule.events()))
+            .reduce(|mut all, e| {
+                all += e;
+                all
+            })
+    }
+
     /// Resets monitor `k`'s counts.
     pub fn reset_counts(&mut self, k: usize) {
         if let Monitor::SpikeCounts { counts, .. } = &mut self.monitors[k] {

@@ -7,15 +7,20 @@ use crate::sim::groups::NeuronGroup;
 
 impl Network {
     /// Back to rest, keeping what is learned: every group at rest (adaptive thresholds kept),
-    /// fresh traces, no spike in flight, inputs silent, time 0.
+    /// fresh traces, no spike in flight, inputs silent, time 0 (every η of a MesoNet rule
+    /// first advanced to the time it leaves).
     pub fn rest(&mut self) {
         for g in &mut self.groups {
             g.rest();
         }
+        let t_ms = self.step as f64 * self.dt_ms;
         for p in &mut self.projections {
             p.synapses.forget_spikes();
             if let Some(plastic) = &mut p.plastic {
                 plastic.traces = plastic.rule.new_traces(p.synapses.n_post);
+                if let crate::sim::Rule::Meso(rule) = &plastic.rule {
+                    rule.restart_clock(&p.synapses.w, &mut plastic.state, t_ms);
+                }
             }
         }
         for input in &mut self.inputs {

@@ -171,7 +171,7 @@ impl<'de> serde::Deserialize<'de> for EventCount {
 }
 
 /// What the rule counted, for the run's record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MesoEvents {
     /// Advances of η (at updates and at the settles before normalisation) whose drive was at
     /// or above η_max, or NaN (η held there and counted, never silently).
@@ -180,6 +180,14 @@ pub struct MesoEvents {
     pub flips: u64,
     /// Attributed updates.
     pub attributions: u64,
+}
+
+impl std::ops::AddAssign for MesoEvents {
+    fn add_assign(&mut self, other: Self) {
+        self.drive_reached_eta_max += other.drive_reached_eta_max;
+        self.flips += other.flips;
+        self.attributions += other.attributions;
+    }
 }
 
 /// The MesoNet rule (see the module documentation).
@@ -371,6 +379,18 @@ impl MesoStdp {
         let (table, now) = (self.table(dynamics), Self::step_of(dynamics, t_ms));
         for (w, s) in w.iter().zip(state.chunks_exact_mut(Self::STATE)) {
             self.advance_to(dynamics, table, *w, s, now);
+        }
+    }
+
+    /// Before the network's clock goes back to 0 at `t_ms`: every η advanced to `t_ms`, then
+    /// dated 0, so that no interval is lost or runs backwards.
+    pub fn restart_clock(&self, w: &[f64], state: &mut [f64], t_ms: f64) {
+        if self.eta.is_none() {
+            return;
+        }
+        self.settle(w, state, t_ms);
+        for s in state.chunks_exact_mut(Self::STATE) {
+            s[SINCE] = 0.0;
         }
     }
 }

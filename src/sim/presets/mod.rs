@@ -5,6 +5,7 @@
 mod checks;
 pub mod diehl_cook;
 pub mod mesonet;
+pub mod noise_mesonet;
 pub mod pair;
 pub mod poisson_layer;
 mod preset;
@@ -12,6 +13,7 @@ pub mod split_merge;
 
 pub use diehl_cook::{DiehlCook, DiehlCookParams};
 pub use mesonet::{MechanismParams, MesoNet, MesoNetParams};
+pub use noise_mesonet::{NoiseMesoNet, NoiseMesoNetParams};
 pub use pair::{Pair, PairParams};
 pub use poisson_layer::{PoissonLayer, PoissonLayerParams};
 pub use preset::{set_by_name, Preset, PresetSpec, PRESETS};

@@ -2,8 +2,8 @@
 //! checkpoint stores (tagged with the preset's name) and what training is written against.
 
 use super::{
-    DiehlCook, DiehlCookParams, MesoNet, MesoNetParams, Pair, PairParams, PoissonLayer,
-    PoissonLayerParams, SplitMerge, SplitMergeParams,
+    DiehlCook, DiehlCookParams, MesoNet, MesoNetParams, NoiseMesoNet, NoiseMesoNetParams, Pair,
+    PairParams, PoissonLayer, PoissonLayerParams, SplitMerge, SplitMergeParams,
 };
 use crate::error::{Error, Result};
 use crate::sim::learner::{Learner, Response};
@@ -34,6 +34,11 @@ pub const PRESETS: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "noise-mesonet",
+        "the poster's small MesoNet networks (its Figures 13, 15): inputs driven by Gaussian-noise currents → `layers` (1 or 2) layers of --neurons (3) LIF neurons, every projection learning by the MesoNet rule; one sample is sample_ms from rest",
+        false,
+    ),
+    (
         "pair",
         "the poster's 1:1 connection: a periodic presynaptic neuron → one LIF neuron, pair STDP with soft bounds (docs/MODEL.md §4); one sample is one period",
         false,
@@ -52,6 +57,8 @@ pub enum Preset {
     Mesonet(Box<MesoNet>),
     /// See [`PoissonLayer`].
     PoissonLayer(PoissonLayer),
+    /// See [`NoiseMesoNet`].
+    NoiseMesonet(Box<NoiseMesoNet>),
     /// See [`Pair`].
     Pair(Pair),
 }
@@ -153,12 +160,19 @@ impl Preset {
                 name,
                 PoissonLayerParams::validate,
             ),
+            "noise-mesonet" => apply(
+                NoiseMesoNetParams::default(),
+                set,
+                name,
+                NoiseMesoNetParams::validate,
+            ),
             _ => apply(PairParams::default(), set, name, PairParams::validate),
         }
     }
 
     /// The output neurons a run of preset `name` has on images of `shape` unless `--neurons`
-    /// says otherwise: 100, or for `split-merge` and `mesonet` their areas × maps.
+    /// says otherwise: 100, or for `split-merge` and `mesonet` their areas × maps, 3 for
+    /// `noise-mesonet`, 1 for `pair`.
     pub fn default_neurons(
         name: &str,
         set: &BTreeMap<String, f64>,
@@ -176,6 +190,7 @@ impl Preset {
                 p.split_merge.layer_size(rows, cols, channels)
             }
             "pair" => Ok(1),
+            "noise-mesonet" => Ok(3),
             _ => Ok(100),
         }
     }
@@ -226,6 +241,11 @@ impl Preset {
                 let p: PoissonLayerParams = serde_json::from_value(params).expect("checked above");
                 Ok(Preset::PoissonLayer(PoissonLayer::new(p, spec.neurons)?))
             }
+            "noise-mesonet" => {
+                let p: NoiseMesoNetParams = serde_json::from_value(params).expect("checked above");
+                let network = NoiseMesoNet::new(p, spec.neurons, spec.seed)?;
+                Ok(Preset::NoiseMesonet(Box::new(network)))
+            }
             _ => {
                 if spec.neurons != 1 {
                     return Err(Error::invalid(
@@ -247,6 +267,7 @@ impl Preset {
             Preset::SplitMerge(l) => serde_json::to_value(l.params),
             Preset::Mesonet(l) => serde_json::to_value(l.params()),
             Preset::PoissonLayer(l) => serde_json::to_value(l.params),
+            Preset::NoiseMesonet(l) => serde_json::to_value(l.params),
             Preset::Pair(l) => serde_json::to_value(l.params),
         }
         .expect("plain structs serialise")
@@ -260,6 +281,11 @@ impl Preset {
             Preset::Mesonet(l) => l.check(outputs),
             Preset::PoissonLayer(l) => {
                 let fresh = PoissonLayer::new(l.params, outputs)
+                    .map_err(|e| format!("network.params: {e}"))?;
+                same_assembly(&fresh.network, &l.network)
+            }
+            Preset::NoiseMesonet(l) => {
+                let fresh = NoiseMesoNet::new(l.params, outputs, 0)
                     .map_err(|e| format!("network.params: {e}"))?;
                 same_assembly(&fresh.network, &l.network)
             }
@@ -277,6 +303,7 @@ impl Preset {
         const STRUCTURE: &[&str] = &[
             "dt_ms",
             "inputs",
+            "layers",
             "maps",
             "kernel_size_1",
             "kernel_size_2",
@@ -322,6 +349,12 @@ impl Preset {
                     .expect("checked"),
                 l.outputs(),
             )?),
+            Preset::NoiseMesonet(l) => Preset::NoiseMesonet(Box::new(NoiseMesoNet::new(
+                serde_json::from_value(Self::params_json("noise-mesonet", &merged)?)
+                    .expect("checked"),
+                l.outputs(),
+                0,
+            )?)),
             Preset::Pair(_) => Preset::Pair(Pair::new(
                 serde_json::from_value(Self::params_json("pair", &merged)?).expect("checked"),
             )?),
@@ -332,6 +365,7 @@ impl Preset {
             Preset::SplitMerge(l) => l.network.adopt_state(&old)?,
             Preset::Mesonet(l) => l.split_merge.network.adopt_state(&old)?,
             Preset::PoissonLayer(l) => l.network.adopt_state(&old)?,
+            Preset::NoiseMesonet(l) => l.network.adopt_state(&old)?,
             Preset::Pair(l) => l.network.adopt_state(&old)?,
         }
         Ok(fresh)
@@ -354,6 +388,7 @@ impl Preset {
             Preset::SplitMerge(l) => l.network.prepare(),
             Preset::Mesonet(l) => l.split_merge.network.prepare(),
             Preset::PoissonLayer(l) => l.network.prepare(),
+            Preset::NoiseMesonet(l) => l.network.prepare(),
             Preset::Pair(l) => l.network.prepare(),
         }
     }
@@ -366,6 +401,7 @@ macro_rules! dispatch {
             Preset::SplitMerge($l) => $e,
             Preset::Mesonet($l) => $e,
             Preset::PoissonLayer($l) => $e,
+            Preset::NoiseMesonet($l) => $e,
             Preset::Pair($l) => $e,
         }
     };

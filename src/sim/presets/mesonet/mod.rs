@@ -21,7 +21,7 @@
 //!   candidate synapse (cost: the latency x*(w), Lambert W, with `latency_tau_ms`, `latency_w_c`); the
 //!   candidate with the largest `η exp(−|w − w_path|/κ)` receives ε ν_post e^{−Δt/τ_pre}.
 
-mod params;
+pub(super) mod params;
 
 pub use params::{MechanismParams, MesoNetParams};
 

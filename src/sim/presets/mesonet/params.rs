@@ -73,41 +73,62 @@ pub struct MesoNetParams {
 
 impl serde::Serialize for MesoNetParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut all = serde_json::to_value(self.split_merge).map_err(serde::ser::Error::custom)?;
-        let mechanisms =
-            serde_json::to_value(self.mechanisms).map_err(serde::ser::Error::custom)?;
-        let (Some(all_map), Some(m)) = (all.as_object_mut(), mechanisms.as_object()) else {
-            return Err(serde::ser::Error::custom("parameters are structs"));
-        };
-        all_map.extend(m.clone());
-        all.serialize(s)
+        serialize_flat(&self.split_merge, &self.mechanisms, s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MesoNetParams {
-    /// Splits the flat object by the mechanisms' names; each part keeps its unknown-field
-    /// check.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let all = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-        let names =
-            serde_json::to_value(MechanismParams::default()).map_err(serde::de::Error::custom)?;
-        let names = names.as_object().expect("a struct");
-        let (mechanisms, split_merge): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
-            all.into_iter().partition(|(k, _)| names.contains_key(k));
+        let (split_merge, mechanisms) = deserialize_flat(d)?;
         Ok(Self {
-            split_merge: serde_json::from_value(split_merge.into())
-                .map_err(serde::de::Error::custom)?,
-            mechanisms: serde_json::from_value(mechanisms.into())
-                .map_err(serde::de::Error::custom)?,
+            split_merge,
+            mechanisms,
         })
     }
 }
 
-impl MesoNetParams {
-    /// Checks every value's domain: split-merge's, then the mechanisms'.
-    pub fn validate(&self) -> Result<()> {
-        self.split_merge.validate()?;
-        let m = &self.mechanisms;
+/// A network's parameters and the mechanisms' as one flat JSON object (the `--set` names).
+pub(in crate::sim::presets) fn serialize_flat<N: serde::Serialize, S: serde::Serializer>(
+    network: &N,
+    mechanisms: &MechanismParams,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    let mut all = serde_json::to_value(network).map_err(serde::ser::Error::custom)?;
+    let mechanisms = serde_json::to_value(mechanisms).map_err(serde::ser::Error::custom)?;
+    let (Some(all_map), Some(m)) = (all.as_object_mut(), mechanisms.as_object()) else {
+        return Err(serde::ser::Error::custom("parameters are structs"));
+    };
+    all_map.extend(m.clone());
+    all.serialize(s)
+}
+
+/// Splits a flat object by the mechanisms' names; each part keeps its unknown-field check.
+pub(in crate::sim::presets) fn deserialize_flat<'de, N, D>(
+    d: D,
+) -> std::result::Result<(N, MechanismParams), D::Error>
+where
+    N: serde::de::DeserializeOwned,
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    let all = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    let names =
+        serde_json::to_value(MechanismParams::default()).map_err(serde::de::Error::custom)?;
+    let names = names.as_object().expect("a struct");
+    let (mechanisms, network): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
+        all.into_iter().partition(|(k, _)| names.contains_key(k));
+    Ok((
+        serde_json::from_value(network.into()).map_err(serde::de::Error::custom)?,
+        serde_json::from_value(mechanisms.into()).map_err(serde::de::Error::custom)?,
+    ))
+}
+
+impl MechanismParams {
+    /// Checks every value's domain; `largest_drive` is the largest drive the network's
+    /// synapses can reach for a drive code, and what bounds it (η_max must exceed it).
+    pub fn validate(&self, largest_drive: impl Fn(Drive) -> (f64, &'static str)) -> Result<()> {
+        let m = self;
         checks::switch("variable_plasticity", m.variable_plasticity)?;
         checks::switch("flipping", m.flipping)?;
         let drive = Drive::from_code(m.drive)?;
@@ -123,7 +144,7 @@ impl MesoNetParams {
         require_non_negative("eta_min", m.eta_min)?;
         require_non_negative("epsilon", m.epsilon)?;
         require_finite("eta_max", m.eta_max)?;
-        let (reach, what) = self.largest_drive(drive);
+        let (reach, what) = largest_drive(drive);
         if m.eta_max <= reach {
             return Err(Error::invalid(
                 "eta_max",
@@ -134,22 +155,11 @@ impl MesoNetParams {
         Ok(())
     }
 
-    /// The largest drive the STDP updates can produce, and what bounds it: w_max for d = w
-    /// (weights are clipped to it; normalisation can still lift one above, which the run
-    /// counts); max(ν_pre, ν_post) for the window drive (every trace is at most 1).
-    fn largest_drive(&self, drive: Drive) -> (f64, &'static str) {
-        let p = &self.split_merge;
-        match drive {
-            Drive::Weight => (p.w_max, "w_max"),
-            Drive::Window => (p.nu_pre.max(p.nu_post), "the larger of nu_pre and nu_post"),
-        }
-    }
-
-    /// The input projection's rule (validated parameters).
-    pub fn rule(&self) -> MesoStdp {
-        let m = &self.mechanisms;
+    /// The MesoNet rule around the triplet rule `stdp` (its clip widened to [−w_max, w_max]
+    /// with flipping), η advanced by steps of `dt_ms` (validated parameters).
+    pub fn rule(&self, mut stdp: crate::sim::TripletStdp, dt_ms: f64) -> MesoStdp {
+        let m = self;
         let flipping = checks::switch("flipping", m.flipping).expect("validated");
-        let mut stdp = self.split_merge.rule();
         if flipping {
             stdp.w_min = -stdp.w_max;
         }
@@ -159,7 +169,7 @@ impl MesoNetParams {
             eta_max: m.eta_max,
             tau_d_ms: m.tau_d,
             drive: Drive::from_code(m.drive).expect("validated"),
-            dt_ms: self.split_merge.dt_ms,
+            dt_ms,
         });
         let attribution = (m.epsilon > 0.0).then_some(AttributionParams {
             epsilon: m.epsilon,
@@ -169,5 +179,36 @@ impl MesoNetParams {
             latency_w_c: m.latency_w_c,
         });
         MesoStdp::new(stdp, eta, flipping, attribution)
+    }
+}
+
+impl MesoNetParams {
+    /// Checks every value's domain: split-merge's, then the mechanisms'.
+    pub fn validate(&self) -> Result<()> {
+        self.split_merge.validate()?;
+        self.mechanisms
+            .validate(|drive| largest_drive(&self.split_merge.rule(), drive))
+    }
+
+    /// The input projection's rule (validated parameters).
+    pub fn rule(&self) -> MesoStdp {
+        self.mechanisms
+            .rule(self.split_merge.rule(), self.split_merge.dt_ms)
+    }
+}
+
+/// The largest drive a triplet rule's updates can produce, and what bounds it: its `w_max` for
+/// d = w (weights are clipped to it; normalisation can still lift one above, which the run
+/// counts); max(ν_pre, ν_post) for the window drive (every trace is at most 1).
+pub(in crate::sim::presets) fn largest_drive(
+    stdp: &crate::sim::TripletStdp,
+    drive: Drive,
+) -> (f64, &'static str) {
+    match drive {
+        Drive::Weight => (stdp.w_max, "w_max"),
+        Drive::Window => (
+            stdp.nu_pre.max(stdp.nu_post),
+            "the larger of nu_pre and nu_post",
+        ),
     }
 }

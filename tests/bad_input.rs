@@ -791,6 +791,27 @@ const COMMANDS: &[Invocation] = &[
         ],
     },
     Invocation {
+        base: &["local-jacobians", "--samples", "2", "--out", "out/no"],
+        fields: &[
+            ("--preset", "preset", &["nosuch", "", "mesonet", "pair"]),
+            ("--samples", "samples", COUNT),
+            ("--per-sample", "per_sample", COUNT),
+            ("--delta", "delta", &["0", "0.5", "-1", "nan", "abc"]),
+            ("--neurons", "neurons", COUNT),
+            (
+                "--set",
+                "set",
+                &[
+                    "nosuch=1",
+                    "layers=3",
+                    "eta_max=0.5",
+                    "variable_plasticity=0",
+                ],
+            ),
+            ("--out", "out", &["n.txt", "results", "", ".."]),
+        ],
+    },
+    Invocation {
         base: &["merge", "out/missing-shard", "--out", "out/merged"],
         fields: &[("--out", "out", &["n.txt", "results", "", ".."])],
     },

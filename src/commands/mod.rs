@@ -20,7 +20,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use learning_lyapunov::LearningLyapunovArgs;
 pub use lyapunov::LyapunovArgs;
 pub use measure::{EnergyArgs, MeasureInput, RobustnessArgs, TuringMapArgs};
-pub use network::{MergeArgs, NetworkHeatmapArgs, NetworkOrbitArgs};
+pub use network::{LocalJacobiansArgs, MergeArgs, NetworkHeatmapArgs, NetworkOrbitArgs};
 pub use run::RunArgs;
 pub use spike_timing::SpikeTimingArgs;
 pub use sweep::{ContinueArgs, HeatmapArgs, OrbitArgs, SpectrumArgs, SweepArgs};
@@ -96,6 +96,11 @@ pub enum Command {
     /// presentation, with the Lyapunov exponent of learning in a panel beneath.
     /// --shard i/n computes part of the values.
     NetworkOrbit(NetworkOrbitArgs),
+    /// Local Jacobians of single synapses inside a learning network (the poster's Figure 13):
+    /// before each presentation, synapses drawn at random have the 2 × 2 Jacobian of their
+    /// (w, η) over that presentation taken by central differences (common random numbers);
+    /// eigenvalues as rates ln μ / T against λ2 = −1/τ_d.
+    LocalJacobians(LocalJacobiansArgs),
     /// Join the shard directories of a sweep (written with --shard i/n) into the output the
     /// unsharded run writes, data files byte for byte.
     Merge(MergeArgs),
@@ -218,6 +223,7 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
         Command::NetworkHeatmap(a) => network::heatmap(&a).map(|r| (r, a.json)),
         Command::NetworkOrbit(a) => network::orbit(&a).map(|r| (r, a.json)),
+        Command::LocalJacobians(a) => network::local_jacobians(&a).map(|r| (r, a.json)),
         Command::Merge(a) => network::merge(&a).map(|r| (r, a.json)),
         Command::Verify(a) => verify::run(&a).map(|r| (r, a.json)),
     }

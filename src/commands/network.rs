@@ -391,3 +391,73 @@ pub fn orbit(args: &NetworkOrbitArgs) -> Result<Report> {
     let files = write_staged(&out, |dir| data.write(dir))?;
     Ok(report(&data, data.text(), files, Some(seconds)))
 }
+
+/// Arguments of `mesonet local-jacobians`.
+#[derive(Debug, Clone, Args)]
+pub struct LocalJacobiansArgs {
+    #[arg(long, default_value = "noise-mesonet", long_help = preset_help())]
+    /// The network preset: its synapses must carry η (variable plasticity) and its samples
+    /// have a fixed length (noise-mesonet) [default: noise-mesonet].
+    pub preset: String,
+    /// Presentations of the run (the poster's "500 timesteps").
+    #[arg(long, default_value_t = 500)]
+    pub samples: usize,
+    /// Synapses drawn at random (with replacement) before each presentation.
+    #[arg(long, default_value_t = 3)]
+    pub per_sample: usize,
+    /// Central-difference step, relative: w_max · delta for w, max(η, 1) · delta for η.
+    #[arg(long, default_value_t = 1e-6)]
+    pub delta: f64,
+    #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help())]
+    /// Set a preset parameter, repeatable (e.g. layers=2, noise_sigma=1.5).
+    pub set: Vec<String>,
+    /// Neurons per layer [default: the preset's, 3 for noise-mesonet].
+    #[arg(long)]
+    pub neurons: Option<usize>,
+    /// Run seed: the network, the inputs and the draws of synapses derive from it.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output directory; default notebooks-out/local-jacobians-<preset>.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads for the draws of one presentation (0 = one per core); results do not
+    /// depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Samples local (w, η) Jacobians of synapses along a learning run.
+pub fn local_jacobians(args: &LocalJacobiansArgs) -> Result<Report> {
+    use crate::jobs::local_jacobians::{self, LocalJacobianPlan};
+    if args.neurons == Some(0) {
+        return Err(Error::invalid("neurons", 0.0, ">= 1"));
+    }
+    let plan = LocalJacobianPlan {
+        preset: args.preset.clone(),
+        neurons: args.neurons,
+        set: super::sweep::assignments(&args.set)?,
+        samples: args.samples,
+        per_sample: args.per_sample,
+        delta: args.delta,
+        seed: args.seed,
+    };
+    plan.validate()?;
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("notebooks-out").join(format!("local-jacobians-{}", plan.preset))
+    });
+    let out = OutputDir::at(&dir, Manifest::new(local_jacobians::KIND, None))?;
+    out.check()?;
+    let started = std::time::Instant::now();
+    let bar = super::progress_bar("samples");
+    bar.set_length(plan.samples as u64);
+    let data = super::with_threads(args.threads, plan.per_sample, || {
+        local_jacobians::run(&plan, &|| bar.inc(1))
+    })?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let files = write_staged(&out, |dir| data.write(dir))?;
+    Ok(report(&data, data.text(), files, Some(seconds)))
+}

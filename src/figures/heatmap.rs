@@ -7,6 +7,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::StatusNames;
 use super::{
     draw_axis_labels, draw_label, draw_legend, draw_mesh, draw_no_data, draw_title, format_tick,
     label_width, legend_width, msg, nice_ticks, plot_rect, render_both, Align, Chart, DrawResult,
@@ -49,24 +50,6 @@ pub enum ColourScale {
         /// The value of the darkest colour.
         high: f64,
     },
-}
-
-/// What the legend calls the cells of the special statuses.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StatusNames {
-    /// [`OrbitStatus::Absorbed`] cells.
-    pub absorbed: &'static str,
-    /// [`OrbitStatus::BlownUp`] cells.
-    pub blown_up: &'static str,
-}
-
-impl Default for StatusNames {
-    fn default() -> Self {
-        Self {
-            absorbed: "absorbed",
-            blown_up: "blown up",
-        }
-    }
 }
 
 /// ColorBrewer YlGnBu (9 classes): light yellow (low) to dark blue (high).

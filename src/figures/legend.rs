@@ -7,6 +7,25 @@ use super::label::{draw_label, label_width, Align};
 use super::render::msg;
 use super::style::{REF_COLOR, TICK_SIZE};
 
+/// What a legend calls the special statuses (cells of a heatmap, shades of an orbit
+/// diagram): the analysis core's names unless the data mean something else by them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatusNames {
+    /// [`crate::analysis::OrbitStatus::Absorbed`].
+    pub absorbed: &'static str,
+    /// [`crate::analysis::OrbitStatus::BlownUp`].
+    pub blown_up: &'static str,
+}
+
+impl Default for StatusNames {
+    fn default() -> Self {
+        Self {
+            absorbed: "absorbed",
+            blown_up: "blown up",
+        }
+    }
+}
+
 /// The symbol drawn in front of a legend entry.
 #[derive(Clone, Copy)]
 pub(crate) enum Mark {

@@ -46,6 +46,7 @@ mod ticks;
 pub(crate) mod test_util;
 
 pub use font::FONT_FAMILY;
+pub use legend::StatusNames;
 
 pub(crate) use axes::{draw_axis_labels, draw_mesh, draw_no_data, plot_rect, Chart};
 pub(crate) use font::font;

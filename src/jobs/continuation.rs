@@ -129,6 +129,7 @@ pub fn run(
             lyapunov_label: String::new(),
             vlines: vec![],
             branches: curves,
+            status_names: crate::figures::StatusNames::default(),
             markers: result
                 .bifurcations
                 .iter()

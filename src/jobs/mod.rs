@@ -4,6 +4,7 @@
 
 pub mod continuation;
 pub mod heatmap;
+pub mod local_jacobians;
 pub mod network_heatmap;
 pub mod network_orbit;
 pub mod orbit;
@@ -89,6 +90,14 @@ pub fn run(plan: &Plan, out: &OutputDir, progress: &Progress) -> Result<JobRepor
         PlanKind::NetworkHeatmap(job) => report(
             network_heatmap::run(plan, job, dir, progress)?,
             network_heatmap::NetworkHeatmapData::text,
+        ),
+        PlanKind::LocalJacobians(p) => report(
+            local_jacobians::run_spec(plan, p, dir, progress)?,
+            local_jacobians::LocalJacobianData::text,
+        ),
+        PlanKind::NetworkOrbit(job) => report(
+            network_orbit::run(plan, job, dir, progress)?,
+            network_orbit::NetworkOrbitData::text,
         ),
     };
     let mut files: Vec<String> = std::fs::read_dir(dir)

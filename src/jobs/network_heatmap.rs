@@ -14,8 +14,9 @@ use crate::analysis::correlation::{spearman, spearman_interval, BootstrapInterva
 use crate::analysis::{Grid, OrbitStatus};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::figures::heatmap::{heatmap, ColourScale, HeatmapFigure, StatusNames};
+use crate::figures::heatmap::{heatmap, ColourScale, HeatmapFigure};
 use crate::figures::line::{line_chart, LineChart, RefLine, Series, SeriesStyle};
+use crate::figures::StatusNames;
 use crate::output::{csv_number, write_csv, write_json};
 use crate::sim::learning_map::{learning_lyapunov, LearningStatus};
 use crate::sim::presets::Preset;
@@ -268,6 +269,13 @@ fn run_cell(
     })
 }
 
+/// What figures call the statuses of a Lyapunov exponent of learning
+/// ([`LearningStatus::orbit_status`]).
+pub const LEARNING_STATUS_NAMES: StatusNames = StatusNames {
+    absorbed: "copies merged (λ = −∞)",
+    blown_up: "weights at the bounds",
+};
+
 /// Runs the cells of `shard`, in parallel on the current rayon pool, calling `tick` after
 /// each.
 pub fn run_cells(
@@ -289,7 +297,7 @@ pub fn run_cells(
 
 /// The images of a spec's grid: the spec's `data` (relative to the working directory), else
 /// $MESONET_DATA.
-fn spec_data_dir(data: &Option<String>) -> Result<std::path::PathBuf> {
+pub(super) fn spec_data_dir(data: &Option<String>) -> Result<std::path::PathBuf> {
     data.as_ref()
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os(crate::data::DATA_ENV).map(Into::into))
@@ -463,10 +471,7 @@ impl NetworkHeatmapData {
             accuracy[c.index] = c.accuracy;
             status[c.index] = c.status.orbit_status();
         }
-        let names = StatusNames {
-            absorbed: "copies merged (λ = −∞)",
-            blown_up: "weights at the bounds",
-        };
+        let names = LEARNING_STATUS_NAMES;
         let what = format!(
             "{}, {} training samples per cell",
             p.preset, p.train_samples

@@ -237,6 +237,7 @@ impl NetworkOrbitPlan {
             (Some(n), _) => n,
             (None, Some(shape)) => Preset::default_neurons(&self.preset, &set, shape)?,
             (None, None) if self.preset == "poisson-layer" => 10,
+            (None, None) if self.preset == "noise-mesonet" => 3,
             (None, None) => 1,
         };
         let spec = PresetSpec {
@@ -323,6 +324,39 @@ fn run_value(plan: &NetworkOrbitPlan, index: usize, data: Option<&Dataset>) -> R
         lambda_stderr: lyapunov.stderr,
         status: lyapunov.status,
     })
+}
+
+/// Runs a spec's sweep (kind `network_orbit`) into `dir`: every value, the data file under
+/// the plan's name and the figure.
+pub fn run(
+    plan: &crate::spec::Plan,
+    job: &crate::spec::NetworkOrbitJob,
+    dir: &Path,
+    progress: &super::Progress,
+) -> Result<NetworkOrbitData> {
+    let orbit = &job.orbit;
+    let data = if Preset::takes_images(&orbit.preset) {
+        let dir = super::network_heatmap::spec_data_dir(&job.data)?;
+        Some(crate::data::load_splits(&dir)?.0)
+    } else {
+        None
+    };
+    orbit.validate_observable(data.as_ref())?;
+    (progress.start)(orbit.param.len() as u64);
+    let values = run_values(orbit, Shard::WHOLE, data.as_ref(), progress.tick)?;
+    let result = NetworkOrbitData::new(
+        orbit.clone(),
+        Shard::WHOLE,
+        values,
+        crate::output::build_commit(),
+    );
+    result.write(dir)?;
+    std::fs::rename(
+        dir.join(format!("{KIND}.json")),
+        dir.join(format!("{}.json", plan.name)),
+    )
+    .map_err(|e| Error::io(dir, e))?;
+    Ok(result)
 }
 
 /// Runs the values of `shard` in parallel on the current rayon pool.
@@ -462,6 +496,7 @@ impl NetworkOrbitData {
                 vlines: vlines.to_vec(),
                 branches: Vec::new(),
                 markers: Vec::new(),
+                status_names: super::network_heatmap::LEARNING_STATUS_NAMES,
             },
             &dir.join("orbit"),
         )

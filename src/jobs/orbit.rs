@@ -220,6 +220,7 @@ fn draw(
             vlines: marks.to_vec(),
             branches: vec![],
             markers: vec![],
+            status_names: crate::figures::StatusNames::default(),
         },
         &dir.join("orbit"),
     )

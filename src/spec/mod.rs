@@ -13,8 +13,8 @@ pub mod plan;
 
 pub use kinds::*;
 pub use plan::{
-    ContinuationPlan, HeatmapPlan, NetworkHeatmapJob, OrbitPlan, Plan, PlanKind, SpectrumPlan,
-    SpikeTimingPlan, StdpWindowPlan, SynapseMapPlan,
+    ContinuationPlan, HeatmapPlan, NetworkHeatmapJob, NetworkOrbitJob, OrbitPlan, Plan, PlanKind,
+    SpectrumPlan, SpikeTimingPlan, StdpWindowPlan, SynapseMapPlan,
 };
 
 use crate::error::{Error, Result};
@@ -40,6 +40,10 @@ pub enum SpecBody {
     Spectrum(SpectrumSpec),
     /// See [`NetworkHeatmapSpec`].
     NetworkHeatmap(NetworkHeatmapSpec),
+    /// See [`NetworkOrbitSpec`].
+    NetworkOrbit(NetworkOrbitSpec),
+    /// See [`LocalJacobiansSpec`].
+    LocalJacobians(LocalJacobiansSpec),
 }
 
 /// A parsed, not yet validated spec.
@@ -72,7 +76,7 @@ struct Header {
 pub const MAX_SPEC_BYTES: u64 = 1 << 20;
 
 const KINDS: &str = "spike_timing, stdp_window, synapse_map, orbit, heatmap, continuation, \
-                     spectrum, network_heatmap";
+                     spectrum, network_heatmap, network_orbit, local_jacobians";
 
 impl Spec {
     /// Reads and parses a spec file.
@@ -127,6 +131,8 @@ impl Spec {
             "continuation" => body(&text).map(SpecBody::Continuation),
             "spectrum" => body(&text).map(SpecBody::Spectrum),
             "network_heatmap" => body(&text).map(SpecBody::NetworkHeatmap),
+            "network_orbit" => body(&text).map(SpecBody::NetworkOrbit),
+            "local_jacobians" => body(&text).map(SpecBody::LocalJacobians),
             other => {
                 let (line, column) = locate(&text, "kind");
                 return Err(Error::Spec {
@@ -173,6 +179,8 @@ impl Spec {
             SpecBody::Continuation(s) => s.plan(&q),
             SpecBody::Spectrum(s) => s.plan(&q),
             SpecBody::NetworkHeatmap(s) => s.plan(&q),
+            SpecBody::NetworkOrbit(s) => s.plan(&q),
+            SpecBody::LocalJacobians(s) => s.plan(&q),
         }
         .map_err(|e| self.locate_error(e))?;
         Plan::new(self.name.clone(), self.description.clone(), kind)

@@ -67,6 +67,8 @@ impl PlanKind {
             PlanKind::SynapseMap(p) => p.points,
             PlanKind::Spectrum(_) => 1,
             PlanKind::NetworkHeatmap(j) => j.grid.cells(),
+            PlanKind::NetworkOrbit(j) => j.orbit.param.len(),
+            PlanKind::LocalJacobians(p) => p.samples,
         }
     }
 
@@ -176,6 +178,37 @@ impl PlanKind {
                 )
                 .hint("reduce the points of the axes or the samples per cell")
             }
+            PlanKind::NetworkOrbit(j) => {
+                let o = &j.orbit;
+                // Every value runs transient + recorded presentations, then two copies;
+                // about 1 ms per presentation of a small network (image presets: 4 ms).
+                let per = if crate::sim::presets::Preset::takes_images(&o.preset) {
+                    4e-3
+                } else {
+                    1e-3
+                };
+                let presentations = o.transient + o.samples + 2 * o.lyapunov_samples;
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+                Budget::new(
+                    "points",
+                    o.param.len(),
+                    o.param.len() as f64 * o.samples as f64 * BYTES_PER_RECORD,
+                    o.param.len() as f64 * presentations as f64 * per / threads,
+                )
+                .hint("reduce the parameter's points or the presentations per value")
+            }
+            PlanKind::LocalJacobians(p) => {
+                // 1 + 4 per drawn synapse presentations per sample, ~0.1 ms each for the
+                // small networks this takes.
+                let presentations = p.samples as f64 * (1 + 4 * p.per_sample) as f64;
+                Budget::new(
+                    "samples",
+                    p.samples,
+                    p.samples as f64 * p.per_sample as f64 * 16.0 * BYTES_PER_RECORD,
+                    presentations * 1e-4,
+                )
+                .hint("reduce samples or per_sample")
+            }
             PlanKind::Spectrum(SpectrumPlan { matrix, .. }) => match matrix {
                 SpectrumMatrix::Goe { n } | SpectrumMatrix::Iid { n } => eigen_budget("n", *n, *n),
                 SpectrumMatrix::Synapses(layer) => {
@@ -216,6 +249,19 @@ pub enum PlanKind {
     Heatmap(HeatmapPlan),
     /// A grid of trained networks.
     NetworkHeatmap(Box<NetworkHeatmapJob>),
+    /// A bifurcation diagram from simulation.
+    NetworkOrbit(Box<NetworkOrbitJob>),
+    /// Local (w, η) Jacobians of synapses along a learning run.
+    LocalJacobians(crate::jobs::local_jacobians::LocalJacobianPlan),
+}
+
+/// A bifurcation diagram from simulation and where its images are (presets that take them).
+#[derive(Debug, Clone)]
+pub struct NetworkOrbitJob {
+    /// The validated sweep.
+    pub orbit: crate::jobs::network_orbit::NetworkOrbitPlan,
+    /// The data directory the spec names (None: $MESONET_DATA).
+    pub data: Option<String>,
 }
 
 /// A grid of trained networks and where its images are.

@@ -50,6 +50,8 @@ pub struct BifurcationFigure {
     /// Labelled points (e.g. located bifurcations), drawn as numbered circles; the legend
     /// gives each number's label.
     pub markers: Vec<(f64, f64, String)>,
+    /// What the legend calls the shaded statuses.
+    pub status_names: super::StatusNames,
 }
 
 /// One run of a continuation branch with one stability.
@@ -92,13 +94,19 @@ impl BifurcationFigure {
     fn legend(&self, shades: &[Shade]) -> Vec<(Mark, String)> {
         let mut entries = vec![(Mark::Dots(ORBIT_COLOR), "orbit samples".to_string())];
         if shades.iter().any(|s| s.status == OrbitStatus::Absorbed) {
-            entries.push((Mark::Patch(ABSORBED_SHADE), "absorbed".to_string()));
+            entries.push((
+                Mark::Patch(ABSORBED_SHADE),
+                self.status_names.absorbed.into(),
+            ));
         }
         if shades.iter().any(|s| s.status == OrbitStatus::Diverged) {
             entries.push((Mark::Patch(DIVERGED_SHADE), "diverged".to_string()));
         }
         if shades.iter().any(|s| s.status == OrbitStatus::BlownUp) {
-            entries.push((Mark::Patch(BLOWN_UP_SHADE), "blown up".to_string()));
+            entries.push((
+                Mark::Patch(BLOWN_UP_SHADE),
+                self.status_names.blown_up.into(),
+            ));
         }
         if self.branches.iter().any(|b| b.stable) {
             entries.push((Mark::Line(BRANCH_COLOR), "stable branch".to_string()));
@@ -225,6 +233,7 @@ mod tests {
             }],
             branches: vec![],
             markers: vec![],
+            status_names: crate::figures::StatusNames::default(),
         }
     }
 

@@ -96,6 +96,27 @@ impl Network {
         out
     }
 
+    /// Where the synapses whose rule carries a variable η (the MesoNet rule with variable
+    /// plasticity) sit in [`Network::plastic_state`]: (index of w, index of η), projection by
+    /// projection, in slot order.
+    pub fn eta_coordinates(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for p in &self.projections {
+            let Some(plastic) = &p.plastic else {
+                continue;
+            };
+            let (n, learned) = (p.synapses.w.len(), plastic.rule.learned_per_synapse());
+            if let crate::sim::Rule::Meso(rule) = &plastic.rule {
+                if rule.eta.is_some() {
+                    out.extend((0..n).map(|k| (offset + k, offset + n + k * learned)));
+                }
+            }
+            offset += n * (1 + learned);
+        }
+        out
+    }
+
     /// Writes a vector laid out as [`Network::plastic_state`]; refuses a wrong length or a
     /// non-finite value (naming its index).
     pub fn set_plastic_state(&mut self, x: &[f64]) -> Result<()> {

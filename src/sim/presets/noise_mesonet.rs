@@ -220,7 +220,10 @@ impl NoiseMesoNetParams {
 
     /// The rule of every projection (validated parameters).
     pub fn rule(&self) -> Rule {
-        Rule::Meso(self.mechanisms.rule(self.network.stdp(), self.network.dt_ms))
+        Rule::Meso(
+            self.mechanisms
+                .rule(self.network.stdp(), self.network.dt_ms),
+        )
     }
 }
 
@@ -332,6 +335,15 @@ impl Learner for NoiseMesoNet {
         self.network.set_plastic_state(x)
     }
 
+    /// The weights onto each neuron of the last layer from the layer before it (the inputs
+    /// with one layer).
+    fn receptive_fields(&self) -> Option<Vec<Vec<f64>>> {
+        Some(
+            self.network
+                .incoming_weights(self.network.projections.len() - 1),
+        )
+    }
+
     fn weight_bounds(&self) -> (f64, f64) {
         let w_max = self.params.network.w_max;
         if self.params.mechanisms.flipping == 1.0 {
@@ -361,7 +373,11 @@ mod tests {
             let before = n.plastic_state();
             let mut spikes = 0;
             for k in 0..20 {
-                spikes += n.present(&[], true, stream_seed(&[5, k])).counts.iter().sum::<u32>();
+                spikes += n
+                    .present(&[], true, stream_seed(&[5, k]))
+                    .counts
+                    .iter()
+                    .sum::<u32>();
             }
             assert!(spikes > 20, "layers = {layers}: {spikes} output spikes");
             let after = n.plastic_state();
@@ -388,7 +404,10 @@ mod tests {
             let eta0 = eta_min + 1.0 / eta_max;
             let expected = rest + (eta0 - rest) * (-200.0_f64 / tau_d).exp();
             let eta = after[synapses + k];
-            assert!((eta - expected).abs() < 1e-12, "synapse {k}: {eta} vs {expected}");
+            assert!(
+                (eta - expected).abs() < 1e-12,
+                "synapse {k}: {eta} vs {expected}"
+            );
         }
     }
 
@@ -416,7 +435,11 @@ mod tests {
         assert!(p.validate().unwrap_err().to_string().contains("eta_max"));
         let mut p = NoiseMesoNetParams::default();
         p.set("w_init_high", 2.0).unwrap();
-        assert!(p.validate().unwrap_err().to_string().contains("w_init_high"));
+        assert!(p
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("w_init_high"));
         assert!(NoiseMesoNetParams::default()
             .set("nonsense", 1.0)
             .unwrap_err()

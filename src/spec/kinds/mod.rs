@@ -4,7 +4,7 @@
 //! Shared here: the `spec_body!` declaration of a raw body, the [`QuickSizes`], the
 //! [`AxisSpec`] of a sweep and the checks of parameters and starting states. One module per
 //! kind: `spike_timing`, `stdp_window`, `synapse_map`, `orbit`, `heatmap`, `continuation`,
-//! `spectrum`, `network_heatmap`.
+//! `spectrum`, `network_heatmap`, `network_orbit`, `local_jacobians`.
 
 use crate::error::{Error, Result};
 use crate::registry::{ParamSet, SystemKind};
@@ -35,7 +35,9 @@ macro_rules! spec_body {
 
 mod continuation;
 mod heatmap;
+mod local_jacobians;
 mod network_heatmap;
+mod network_orbit;
 mod orbit;
 mod spectrum;
 mod spike_timing;
@@ -44,7 +46,9 @@ mod synapse_map;
 
 pub use continuation::ContinuationSpec;
 pub use heatmap::HeatmapSpec;
+pub use local_jacobians::LocalJacobiansSpec;
 pub use network_heatmap::NetworkHeatmapSpec;
+pub use network_orbit::NetworkOrbitSpec;
 pub use orbit::OrbitSpec;
 pub use spectrum::{SpectrumMatrix, SpectrumSpec};
 pub use spike_timing::SpikeTimingSpec;

@@ -578,6 +578,43 @@ fn energy_robustness_and_turing_map_measure_a_trained_network() {
         .all(|b| b.as_f64() == Some(1.0)));
     assert_eq!(maps[1]["preset"], "mesonet");
     assert!(out.join("turing_map_2_mesonet.png").exists());
+    // Modes: 42 neurons × 784 inputs give 42 singular values, descending; the projections
+    // hold one row per millisecond of every presented image.
+    let out = dir.path().join("modes");
+    let v = run(&[
+        "modes",
+        "--checkpoint",
+        m,
+        "--data",
+        DATA,
+        "--samples",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let sigma: Vec<f64> = v["singular_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_f64().unwrap())
+        .collect();
+    assert_eq!(sigma.len(), 42);
+    assert!(sigma.windows(2).all(|w| w[0] >= w[1]), "{sigma:?}");
+    assert!(sigma[0] > 0.0);
+    let share = v["leading_three_share"].as_f64().unwrap();
+    assert!(share > 0.0 && share <= 1.0 + 1e-12, "{share}");
+    let projections = std::fs::read_to_string(out.join("projections.csv")).unwrap();
+    assert!(
+        projections.lines().count() > 3 * 500,
+        "one row per ms of 3 samples"
+    );
+    for f in [
+        "singular_values.png",
+        "projections.png",
+        "singular_values.csv",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
 }
 
 /// Writes CIFAR-10 binary files into `dir`: `per_batch` records in each of the five training

@@ -1,6 +1,6 @@
-//! `mesonet energy`, `mesonet robustness` and `mesonet turing-map`: measurements of a trained
-//! network (docs/NETWORKS.md §5), each from a checkpoint written by `mesonet train`, with
-//! `--json` and figures.
+//! `mesonet energy`, `mesonet robustness`, `mesonet turing-map` and `mesonet modes`:
+//! measurements of a trained network (docs/NETWORKS.md §5), each from a checkpoint written by
+//! `mesonet train`, with `--json` and figures.
 
 use super::train::{load_checkpoint, run_sets, DATA_HELP};
 use super::Report;
@@ -96,6 +96,21 @@ pub struct TuringMapArgs {
     /// Print one JSON object on stdout instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `mesonet modes`.
+#[derive(Debug, Clone, Args)]
+pub struct ModesArgs {
+    /// The checkpoint, data and output.
+    #[command(flatten)]
+    pub input: MeasureInput,
+    /// Evaluation images whose filtered spike trains are projected onto the modes (the first
+    /// ones of the run's evaluation set, presented as the evaluation presents them).
+    #[arg(long, default_value_t = 50)]
+    pub samples: usize,
+    /// Time constant of the exponential filter of the spike trains (ms).
+    #[arg(long, default_value_t = 20.0)]
+    pub tau_ms: f64,
 }
 
 /// The output directory of `command` for `checkpoint` (checked, not yet written).
@@ -415,5 +430,185 @@ pub fn turing_map(args: &TuringMapArgs) -> Result<Report> {
             )
         })
         .collect();
+    Ok(Report { json, text })
+}
+
+/// Modes of the trained input weights: singular values against rank (log-log), and the
+/// output layer's filtered spike trains over evaluation images projected onto the first three
+/// left singular vectors, coloured by label.
+pub fn modes(args: &ModesArgs) -> Result<Report> {
+    use crate::sim::measurements::modes::{filtered_projection, modes};
+    use crate::sim::monitors::Raster;
+    use crate::sim::network::Monitor;
+    if !(args.tau_ms.is_finite() && args.tau_ms > 0.0 && args.tau_ms <= 1e4) {
+        return Err(Error::invalid("tau_ms", args.tau_ms, "in (0, 10000] ms"));
+    }
+    if args.samples == 0 {
+        return Err(Error::invalid("samples", 0.0, ">= 1"));
+    }
+    let out = output_dir("modes", &args.input.out, &args.input.checkpoint)?;
+    let run = load_run(&args.input)?;
+    let c = &run.ckpt.config;
+    let fields = run
+        .ckpt
+        .network
+        .receptive_fields()
+        .ok_or_else(|| Error::invalid("checkpoint", 0.0, "a network over images"))?;
+    let found = modes(&fields, 3);
+    // Every preset counts its output layer with its first spike-count monitor.
+    let mut net = run.ckpt.network.clone();
+    net.network_mut().set_threads(1);
+    let group = net
+        .network()
+        .monitors
+        .iter()
+        .find_map(|m| match m {
+            Monitor::SpikeCounts { group, .. } => Some(*group),
+            Monitor::Raster { .. } => None,
+        })
+        .ok_or_else(|| Error::invalid("checkpoint", 0.0, "a network that counts its outputs"))?;
+    let raster = net.network_mut().add_monitor(Monitor::Raster {
+        group,
+        raster: Raster::new(50_000_000)?,
+    });
+    let samples = args.samples.min(run.test.len());
+    let step_ms = 1.0;
+    let mut rows = Vec::new();
+    let mut by_label: Vec<Vec<(f64, f64)>> = vec![Vec::new(); 10];
+    for i in 0..samples {
+        let n = net.network();
+        let start = n.step as f64 * n.dt_ms;
+        net.present(
+            run.test.image(i),
+            false,
+            crate::sim::stream_seed(&[c.seed, PHASE_TEST, i as u64]),
+        );
+        let n = net.network_mut();
+        let end = n.step as f64 * n.dt_ms;
+        let spikes = match &mut n.monitors[raster] {
+            Monitor::Raster { raster, .. } => std::mem::take(&mut raster.spikes),
+            Monitor::SpikeCounts { .. } => unreachable!("added as a raster"),
+        };
+        let label = run.test.label(i);
+        let projection = filtered_projection(
+            &spikes,
+            (start, end - start, step_ms),
+            args.tau_ms,
+            &found.left,
+        );
+        for (k, p) in projection.iter().enumerate() {
+            if p.len() >= 2 {
+                by_label[label as usize % 10].push((p[0], p[1]));
+            }
+            let mut row = vec![
+                i.to_string(),
+                label.to_string(),
+                crate::output::csv_number(k as f64 * step_ms),
+            ];
+            row.extend(p.iter().map(|v| crate::output::csv_number(*v)));
+            rows.push(row);
+        }
+    }
+    let sigma = &found.singular_values;
+    let total: f64 = sigma.iter().map(|s| s * s).sum();
+    let leading: f64 = sigma.iter().take(3).map(|s| s * s).sum();
+    let participation = sigma.iter().sum::<f64>().powi(2) / total.max(f64::MIN_POSITIVE);
+    let staged = out.stage()?;
+    let dir = staged.path();
+    crate::output::write_csv(
+        &dir.join("singular_values.csv"),
+        &["rank", "sigma"],
+        sigma
+            .iter()
+            .enumerate()
+            .map(|(k, s)| vec![(k + 1).to_string(), crate::output::csv_number(*s)]),
+    )?;
+    let mut header = vec!["sample".to_string(), "label".into(), "t_ms".into()];
+    header.extend((1..=found.left.len()).map(|k| format!("mode_{k}")));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    crate::output::write_csv(&dir.join("projections.csv"), &header, rows.into_iter())?;
+    line_chart(
+        &LineChart {
+            title: format!(
+                "{}: singular values of the trained input weights ({} × {})",
+                run.ckpt.network.preset(),
+                fields.len(),
+                fields.first().map_or(0, Vec::len)
+            ),
+            x_label: "log10 rank".into(),
+            y_label: "log10 σ".into(),
+            series: vec![Series {
+                label: format!(
+                    "σ_k (first 3 carry {:.1} % of Σσ²)",
+                    100.0 * leading / total.max(f64::MIN_POSITIVE)
+                ),
+                points: sigma
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| **s > 0.0)
+                    .map(|(k, s)| (((k + 1) as f64).log10(), s.log10()))
+                    .collect(),
+                style: SeriesStyle::Points,
+            }],
+            x_range: None,
+            y_range: None,
+            vlines: vec![],
+            hlines: vec![],
+        },
+        &dir.join("singular_values"),
+    )?;
+    line_chart(
+        &LineChart {
+            title: format!(
+                "Output spike trains (τ = {} ms) on modes 1 and 2, {} evaluation images",
+                args.tau_ms, samples
+            ),
+            x_label: "projection on mode 1".into(),
+            y_label: "projection on mode 2".into(),
+            series: by_label
+                .into_iter()
+                .enumerate()
+                .filter(|(_, p)| !p.is_empty())
+                .map(|(label, points)| Series {
+                    label: format!("label {label}"),
+                    points,
+                    style: SeriesStyle::Points,
+                })
+                .collect(),
+            x_range: None,
+            y_range: None,
+            vlines: vec![],
+            hlines: vec![],
+        },
+        &dir.join("projections"),
+    )?;
+    let json = serde_json::json!({
+        "checkpoint": args.input.checkpoint,
+        "preset": c.preset,
+        "rows": fields.len(),
+        "columns": fields.first().map_or(0, Vec::len),
+        "singular_values": sigma,
+        "leading_three_share": leading / total.max(f64::MIN_POSITIVE),
+        "participation_ratio": participation,
+        "samples": samples,
+        "tau_ms": args.tau_ms,
+        "evaluated_on": if c.holdout > 0 { "holdout" } else { "test split" },
+    });
+    write_json(&dir.join("result.json"), &json)?;
+    let dir = staged.commit()?;
+    let text = format!(
+        "{} singular values of the {} × {} input weights: σ1 = {:.4}, the first 3 carry {:.1} % \
+         of Σσ², participation ratio {:.1}\n{} evaluation images projected; wrote {}\n",
+        sigma.len(),
+        fields.len(),
+        fields.first().map_or(0, Vec::len),
+        sigma.first().copied().unwrap_or(0.0),
+        100.0 * leading / total.max(f64::MIN_POSITIVE),
+        participation,
+        samples,
+        dir.display()
+    );
+    let mut json = json;
+    json["output_dir"] = serde_json::json!(dir);
     Ok(Report { json, text })
 }

@@ -19,7 +19,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use learning_lyapunov::LearningLyapunovArgs;
 pub use lyapunov::LyapunovArgs;
-pub use measure::{EnergyArgs, MeasureInput, RobustnessArgs, TuringMapArgs};
+pub use measure::{EnergyArgs, MeasureInput, ModesArgs, RobustnessArgs, TuringMapArgs};
 pub use network::{LocalJacobiansArgs, MergeArgs, NetworkHeatmapArgs, NetworkOrbitArgs};
 pub use run::RunArgs;
 pub use spike_timing::SpikeTimingArgs;
@@ -82,6 +82,10 @@ pub enum Command {
     /// Turing map: each neuron's signed input balance Σw/Σ|w| on the cores × maps grid,
     /// Gaussian-smoothed; one map per checkpoint (e.g. split-merge and mesonet side by side).
     TuringMap(TuringMapArgs),
+    /// Mode analysis of a trained network (after Lin & Huang): singular values of its input
+    /// weights against rank on log-log axes, and its output layer's filtered spike trains
+    /// over evaluation images projected onto the first three modes, coloured by label.
+    Modes(ModesArgs),
     /// The Lyapunov exponent of learning of a network (docs/NETWORKS.md §5): two copies with
     /// identical input spikes, learning states d0 apart, renormalised when their distance
     /// leaves [1e-4 d0, 1e2 d0]; mean growth per presentation with its standard error.
@@ -220,6 +224,7 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::Energy(a) => measure::energy(&a).map(|r| (r, a.input.json)),
         Command::Robustness(a) => measure::robustness(&a).map(|r| (r, a.input.json)),
         Command::TuringMap(a) => measure::turing_map(&a).map(|r| (r, a.json)),
+        Command::Modes(a) => measure::modes(&a).map(|r| (r, a.input.json)),
         Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
         Command::NetworkHeatmap(a) => network::heatmap(&a).map(|r| (r, a.json)),
         Command::NetworkOrbit(a) => network::orbit(&a).map(|r| (r, a.json)),

@@ -615,6 +615,37 @@ fn energy_robustness_and_turing_map_measure_a_trained_network() {
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
+    // Learning-map spectra: neuron 0's 784 input weights dense (its area sees the whole
+    // image); the whole state is every weight and its η (variable plasticity) and the 42
+    // thresholds.
+    let out = dir.path().join("spectrum");
+    let v = run(&[
+        "learning-spectrum",
+        "--checkpoint",
+        m,
+        "--data",
+        DATA,
+        "--neuron",
+        "0",
+        "--arnoldi",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(v["restricted"].as_array().unwrap().len(), 784);
+    // Every eigenvalue, or the stated reason why none (nalgebra's Schur iteration does not
+    // converge on some nearly frozen networks).
+    let eigenvalues = v["eigenvalues"].as_array().unwrap().len();
+    assert!(
+        eigenvalues == 784 || (eigenvalues == 0 && v["eigenvalues_error"].is_string()),
+        "{eigenvalues} eigenvalues, error {}",
+        v["eigenvalues_error"]
+    );
+    // Synapses: 2 maps in each of 4 areas of 28 × 28, 8 of 24 × 24 and 9 of 16 × 16.
+    let synapses = 2 * (4 * 784 + 8 * 576 + 9 * 256);
+    assert_eq!(v["dimension"], 2 * synapses + 42);
+    assert_eq!(v["arnoldi"]["ritz"].as_array().unwrap().len(), 4);
+    assert!(out.join("complex_plane.png").exists());
 }
 
 /// Writes CIFAR-10 binary files into `dir`: `per_batch` records in each of the five training

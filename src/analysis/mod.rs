@@ -1,6 +1,7 @@
 //! The analysis core: written once against the small traits of [`system`] and never against
 //! the simulator's internals. Reference systems with known answers live in [`systems`].
 
+pub mod arnoldi;
 pub mod continuation;
 pub mod correlation;
 pub mod entry;

@@ -3,6 +3,7 @@
 //! JSON object (printed with `--json`) and a human-readable text.
 
 mod learning_lyapunov;
+mod learning_spectrum;
 mod lyapunov;
 mod measure;
 mod network;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use learning_lyapunov::LearningLyapunovArgs;
+pub use learning_spectrum::LearningSpectrumArgs;
 pub use lyapunov::LyapunovArgs;
 pub use measure::{EnergyArgs, MeasureInput, ModesArgs, RobustnessArgs, TuringMapArgs};
 pub use network::{LocalJacobiansArgs, MergeArgs, NetworkHeatmapArgs, NetworkOrbitArgs};
@@ -90,6 +92,11 @@ pub enum Command {
     /// identical input spikes, learning states d0 apart, renormalised when their distance
     /// leaves [1e-4 d0, 1e2 d0]; mean growth per presentation with its standard error.
     LearningLyapunov(LearningLyapunovArgs),
+    /// Jacobian spectra of a trained network's learning map (state before ↦ after a block of
+    /// training presentations, common random numbers): the dense Jacobian restricted to one
+    /// neuron's or one core's input weights against the elliptic and semicircle laws, and the
+    /// leading eigenvalues of the whole map by Arnoldi on Jacobian-vector products.
+    LearningSpectrum(LearningSpectrumArgs),
     /// A grid of trained networks over two preset parameters (default η_min × η_max of
     /// variable plasticity): each cell trains its own network, measures its test accuracy and
     /// the Lyapunov exponent of its learning; λ and accuracy heatmaps, accuracy against λ with
@@ -226,6 +233,7 @@ pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
         Command::TuringMap(a) => measure::turing_map(&a).map(|r| (r, a.json)),
         Command::Modes(a) => measure::modes(&a).map(|r| (r, a.input.json)),
         Command::LearningLyapunov(a) => learning_lyapunov::run(&a).map(|r| (r, a.json)),
+        Command::LearningSpectrum(a) => learning_spectrum::run(&a).map(|r| (r, a.json)),
         Command::NetworkHeatmap(a) => network::heatmap(&a).map(|r| (r, a.json)),
         Command::NetworkOrbit(a) => network::orbit(&a).map(|r| (r, a.json)),
         Command::LocalJacobians(a) => network::local_jacobians(&a).map(|r| (r, a.json)),

@@ -4,6 +4,7 @@
 
 pub mod continuation;
 pub mod heatmap;
+pub mod learning_spectrum;
 pub mod local_jacobians;
 pub mod network_heatmap;
 pub mod network_orbit;

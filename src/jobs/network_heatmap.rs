@@ -500,13 +500,29 @@ impl NetworkHeatmapData {
                 value_label: "test accuracy".into(),
                 x_values: p.x.values.clone(),
                 y_values: p.y.values.clone(),
+                scale: {
+                    // The grid's own range (a 0-1 scale would flatten differences of a few
+                    // points); one value: that value's neighbourhood.
+                    let finite = accuracy.iter().copied().filter(|v| v.is_finite());
+                    let low = finite.clone().fold(f64::INFINITY, f64::min);
+                    let high = finite.fold(f64::NEG_INFINITY, f64::max);
+                    if low < high {
+                        ColourScale::Sequential { low, high }
+                    } else if low.is_finite() {
+                        ColourScale::Sequential {
+                            low: low - 0.01,
+                            high: low + 0.01,
+                        }
+                    } else {
+                        ColourScale::Sequential {
+                            low: 0.0,
+                            high: 1.0,
+                        }
+                    }
+                },
                 values: accuracy,
                 status: vec![OrbitStatus::Ok; p.cells()],
                 zero_contour: false,
-                scale: ColourScale::Sequential {
-                    low: 0.0,
-                    high: 1.0,
-                },
                 status_names: StatusNames::default(),
             },
             &dir.join("accuracy"),

@@ -526,7 +526,7 @@ pub fn modes(args: &ModesArgs) -> Result<Report> {
     let mut header = vec!["sample".to_string(), "label".into(), "t_ms".into()];
     header.extend((1..=found.left.len()).map(|k| format!("mode_{k}")));
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    crate::output::write_csv(&dir.join("projections.csv"), &header, rows.into_iter())?;
+    crate::output::write_csv(&dir.join("projections.csv"), &header, rows)?;
     line_chart(
         &LineChart {
             title: format!(

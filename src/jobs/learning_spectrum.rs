@@ -318,7 +318,7 @@ impl LearningSpectrumData {
         write_csv(
             &dir.join("restricted_eigenvalues.csv"),
             &["re", "im"],
-            rows(&self.eigenvalues).into_iter(),
+            rows(&self.eigenvalues),
         )?;
         write_csv(
             &dir.join("ritz_values.csv"),

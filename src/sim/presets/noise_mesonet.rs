@@ -119,7 +119,7 @@ impl NoiseNetParams {
                 "a whole number in 1..=10000",
             ));
         }
-        if self.layers != 1.0 && self.layers != 2.0 {
+        if ![1.0, 2.0].contains(&self.layers) {
             return Err(Error::invalid("layers", self.layers, "1 or 2"));
         }
         for (name, v) in [
@@ -346,7 +346,7 @@ impl Learner for NoiseMesoNet {
 
     fn weight_bounds(&self) -> (f64, f64) {
         let w_max = self.params.network.w_max;
-        if self.params.mechanisms.flipping == 1.0 {
+        if super::checks::switch("flipping", self.params.mechanisms.flipping).expect("validated") {
             (-w_max, w_max)
         } else {
             (0.0, w_max)

@@ -104,12 +104,7 @@ fn learner(
 
 /// Validates, builds the learner, measures.
 pub fn run(args: &LearningLyapunovArgs) -> Result<Report> {
-    if args.samples < 2 {
-        return Err(Error::invalid("samples", args.samples as f64, ">= 2"));
-    }
-    if !(crate::error::is_real(args.d0) && args.d0 > 0.0 && args.d0 <= 1e-2) {
-        return Err(Error::invalid("d0", args.d0, "in (0, 1e-2]"));
-    }
+    crate::sim::learning_map::check_lyapunov_sizes("samples", args.samples, args.d0)?;
     let set = super::sweep::assignments(&args.set)?;
     if args.preset.is_none() && args.checkpoint.is_none() {
         return Err(Error::InvalidParameter {

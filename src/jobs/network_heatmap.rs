@@ -191,19 +191,11 @@ impl NetworkHeatmapPlan {
                 requirement: "a preset that learns from images (each cell's accuracy)".into(),
             });
         }
-        if self.lyapunov_samples < 2 {
-            return Err(Error::invalid(
-                "lyapunov-samples",
-                self.lyapunov_samples as f64,
-                ">= 2",
-            ));
-        }
-        if !(crate::error::is_real(self.d0_relative)
-            && self.d0_relative > 0.0
-            && self.d0_relative <= 1e-2)
-        {
-            return Err(Error::invalid("d0", self.d0_relative, "in (0, 1e-2]"));
-        }
+        crate::sim::learning_map::check_lyapunov_sizes(
+            "lyapunov-samples",
+            self.lyapunov_samples,
+            self.d0_relative,
+        )?;
         crate::resources::check_count("cells", self.cells(), 1.0)?;
         for index in 0..self.cells() {
             let config = self.cell_config(index, (28, 28, 1))?;

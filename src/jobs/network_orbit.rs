@@ -194,26 +194,20 @@ impl NetworkOrbitPlan {
                 requirement: "not the swept parameter".into(),
             });
         }
-        for (name, v, min) in [
-            ("samples", self.samples, 1),
-            ("lyapunov-samples", self.lyapunov_samples, 2),
-        ] {
-            if v < min {
-                return Err(Error::invalid(name, v as f64, &format!(">= {min}")));
-            }
+        if self.samples < 1 {
+            return Err(Error::invalid("samples", 0.0, ">= 1"));
         }
+        crate::sim::learning_map::check_lyapunov_sizes(
+            "lyapunov-samples",
+            self.lyapunov_samples,
+            self.d0_relative,
+        )?;
         if self.observable == Observable::Pc1 && self.samples < 2 {
             return Err(Error::invalid(
                 "samples",
                 self.samples as f64,
                 ">= 2 for pc1",
             ));
-        }
-        if !(crate::error::is_real(self.d0_relative)
-            && self.d0_relative > 0.0
-            && self.d0_relative <= 1e-2)
-        {
-            return Err(Error::invalid("d0", self.d0_relative, "in (0, 1e-2]"));
         }
         for value in &self.param.values {
             let mut set = self.set.clone();

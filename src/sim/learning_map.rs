@@ -14,6 +14,7 @@ use super::learner::{stream_seed, Learner};
 use crate::analysis::two_copy::{two_copy, Evolving, Renormalise, TwoCopy};
 use crate::analysis::Map;
 use crate::data::Dataset;
+use crate::error::{Error, Result};
 
 /// The learning map of a learner over a fixed block of samples.
 #[derive(Debug, Clone)]
@@ -158,6 +159,19 @@ pub struct LearningLyapunov {
     pub d0: f64,
     /// The separation relative to the norm of the learning state.
     pub d0_relative: f64,
+}
+
+/// Checks the sizes of a measurement of the Lyapunov exponent of learning: at least 2
+/// presentations (the field `samples_field`: a growth needs two distances) and a relative
+/// initial separation d0 in (0, 1e-2] (field `d0`).
+pub fn check_lyapunov_sizes(samples_field: &str, samples: usize, d0_relative: f64) -> Result<()> {
+    if samples < 2 {
+        return Err(Error::invalid(samples_field, samples as f64, ">= 2"));
+    }
+    if !(crate::error::is_real(d0_relative) && d0_relative > 0.0 && d0_relative <= 1e-2) {
+        return Err(Error::invalid("d0", d0_relative, "in (0, 1e-2]"));
+    }
+    Ok(())
 }
 
 /// Measures the Lyapunov exponent of learning of `learner` (NETWORKS.md §5): `transient`

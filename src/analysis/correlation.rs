@@ -1,7 +1,24 @@
-//! Rank correlation of paired measurements (accuracy against the Lyapunov exponent over a
-//! grid of trained networks): Spearman's ρ and its percentile-bootstrap interval.
+//! Order statistics of measurements over a grid of trained networks or a sample of synapses:
+//! the median, and the rank correlation of paired measurements (accuracy against the
+//! Lyapunov exponent), Spearman's ρ with its percentile-bootstrap interval.
 
 use rand::{RngExt, SeedableRng};
+
+/// The median of the finite `values` (the mean of the middle two for an even count); None
+/// when none is finite.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.retain(|x| x.is_finite());
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let m = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[m]
+    } else {
+        0.5 * (values[m - 1] + values[m])
+    })
+}
 
 /// Ranks of `values` from 1, ties given the mean of the ranks they span.
 pub fn ranks(values: &[f64]) -> Vec<f64> {
@@ -108,6 +125,14 @@ pub fn spearman_interval(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_non_finite_samples() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(vec![f64::NAN, 5.0, f64::INFINITY]), Some(5.0));
+        assert_eq!(median(vec![f64::NAN]), None);
+    }
 
     #[test]
     fn ranks_average_ties() {

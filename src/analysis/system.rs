@@ -146,6 +146,16 @@ pub fn central_difference(
     }
 }
 
+/// The central difference (f(x + h) − f(x − h)) / 2h from the three values, and whether its
+/// two one-sided halves (f(x + h) − f(x)) / h and (f(x) − f(x − h)) / h agree to 10⁻³ of
+/// their size plus 10⁻⁶: a piecewise-smooth map that jumped within ±h (a simulated spike that
+/// moved across a step) does not.
+pub fn checked_central_difference(plus: f64, minus: f64, base: f64, h: f64) -> (f64, bool) {
+    let (forward, backward) = ((plus - base) / h, (base - minus) / h);
+    let smooth = (forward - backward).abs() <= 1e-3 * forward.abs().max(backward.abs()) + 1e-6;
+    ((plus - minus) / (2.0 * h), smooth)
+}
+
 /// Allocating convenience: the Jacobian of a map at `x` as a row-major vector.
 pub fn map_jacobian<M: Map + ?Sized>(map: &M, x: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; map.dim() * map.dim()];

@@ -91,7 +91,7 @@ pub fn run(args: &LearningSpectrumArgs) -> Result<Report> {
     crate::resources::Budget::new(
         "neuron",
         restricted.len(),
-        (plan.arnoldi_steps + 4) as f64 * learner.plastic_state().len() as f64 * 8.0,
+        (plan.arnoldi_steps + 4) as f64 * learner.network().plastic_state_len() as f64 * 8.0,
         (evaluations * plan.block) as f64
             * crate::sim::training::seconds_per_sample(learner.outputs()),
     )

@@ -19,6 +19,7 @@ use crate::analysis::fixed_points::Eigenvalue;
 use crate::analysis::spectrum::{
     general_eigenvalues, ks_distance, standard_normals, Backend, Ellipse, Semicircle,
 };
+use crate::analysis::system::checked_central_difference;
 use crate::analysis::Map;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -218,10 +219,10 @@ pub fn run(
             let column = restricted
                 .iter()
                 .map(|&r| {
-                    let (forward, backward) = ((plus[r] - fx[r]) / h, (fx[r] - minus[r]) / h);
-                    smooth &= (forward - backward).abs()
-                        <= 1e-3 * forward.abs().max(backward.abs()) + 1e-6;
-                    (plus[r] - minus[r]) / (2.0 * h)
+                    let (derivative, agree) =
+                        checked_central_difference(plus[r], minus[r], fx[r], h);
+                    smooth &= agree;
+                    derivative
                 })
                 .collect();
             (column, smooth)

@@ -15,6 +15,7 @@
 //! (`non_smooth`: the forward and backward differences disagree by more than 10⁻³ of their
 //! size plus 10⁻⁶). All are recorded and left out of the figure and the summary.
 
+use crate::analysis::correlation::median;
 use crate::analysis::fixed_points::Eigenvalue;
 use crate::error::{Error, Result};
 use crate::figures::line::RefLine;
@@ -279,11 +280,7 @@ pub fn run_spec(
     (progress.start)(local.samples as u64);
     let data = run(local, progress.tick)?;
     data.write(dir)?;
-    std::fs::rename(
-        dir.join(format!("{KIND}.json")),
-        dir.join(format!("{}.json", plan.name)),
-    )
-    .map_err(|e| Error::io(dir, e))?;
+    super::name_data_file(plan, dir, KIND)?;
     Ok(data)
 }
 
@@ -300,17 +297,16 @@ impl Evaluations {
     fn jacobian(&self, base: (f64, f64)) -> ([f64; 4], bool) {
         let mut j = [0.0; 4];
         let mut smooth = true;
-        let agree = |forward: f64, backward: f64| {
-            (forward - backward).abs() <= 1e-3 * forward.abs().max(backward.abs()) + 1e-6
-        };
         for column in 0..2 {
             let ([plus, minus], h) = (self.moved[column], self.steps[column]);
             for (row, (p, m, b)) in [(plus.0, minus.0, base.0), (plus.1, minus.1, base.1)]
                 .into_iter()
                 .enumerate()
             {
-                j[2 * row + column] = (p - m) / (2.0 * h);
-                smooth &= agree((p - b) / h, (b - m) / h);
+                let (derivative, agree) =
+                    crate::analysis::system::checked_central_difference(p, m, b, h);
+                j[2 * row + column] = derivative;
+                smooth &= agree;
             }
         }
         (j, smooth)
@@ -388,20 +384,6 @@ pub fn rate(mu: Eigenvalue, t_ms: f64) -> Eigenvalue {
         re: modulus.ln() / t_ms,
         im: mu.im.atan2(mu.re) / t_ms,
     }
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    v.retain(|x| x.is_finite());
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        0.5 * (v[m - 1] + v[m])
-    })
 }
 
 fn summarise(jacobians: &[LocalJacobian], lambda2: f64) -> LocalJacobianSummary {

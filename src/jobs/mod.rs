@@ -132,6 +132,16 @@ fn write_summary<S: Serialize>(plan: &Plan, dir: &Path, summary: &S) -> Result<(
     write_json(&dir.join(format!("{}.json", plan.name)), &to_json(summary))
 }
 
+/// Renames the data file `<kind>.json` that a command's writer put into `dir` to the spec
+/// run's `<plan name>.json` (the sweeps whose files a command and a spec both write).
+fn name_data_file(plan: &Plan, dir: &Path, kind: &str) -> Result<()> {
+    std::fs::rename(
+        dir.join(format!("{kind}.json")),
+        dir.join(format!("{}.json", plan.name)),
+    )
+    .map_err(|e| crate::Error::io(dir, e))
+}
+
 /// The fields every job's summary starts with: name, kind, description.
 #[derive(Debug, Clone, Serialize)]
 pub struct Header {

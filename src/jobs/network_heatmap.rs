@@ -324,11 +324,7 @@ pub fn run(
         crate::output::build_commit(),
     );
     data.write(dir)?;
-    std::fs::rename(
-        dir.join(format!("{KIND}.json")),
-        dir.join(format!("{}.json", plan.name)),
-    )
-    .map_err(|e| Error::io(dir, e))?;
+    super::name_data_file(plan, dir, KIND)?;
     Ok(data)
 }
 
@@ -495,21 +491,16 @@ impl NetworkHeatmapData {
                 scale: {
                     // The grid's own range (a 0-1 scale would flatten differences of a few
                     // points); one value: that value's neighbourhood.
-                    let finite = accuracy.iter().copied().filter(|v| v.is_finite());
-                    let low = finite.clone().fold(f64::INFINITY, f64::min);
-                    let high = finite.fold(f64::NEG_INFINITY, f64::max);
-                    if low < high {
-                        ColourScale::Sequential { low, high }
-                    } else if low.is_finite() {
-                        ColourScale::Sequential {
-                            low: low - 0.01,
-                            high: low + 0.01,
-                        }
-                    } else {
-                        ColourScale::Sequential {
+                    match crate::figures::finite_extent(accuracy.iter().copied()) {
+                        Some((low, high)) if low < high => ColourScale::Sequential { low, high },
+                        Some((value, _)) => ColourScale::Sequential {
+                            low: value - 0.01,
+                            high: value + 0.01,
+                        },
+                        None => ColourScale::Sequential {
                             low: 0.0,
                             high: 1.0,
-                        }
+                        },
                     }
                 },
                 values: accuracy,

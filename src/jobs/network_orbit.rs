@@ -345,11 +345,7 @@ pub fn run(
         crate::output::build_commit(),
     );
     result.write(dir)?;
-    std::fs::rename(
-        dir.join(format!("{KIND}.json")),
-        dir.join(format!("{}.json", plan.name)),
-    )
-    .map_err(|e| Error::io(dir, e))?;
+    super::name_data_file(plan, dir, KIND)?;
     Ok(result)
 }
 

@@ -1,7 +1,10 @@
-//! The image presentation protocol of Diehl & Cook (NETWORKS.md §2), for every preset that
-//! learns from images: normalise the plastic input weights (when learning), show the image as
-//! Poisson rates for `input_ms`, let the network rest for `rest_ms`, and show it again,
-//! brighter, while the output layer fires fewer than `min_spikes` spikes.
+//! How a sample is presented.
+//!
+//! - [`present_image`]: the image protocol of Diehl & Cook (NETWORKS.md §2), for every preset
+//!   that learns from images: normalise the plastic input weights (when learning), show the
+//!   image as Poisson rates for `input_ms`, let the network rest for `rest_ms`, and show it
+//!   again, brighter, while the output layer fires fewer than `min_spikes` spikes.
+//! - [`present_from_rest`]: for presets whose input is built in, one sample from rest.
 
 use super::learner::{stream_seed, Response};
 use super::network::Network;
@@ -37,6 +40,28 @@ pub struct ImageWiring {
     /// The plastic projection whose per-neuron input weights are normalised before each
     /// learning presentation.
     pub normalized: usize,
+}
+
+/// One sample of a preset whose input is built in: the whole network at rest, input group 0
+/// shown `rates` (ignored by a noise input, which draws its charges) for `steps` steps from
+/// the stream `stream`, then the output's spike counts from monitor `counts`.
+pub fn present_from_rest(
+    network: &mut Network,
+    rates: &[f64],
+    steps: u32,
+    (learn, stream): (bool, u64),
+    counts: usize,
+) -> Response {
+    network.rest();
+    let mut rng = ChaCha8Rng::seed_from_u64(stream);
+    let dt_ms = network.dt_ms;
+    network.inputs[0].present(rates, steps, dt_ms, &mut rng);
+    network.reset_counts(counts);
+    network.run(steps, learn);
+    Response {
+        counts: network.counts(counts).to_vec(),
+        presentations: 1,
+    }
 }
 
 /// Presents `image` under stream `stream` (attempt k draws from the stream (stream, k)).

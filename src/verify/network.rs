@@ -50,16 +50,11 @@ pub fn edge_of_chaos_row(data: Option<&NetworkHeatmapData>) -> ClaimRow {
         .copied()
         .filter(|c| c.accuracy.total_cmp(&top).is_eq())
         .collect();
-    let mut magnitudes: Vec<f64> = considered
+    let magnitudes: Vec<f64> = considered
         .iter()
-        .filter_map(|c| c.lambda.filter(|l| l.is_finite()).map(f64::abs))
+        .filter_map(|c| c.lambda.map(f64::abs))
         .collect();
-    magnitudes.sort_by(f64::total_cmp);
-    let median = match magnitudes.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => magnitudes[n / 2],
-        n => 0.5 * (magnitudes[n / 2 - 1] + magnitudes[n / 2]),
-    };
+    let median = crate::analysis::correlation::median(magnitudes).unwrap_or(f64::NAN);
     let p = &data.plan;
     let describe = |c: &NetworkCell| {
         let lambda = c.lambda.filter(|l| l.is_finite()).map_or_else(

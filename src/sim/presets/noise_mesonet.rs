@@ -27,6 +27,7 @@ use crate::sim::learner::{stream_seed, Learner, Response};
 use crate::sim::monitors::SpikeCounts;
 use crate::sim::network::{Monitor, Network, Source};
 use crate::sim::plasticity::MesoEvents;
+use crate::sim::presentation::present_from_rest;
 use crate::sim::{
     CurrentLifGroup, GaussianNoise, InputGroup, InputKind, NeuronGroup, Rule, Synapses,
     TripletStdp, Var,
@@ -312,15 +313,7 @@ impl Learner for NoiseMesoNet {
     fn present(&mut self, _sample: &[u8], learn: bool, stream: u64) -> Response {
         let p = self.params.network;
         let steps = (p.sample_ms / p.dt_ms).round() as u32;
-        self.network.rest();
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(stream);
-        self.network.inputs[0].present(&[], steps, p.dt_ms, &mut rng);
-        self.network.reset_counts(self.counts);
-        self.network.run(steps, learn);
-        Response {
-            counts: self.network.counts(self.counts).to_vec(),
-            presentations: 1,
-        }
+        present_from_rest(&mut self.network, &[], steps, (learn, stream), self.counts)
     }
 
     fn network(&self) -> &Network {

@@ -11,10 +11,10 @@ use crate::model::stdp::SoftBounds;
 use crate::sim::learner::{Learner, Response};
 use crate::sim::monitors::SpikeCounts;
 use crate::sim::network::{Monitor, Network, Source};
+use crate::sim::presentation::present_from_rest;
 use crate::sim::{
     CurrentLifGroup, InputGroup, InputKind, NeuronGroup, PairStdp, Rule, Synapses, Var,
 };
-use rand::SeedableRng;
 
 /// Every parameter of the preset.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -186,16 +186,14 @@ impl Learner for PoissonLayer {
     fn present(&mut self, _sample: &[u8], learn: bool, stream: u64) -> Response {
         let p = self.params;
         let steps = (p.duration_ms / p.dt_ms).round() as u32;
-        self.network.rest();
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(stream);
         let rates = vec![p.rate_hz; p.inputs as usize];
-        self.network.inputs[0].present(&rates, steps, p.dt_ms, &mut rng);
-        self.network.reset_counts(self.counts);
-        self.network.run(steps, learn);
-        Response {
-            counts: self.network.counts(self.counts).to_vec(),
-            presentations: 1,
-        }
+        present_from_rest(
+            &mut self.network,
+            &rates,
+            steps,
+            (learn, stream),
+            self.counts,
+        )
     }
 
     fn network(&self) -> &Network {

@@ -7,19 +7,49 @@
 
 use std::marker::PhantomData;
 
-/// The cuts of `n` neurons into `parts` contiguous parts: part p is `b[p]..b[p + 1]`.
-/// Depends on `n` and `parts` only, so every group and projection agrees on it.
+/// The cuts of `n` neurons into `parts` contiguous parts of (nearly) equal size: part p is
+/// `b[p]..b[p + 1]`.
 pub fn part_bounds(n: usize, parts: usize) -> Vec<usize> {
     let parts = parts.max(1);
     (0..=parts).map(|p| p * n / parts).collect()
 }
 
-/// The cuts of `n` neurons — a group, or the targets of a projection onto it, laid out in
-/// `blocks` blocks ([`crate::sim::synapses::layout_blocks`]) — into the parts of `threads`
-/// threads: thread p owns the whole blocks [`thread_blocks`] gives it (none when there are more
-/// threads than blocks), so no two threads write the same synapse's cache line.
-pub fn thread_bounds(n: usize, blocks: usize, threads: usize) -> Vec<usize> {
-    let block_bounds = part_bounds(n, blocks);
+/// The cuts of neurons with work `work[j]` each into `parts` contiguous parts of (nearly) equal
+/// work: cut p is the first neuron whose cumulative work reaches p/parts of the total (so the
+/// cuts are ordered and cover every neuron once). Without any work, [`part_bounds`].
+pub fn balanced_bounds(work: &[u64], parts: usize) -> Vec<usize> {
+    let parts = parts.max(1);
+    let total: u64 = work.iter().sum();
+    if total == 0 {
+        return part_bounds(work.len(), parts);
+    }
+    let mut bounds = Vec::with_capacity(parts + 1);
+    bounds.push(0);
+    let (mut j, mut before) = (0usize, 0u64);
+    for p in 1..parts {
+        // The cut nearest to p/parts of the total (u128: no overflow for any u64 total).
+        let goal = (total as u128 * p as u128 / parts as u128) as u64;
+        while j < work.len() && before + work[j] <= goal {
+            before += work[j];
+            j += 1;
+        }
+        // Taking neuron j into this part lands nearer the goal than leaving it out?
+        if j < work.len() && (before + work[j] - goal) < (goal - before) {
+            before += work[j];
+            j += 1;
+        }
+        bounds.push(j);
+    }
+    bounds.push(work.len());
+    bounds
+}
+
+/// The cuts of a group — or of the targets of a projection onto it — laid out in blocks
+/// `block_bounds` ([`crate::sim::synapses::Synapses::block_bounds`]) into the parts of
+/// `threads` threads: thread p owns the whole blocks [`thread_blocks`] gives it (none when there
+/// are more threads than blocks), so no two threads write the same synapse's cache line.
+pub fn thread_bounds(block_bounds: &[usize], threads: usize) -> Vec<usize> {
+    let blocks = block_bounds.len() - 1;
     (0..=threads)
         .map(|p| block_bounds[thread_blocks(blocks, threads, p).start])
         .collect()
@@ -147,10 +177,39 @@ mod tests {
         assert_eq!(part_bounds(1, 2), vec![0, 0, 1]);
         assert_eq!(part_bounds(7, 1), vec![0, 7]);
         // Two blocks on three threads: the last thread idles, the others own a block each.
-        assert_eq!(thread_bounds(10, 2, 3), vec![0, 5, 10, 10]);
-        assert_eq!(thread_bounds(10, 2, 2), vec![0, 5, 10]);
-        assert_eq!(thread_bounds(10, 1, 2), vec![0, 10, 10]);
+        assert_eq!(thread_bounds(&[0, 5, 10], 3), vec![0, 5, 10, 10]);
+        assert_eq!(thread_bounds(&[0, 4, 10], 2), vec![0, 4, 10]);
+        assert_eq!(thread_bounds(&[0, 10], 2), vec![0, 10, 10]);
         assert_eq!(thread_blocks(2, 3, 2), 2..2);
+    }
+
+    #[test]
+    fn balanced_bounds_split_the_work_not_the_neurons() {
+        // Work 6, 6, 2, 2, 2, 2 (total 20): half is reached after the first two neurons.
+        assert_eq!(balanced_bounds(&[6, 6, 2, 2, 2, 2], 2), vec![0, 2, 6]);
+        // A neuron straddling the half goes to the side that lands nearer it: 4 + 6 | 6
+        // (10 against a goal of 8) rather than 4 | 6 + 6 (4); 6 | 6 + 4 rather than 6 + 6 | 4.
+        assert_eq!(balanced_bounds(&[4, 6, 6], 2), vec![0, 2, 3]);
+        assert_eq!(balanced_bounds(&[6, 6, 4], 2), vec![0, 1, 3]);
+        assert_eq!(balanced_bounds(&[3; 9], 3), vec![0, 3, 6, 9]);
+        // No work: equal numbers of neurons; one part: everything.
+        assert_eq!(balanced_bounds(&[0; 10], 2), part_bounds(10, 2));
+        assert_eq!(balanced_bounds(&[5, 1], 1), vec![0, 2]);
+        // Work at one end only: the cut sits at the end of that work.
+        assert_eq!(balanced_bounds(&[0, 0, 4, 4, 0, 0], 2), vec![0, 3, 6]);
+        // The split-and-merge shape: 1 792 neurons of 784 synapses, 3 584 of 576, 4 032 of 256
+        // split at the middle of the synapses (2 253 328 each side to within one neuron's).
+        let work: Vec<u64> = [(1792, 784u64), (3584, 576), (4032, 256)]
+            .iter()
+            .flat_map(|&(n, w)| std::iter::repeat_n(w, n))
+            .collect();
+        let b = balanced_bounds(&work, 2);
+        let left: u64 = work[..b[1]].iter().sum();
+        let total: u64 = work.iter().sum();
+        assert!(
+            (left as i64 - (total / 2) as i64).unsigned_abs() <= 576 / 2,
+            "{b:?}"
+        );
     }
 
     #[test]

@@ -79,7 +79,6 @@ pub fn present_image(
     let rest_steps = (p.rest_ms / net.dt_ms).round() as u32;
     let mut intensity = p.intensity;
     let mut attempt = 0u32;
-    let mut sums = Vec::new();
     loop {
         if learn {
             let (t_ms, threads) = (net.step as f64 * net.dt_ms, net.threads());
@@ -87,7 +86,7 @@ pub fn present_image(
             if let Some(plastic) = &mut projection.plastic {
                 plastic.settle(&projection.synapses.w, t_ms, threads);
             }
-            projection.synapses.normalize(weight_sum, &mut sums);
+            projection.synapses.normalize(weight_sum, threads);
         }
         let rates: Vec<f64> = image
             .iter()

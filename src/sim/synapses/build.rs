@@ -1,7 +1,7 @@
 //! Building synapses: from a list, dense (all-to-all), one-to-one, all-but-self, random and
 //! receptive-field projections, all into the one delay-ordered store.
 
-use super::store::{block_bounds, block_of, PostScratch, SlotIndex, SynapseSpec, Synapses};
+use super::store::{block_of, even_bounds, PostScratch, SlotIndex, SynapseSpec, Synapses};
 use crate::error::{require_finite, Error, Result};
 use crate::sim::plasticity::NEVER;
 use std::collections::VecDeque;
@@ -27,7 +27,7 @@ impl Synapses {
             }
             require_finite("weight", w)?;
         }
-        let bounds = block_bounds(n_post);
+        let bounds = even_bounds(n_post);
         let blocks = bounds.len() - 1;
         let block = |j: usize| block_of(&bounds, j);
         synapses.sort_by_key(|&(i, j, _, d)| (block(j), i, d, j));
@@ -55,6 +55,7 @@ impl Synapses {
             n_pre,
             n_post,
             row_start,
+            block_bounds: bounds.clone(),
             w: synapses.iter().map(|s| s.2).collect(),
             target: synapses.iter().map(|s| s.1 as u32).collect(),
             delay_steps: synapses.iter().map(|s| s.3).collect(),

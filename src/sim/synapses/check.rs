@@ -21,15 +21,29 @@ impl Synapses {
             ));
         }
         let synapses = self.w.len();
-        // The layout's blocks, or one block as written before blocks existed
-        // ([`Synapses::relayout`] converts it).
-        let blocks = super::store::layout_blocks(n_post);
-        let rows = if self.row_start.len() == n_pre + 1 {
-            n_pre
+        // The layout's stored block cuts; in checkpoints written before they were stored, one
+        // block (before blocks existed) or the equal blocks ([`Synapses::layout_bounds`]).
+        let bounds = if self.block_bounds.is_empty() {
+            let blocks = if self.row_start.len() == n_pre + 1 {
+                1
+            } else {
+                super::store::layout_blocks(n_post)
+            };
+            crate::sim::disjoint::part_bounds(n_post, blocks)
         } else {
-            blocks * n_pre
+            let b = &self.block_bounds;
+            if b.len() < 2
+                || b[0] != 0
+                || b[b.len() - 1] != n_post
+                || b.windows(2).any(|c| c[0] > c[1])
+            {
+                return Err(format!(
+                    "{name}.block_bounds = {b:?} must rise from 0 to {n_post}"
+                ));
+            }
+            b.clone()
         };
-        let bounds = crate::sim::disjoint::part_bounds(n_post, rows / n_pre.max(1));
+        let rows = (bounds.len() - 1) * n_pre;
         if self.row_start.len() != rows + 1
             || self.row_start.first() != Some(&0)
             || self.row_start.last() != Some(&synapses)

@@ -160,19 +160,54 @@ impl Synapses {
 
     /// Rescales each postsynaptic neuron's incoming weights so that their magnitudes sum to
     /// `total` (the sum itself for non-negative weights; signed weights keep their signs);
-    /// neurons with a zero sum are left alone. `sums` is scratch space.
-    pub fn normalize(&mut self, total: f64, sums: &mut Vec<f64>) {
-        sums.clear();
-        sums.resize(self.n_post, 0.0);
-        for (w, &j) in self.w.iter().zip(&self.target) {
-            sums[j as usize] += w.abs();
+    /// neurons with a zero sum are left alone. The layout's blocks are rescaled on up to
+    /// `threads` threads (each block's synapses are contiguous and onto its own neurons; every
+    /// neuron's sum is added up in slot order, so the result is the same for any count).
+    pub fn normalize(&mut self, total: f64, threads: usize) {
+        let blocks = self.block_bounds.len() - 1;
+        let parts = threads.clamp(1, blocks.max(1));
+        // Each part's postsynaptic neurons and slots (a block's rows are contiguous).
+        let cuts = crate::sim::disjoint::thread_bounds(&self.block_bounds, parts);
+        let slot_cuts: Vec<usize> = (0..=parts)
+            .map(|p| {
+                let b = crate::sim::disjoint::thread_blocks(blocks, parts, p).start;
+                self.row_start[b * self.n_pre]
+            })
+            .collect();
+        let mut w_parts = Vec::with_capacity(parts);
+        let mut rest = &mut self.w[..];
+        for p in 0..parts {
+            let (mine, others) = rest.split_at_mut(slot_cuts[p + 1] - slot_cuts[p]);
+            w_parts.push((
+                mine,
+                &self.target[slot_cuts[p]..slot_cuts[p + 1]],
+                cuts[p]..cuts[p + 1],
+            ));
+            rest = others;
         }
-        for s in sums.iter_mut() {
-            *s = if *s > 0.0 { total / *s } else { 1.0 };
-        }
-        for (w, &j) in self.w.iter_mut().zip(&self.target) {
-            *w *= sums[j as usize];
-        }
+        let mut w_parts = w_parts.into_iter();
+        let own = w_parts.next().expect("at least one part");
+        std::thread::scope(|s| {
+            for part in w_parts {
+                s.spawn(move || normalize_part(part, total));
+            }
+            normalize_part(own, total);
+        });
+    }
+}
+
+/// [`Synapses::normalize`] on one part: weights `w` onto targets `target`, all among the
+/// postsynaptic neurons `posts`.
+fn normalize_part((w, target, posts): (&mut [f64], &[u32], Range<usize>), total: f64) {
+    let mut factor = vec![0.0; posts.len()];
+    for (w, &j) in w.iter().zip(target) {
+        factor[j as usize - posts.start] += w.abs();
+    }
+    for s in factor.iter_mut() {
+        *s = if *s > 0.0 { total / *s } else { 1.0 };
+    }
+    for (w, &j) in w.iter_mut().zip(target) {
+        *w *= factor[j as usize - posts.start];
     }
 }
 

@@ -7,14 +7,14 @@ use std::collections::VecDeque;
 const TWO_BLOCKS_FROM: usize = 1024;
 
 /// Blocks the synapses onto `n_post` neurons are laid out in: the slots onto each contiguous
-/// block of postsynaptic neurons ([`crate::sim::disjoint::part_bounds`]) are stored apart, so
-/// that the threads running a network, each owning whole blocks, never write the same cache
-/// line. Two blocks from [`TWO_BLOCKS_FROM`] neurons (the machines this project runs on have
-/// two cores). Smaller targets are one block: each block costs a segment lookup per arrival,
-/// and measured on Diehl & Cook's network (400 and 1600 neurons, where a step is 1-15 µs of
-/// work) a second thread made training slower, not faster; on the 9 408-neuron split-and-merge
-/// shape it makes a presentation 1.6× faster. Results never depend on it: a neuron's arrivals
-/// come in the same order in any layout.
+/// block of postsynaptic neurons are stored apart, so that the threads running a network, each
+/// owning whole blocks, never write the same cache line. Two blocks from [`TWO_BLOCKS_FROM`]
+/// neurons (the machines this project runs on have two cores). Smaller targets are one block:
+/// each block costs a segment lookup per arrival, and measured on Diehl & Cook's network (400
+/// and 1600 neurons, where a step is 1-15 µs of work) a second thread made training slower,
+/// not faster; on the 9 408-neuron split-and-merge shape it makes a presentation 1.6× faster.
+/// Where the blocks are cut is the network's choice ([`Synapses::relayout`]); results never
+/// depend on it: a neuron's arrivals come in the same order in any layout.
 pub fn layout_blocks(n_post: usize) -> usize {
     if n_post >= TWO_BLOCKS_FROM {
         2
@@ -23,12 +23,13 @@ pub fn layout_blocks(n_post: usize) -> usize {
     }
 }
 
-/// Where the layout blocks of `n_post` neurons start: block b is `[b]..[b + 1]`.
-pub(super) fn block_bounds(n_post: usize) -> Vec<usize> {
+/// [`layout_blocks`] blocks of (nearly) equal numbers of neurons: the layout synapses are
+/// built in, before a network cuts them where the work is.
+pub(super) fn even_bounds(n_post: usize) -> Vec<usize> {
     crate::sim::disjoint::part_bounds(n_post, layout_blocks(n_post))
 }
 
-/// The block of postsynaptic neuron `j` (`bounds` from [`block_bounds`]).
+/// The block of postsynaptic neuron `j` in a layout cut at `bounds`.
 pub(super) fn block_of(bounds: &[usize], j: usize) -> usize {
     bounds.partition_point(|&b| b <= j) - 1
 }
@@ -44,8 +45,14 @@ pub struct Synapses {
     /// Postsynaptic population size.
     pub n_post: usize,
     /// Row r = b·n_pre + i — the synapses of presynaptic neuron i onto the postsynaptic neurons
-    /// of block b ([`layout_blocks`]) — is the slots `row_start[r]..row_start[r + 1]`.
+    /// of block b — is the slots `row_start[r]..row_start[r + 1]`.
     pub row_start: Vec<usize>,
+    /// Block b of the layout is the postsynaptic neurons `block_bounds[b]..block_bounds[b + 1]`
+    /// ([`layout_blocks`] of them; where they are cut is the network's choice,
+    /// [`Synapses::relayout`]). Empty in checkpoints written before it was stored: the rows then
+    /// tell the block count, and the blocks are equal ([`Synapses::layout_bounds`]).
+    #[serde(default)]
+    pub block_bounds: Vec<usize>,
     /// Weight of each slot.
     pub w: Vec<f64>,
     /// Postsynaptic neuron of each slot (rows sorted by delay, then target).
@@ -105,11 +112,33 @@ impl PartialEq for SlotIndex {
 }
 
 impl Synapses {
-    /// (Re)builds the lookup tables (after deserialising). The layout must have
-    /// [`layout_blocks`] blocks ([`Synapses::relayout`] converts a stored one-block layout).
+    /// The layout's block cuts: the stored ones, or for a checkpoint written before they were
+    /// stored, the equal cuts of as many blocks as the rows tell (one block before blocks
+    /// existed).
+    pub fn layout_bounds(&self) -> Vec<usize> {
+        if !self.block_bounds.is_empty() {
+            return self.block_bounds.clone();
+        }
+        let blocks = (self.row_start.len().saturating_sub(1))
+            .checked_div(self.n_pre)
+            .map_or(layout_blocks(self.n_post), |b| b.max(1));
+        crate::sim::disjoint::part_bounds(self.n_post, blocks)
+    }
+
+    /// Incoming synapses of each postsynaptic neuron.
+    pub fn incoming_counts(&self) -> Vec<u64> {
+        let mut counts = vec![0u64; self.n_post];
+        for &j in &self.target {
+            counts[j as usize] += 1;
+        }
+        counts
+    }
+
+    /// (Re)builds the lookup tables (after deserialising or re-laying out).
     pub fn prepare(&mut self) {
         let max_delay = self.delay_steps.iter().copied().max().unwrap_or(0) as usize;
-        let blocks = layout_blocks(self.n_post);
+        self.block_bounds = self.layout_bounds();
+        let blocks = self.block_bounds.len() - 1;
         let rows = blocks * self.n_pre;
         assert_eq!(
             self.row_start.len(),
@@ -151,23 +180,34 @@ impl Synapses {
         self.index = SlotIndex {
             max_delay,
             blocks,
-            block_bounds: block_bounds(self.n_post),
+            block_bounds: self.block_bounds.clone(),
             start,
             incoming_start: counts,
             incoming,
         };
     }
 
-    /// Converts a layout stored in one block (checkpoints written before the blocks) to
-    /// [`layout_blocks`] blocks; returns the permutation (new slot k was slot `perm[k]`) for
-    /// per-synapse state kept elsewhere, or None when the layout is already right.
-    pub fn relayout(&mut self) -> Option<Vec<usize>> {
-        let blocks = layout_blocks(self.n_post);
-        if self.row_start.len() == blocks * self.n_pre + 1 {
+    /// Lays the synapses out in the blocks cut at `bounds` (from 0 to `n_post`), from any
+    /// layout — another cut, or one block as checkpoints written before blocks stored — and
+    /// rebuilds the lookup tables; returns the permutation (new slot k was slot `perm[k]`) for
+    /// per-synapse state kept elsewhere, or None when the layout is already that one.
+    pub fn relayout(&mut self, bounds: &[usize]) -> Option<Vec<usize>> {
+        assert!(
+            bounds.len() >= 2
+                && bounds[0] == 0
+                && bounds[bounds.len() - 1] == self.n_post
+                && bounds.windows(2).all(|b| b[0] <= b[1]),
+            "block cuts {bounds:?} of {} neurons",
+            self.n_post
+        );
+        if self.layout_bounds() == bounds {
+            if self.block_bounds.is_empty() {
+                self.prepare();
+            }
             return None;
         }
-        let bounds = block_bounds(self.n_post);
-        let block = |j: u32| block_of(&bounds, j as usize);
+        let blocks = bounds.len() - 1;
+        let block = |j: u32| block_of(bounds, j as usize);
         let mut perm: Vec<usize> = (0..self.w.len()).collect();
         let pre_of: Vec<usize> = (0..self.row_start.len() - 1)
             .flat_map(|r| {
@@ -186,9 +226,11 @@ impl Synapses {
             row_start[r + 1] += row_start[r];
         }
         self.row_start = row_start;
+        self.block_bounds = bounds.to_vec();
         self.w = perm.iter().map(|&k| self.w[k]).collect();
         self.target = perm.iter().map(|&k| self.target[k]).collect();
         self.delay_steps = perm.iter().map(|&k| self.delay_steps[k]).collect();
+        self.prepare();
         Some(perm)
     }
 

@@ -62,7 +62,7 @@ fn sparse_charges_arrive_exactly_after_their_delay() {
 #[test]
 fn normalisation_sets_column_sums() {
     let mut p = Synapses::dense(2, 2, vec![1.0, 0.5, 3.0, 0.5], vec![0; 4]).unwrap();
-    p.normalize(78.0, &mut Vec::new());
+    p.normalize(78.0, 1);
     let (w00, w01, w10, w11) = (
         p.weight(0, 0),
         p.weight(0, 1),
@@ -177,6 +177,18 @@ fn check_refuses_inconsistent_loaded_state() {
     let mut bad = good.clone();
     bad.w.pop();
     assert!(bad.check("p", 3, 2, 2).is_err());
+    for bounds in [vec![0, 3], vec![0, 2, 1, 2], vec![1, 2]] {
+        let mut bad = good.clone();
+        bad.block_bounds = bounds;
+        assert!(bad
+            .check("p", 3, 2, 2)
+            .unwrap_err()
+            .contains("block_bounds"));
+    }
+    // Two blocks are a valid layout of the same rows only when the rows say so.
+    let mut bad = good.clone();
+    bad.block_bounds = vec![0, 1, 2];
+    assert!(bad.check("p", 3, 2, 2).unwrap_err().contains("row_start"));
     let mut bad = good;
     bad.settled_emission = vec![NEVER];
     assert!(bad
@@ -288,6 +300,7 @@ fn a_one_block_layout_is_re_laid_out_into_the_blocks_to_the_same_synapses() {
     let blocked = Synapses::from_list(n_pre, n_post, list.clone()).unwrap();
     assert_eq!(blocked.row_start.len(), 2 * n_pre + 1);
     let mut legacy = blocked.clone();
+    legacy.block_bounds.clear();
     let mut sorted = list.clone();
     sorted.sort_by_key(|&(i, j, _, d)| (i, d, j));
     legacy.row_start = (0..=n_pre)
@@ -299,7 +312,8 @@ fn a_one_block_layout_is_re_laid_out_into_the_blocks_to_the_same_synapses() {
     legacy
         .check("p", n_pre, n_post, 3)
         .expect("the one-block layout is accepted");
-    let perm = legacy.relayout().expect("converted");
+    let even = super::store::even_bounds(n_post);
+    let perm = legacy.relayout(&even).expect("converted");
     assert_eq!(legacy.row_start, blocked.row_start);
     assert_eq!(legacy.target, blocked.target);
     assert_eq!(legacy.delay_steps, blocked.delay_steps);
@@ -309,9 +323,62 @@ fn a_one_block_layout_is_re_laid_out_into_the_blocks_to_the_same_synapses() {
         .iter()
         .enumerate()
         .all(|(k, &old)| sorted[old].2.to_bits() == blocked.w[k].to_bits()));
-    assert!(legacy.relayout().is_none(), "already laid out");
-    legacy.prepare();
+    assert!(legacy.relayout(&even).is_none(), "already laid out");
     for &(i, j, w, d) in list.iter().step_by(97) {
         assert_eq!((legacy.weight(i, j), legacy.delay(i, j)), (w, Some(d)));
     }
+}
+
+#[test]
+fn blocks_cut_anywhere_deliver_and_normalise_to_the_same_bits() {
+    // 1100 targets with uneven fan-in; one copy laid out in the equal blocks, one cut at 300.
+    let (n_pre, n_post) = (9, 1100);
+    let list: Vec<SynapseSpec> = (0..n_pre)
+        .flat_map(|i| {
+            (0..n_post)
+                .filter(move |j| j < &200 || (i + j) % 4 == 0)
+                .map(move |j| {
+                    (
+                        i,
+                        j,
+                        0.1 + ((i * 13 + j * 7) % 17) as f64 * 0.01,
+                        ((i + 2 * j) % 6) as u16,
+                    )
+                })
+        })
+        .collect();
+    let even = Synapses::from_list(n_pre, n_post, list.clone()).unwrap();
+    assert_eq!(even.block_bounds, vec![0, 550, 1100]);
+    let mut cut = even.clone();
+    let perm = cut.relayout(&[0, 300, 1100]).expect("re-laid out");
+    assert_eq!(cut.block_bounds, vec![0, 300, 1100]);
+    assert!(
+        perm.iter().enumerate().any(|(k, &old)| k != old),
+        "slots moved"
+    );
+    cut.check("p", n_pre, n_post, 5).expect("a valid layout");
+    for &(i, j, w, d) in list.iter().step_by(37) {
+        assert_eq!((cut.weight(i, j), cut.delay(i, j)), (w, Some(d)));
+    }
+    // The same spikes give the same charges, to the bit, delivered per block.
+    let mut charges = Vec::new();
+    for p in [even.clone(), cut.clone()] {
+        let mut p = p;
+        let mut g = vec![0.0; n_post];
+        for step in 0..12 {
+            if step < 6 {
+                p.emit(step, (step as u32 * 5) % n_pre as u32);
+            }
+            p.deliver(step, plain(&mut g));
+        }
+        charges.push(g.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
+    assert_eq!(charges[0], charges[1]);
+    // Normalising on two threads (one per block) gives each neuron the sums of one thread.
+    let (mut one, mut two) = (cut.clone(), cut);
+    one.normalize(7.0, 1);
+    two.normalize(7.0, 2);
+    assert_eq!(one.w, two.w);
+    let incoming: f64 = one.incoming_weights(3).iter().sum();
+    assert!((incoming - 7.0).abs() < 1e-12, "{incoming}");
 }

@@ -217,6 +217,16 @@ pub fn require_positive(name: &str, value: f64) -> Result<f64> {
     }
 }
 
+/// Checks a relative finite-difference step or initial separation: in (0, 1e-2] (small
+/// enough to stay linear, a fraction of the state it displaces).
+pub fn require_relative_step(name: &str, value: f64) -> Result<f64> {
+    if is_real(value) && value > 0.0 && value <= 1e-2 {
+        Ok(value)
+    } else {
+        Err(Error::invalid(name, value, "in (0, 1e-2]"))
+    }
+}
+
 /// Checks that `value` is finite, at most [`MAX_MAGNITUDE`] and non-negative.
 pub fn require_non_negative(name: &str, value: f64) -> Result<f64> {
     if is_real(value) && value >= 0.0 {

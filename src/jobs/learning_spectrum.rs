@@ -117,9 +117,7 @@ impl LearningSpectrumPlan {
                 "<= 500 steps",
             ));
         }
-        if !(crate::error::is_real(self.delta) && self.delta > 0.0 && self.delta <= 1e-2) {
-            return Err(Error::invalid("delta", self.delta, "in (0, 1e-2]"));
-        }
+        crate::error::require_relative_step("delta", self.delta)?;
         Ok(())
     }
 

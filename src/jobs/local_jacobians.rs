@@ -161,9 +161,7 @@ impl LocalJacobianPlan {
                 return Err(Error::invalid(name, v as f64, &format!(">= {min}")));
             }
         }
-        if !(crate::error::is_real(self.delta) && self.delta > 0.0 && self.delta <= 1e-2) {
-            return Err(Error::invalid("delta", self.delta, "in (0, 1e-2]"));
-        }
+        crate::error::require_relative_step("delta", self.delta)?;
         let params = Preset::params_json(&self.preset, &self.set)?;
         let read = |name: &str| params.get(name).and_then(|v| v.as_f64());
         let (Some(sample_ms), Some(tau_d)) = (read("sample_ms"), read("tau_d")) else {

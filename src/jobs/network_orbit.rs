@@ -579,10 +579,6 @@ mod pair_tests {
     /// which a small perturbation of w relaxes (the slowest mode of the whole system, synapse
     /// and neuron state together), measured here without renormalisation or a second method.
     #[test]
-    #[ignore = "known defect (issue 13): the two-copy method renormalises only the learning \
-                state; the neuron's own state is not rescaled and biases λ here by 0.3 % \
-                (1.2 % when renormalising after every step). Passes once the continuous hidden \
-                state is renormalised too"]
     fn the_two_copy_exponent_is_the_relaxation_rate_of_a_perturbation() {
         let plan = NetworkOrbitPlan {
             preset: "pair".into(),

@@ -39,6 +39,14 @@ pub trait Learner: Clone + Send + Sync {
     }
     /// Writes a learning state laid out as [`Learner::plastic_state`].
     fn set_plastic_state(&mut self, x: &[f64]) -> Result<()>;
+    /// The continuously evolving state that is not learned ([`Network::hidden_state`]).
+    fn hidden_state(&self) -> Vec<f64> {
+        self.network().hidden_state()
+    }
+    /// Writes a state laid out as [`Learner::hidden_state`].
+    fn set_hidden_state(&mut self, h: &[f64]) -> Result<()> {
+        self.network_mut().set_hidden_state(h)
+    }
     /// The weights onto each output neuron from the input, one vector per output neuron in
     /// input order (learned receptive fields), when the learner has such a projection.
     fn receptive_fields(&self) -> Option<Vec<Vec<f64>>> {

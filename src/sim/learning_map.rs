@@ -92,6 +92,16 @@ impl<L: Learner> Evolving for LearningCopy<'_, L> {
             .expect("the two-copy method writes states of the learner's own length");
     }
 
+    fn hidden_state(&self) -> Vec<f64> {
+        self.learner.hidden_state()
+    }
+
+    fn set_hidden_state(&mut self, h: &[f64]) {
+        self.learner
+            .set_hidden_state(h)
+            .expect("the two-copy method writes hidden states of the learner's own length");
+    }
+
     fn advance(&mut self, n: usize) {
         let stream = stream_seed(&[self.seed, STREAM_TAG, n as u64]);
         match self.samples {
@@ -168,9 +178,7 @@ pub fn check_lyapunov_sizes(samples_field: &str, samples: usize, d0_relative: f6
     if samples < 2 {
         return Err(Error::invalid(samples_field, samples as f64, ">= 2"));
     }
-    if !(crate::error::is_real(d0_relative) && d0_relative > 0.0 && d0_relative <= 1e-2) {
-        return Err(Error::invalid("d0", d0_relative, "in (0, 1e-2]"));
-    }
+    crate::error::require_relative_step("d0", d0_relative)?;
     Ok(())
 }
 
@@ -192,9 +200,9 @@ pub fn learning_lyapunov<L: Learner>(
     let mut rng =
         rand_chacha::ChaCha8Rng::seed_from_u64(stream_seed(&[seed, STREAM_TAG, u64::MAX]));
     let direction: Vec<f64> = (0..x.len()).map(|_| rng.random::<f64>() - 0.5).collect();
-    // Renormalised only on leaving [1e-4 d0, 1e2 d0] (the neuron state is not rescaled; see
-    // analysis::two_copy), the top capped at 1e-3 |x| to stay linear and the bottom kept 1e6
-    // roundings above |x|'s resolution.
+    // Renormalised only on leaving [1e-4 d0, 1e2 d0] (discrete neuron state — refractory
+    // clocks, spikes in flight — cannot be rescaled; see analysis::two_copy), the top capped
+    // at 1e-3 |x| to stay linear and the bottom kept 1e6 roundings above |x|'s resolution.
     let band = Renormalise::Outside {
         below: (1e-4 * d0).max(1e6 * f64::EPSILON * norm).min(d0),
         above: (1e2 * d0).min(1e-3 * norm).max(d0),

@@ -188,6 +188,24 @@ impl CurrentLifGroup {
         self.input = old.input.clone();
     }
 
+    /// Appends V, I and the pending charge of every neuron (see
+    /// [`crate::sim::NeuronGroup::hidden_state`]).
+    pub fn hidden_state(&self, out: &mut Vec<f64>) {
+        out.extend(self.neurons.iter().map(|x| x.v));
+        out.extend(self.neurons.iter().map(|x| x.i));
+        out.extend_from_slice(&self.input);
+    }
+
+    /// Writes V, I and the pending charges laid out as [`CurrentLifGroup::hidden_state`].
+    pub fn set_hidden_state(&mut self, h: &[f64]) {
+        let n = self.neurons.len();
+        for (k, x) in self.neurons.iter_mut().enumerate() {
+            x.v = h[k];
+            x.i = h[n + k];
+        }
+        self.input.copy_from_slice(&h[2 * n..3 * n]);
+    }
+
     /// True when the threshold adapts.
     pub fn adaptive(&self) -> bool {
         self.adaptation.is_some()

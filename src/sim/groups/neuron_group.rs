@@ -125,6 +125,41 @@ impl NeuronGroup {
         }
     }
 
+    /// Appends the neurons' continuously evolving state that is not learned: v, ge, gi of a
+    /// conductance group; V, I and the charge pending for the next step of a current-LIF
+    /// group (variable by variable). Refractory clocks are discrete and not in it.
+    pub fn hidden_state(&self, out: &mut Vec<f64>) {
+        match self {
+            NeuronGroup::Conductance(g) => {
+                out.extend_from_slice(&g.v);
+                out.extend_from_slice(&g.ge);
+                out.extend_from_slice(&g.gi);
+            }
+            NeuronGroup::CurrentLif(g) => g.hidden_state(out),
+        }
+    }
+
+    /// Length of [`NeuronGroup::hidden_state`].
+    pub fn hidden_state_len(&self) -> usize {
+        3 * self.len()
+    }
+
+    /// Writes a state laid out as [`NeuronGroup::hidden_state`] from the front of `h`; returns
+    /// the rest.
+    pub fn set_hidden_state<'h>(&mut self, h: &'h [f64]) -> &'h [f64] {
+        let (mine, rest) = h.split_at(self.hidden_state_len());
+        let n = self.len();
+        match self {
+            NeuronGroup::Conductance(g) => {
+                g.v.copy_from_slice(&mine[..n]);
+                g.ge.copy_from_slice(&mine[n..2 * n]);
+                g.gi.copy_from_slice(&mine[2 * n..]);
+            }
+            NeuronGroup::CurrentLif(g) => g.set_hidden_state(mine),
+        }
+        rest
+    }
+
     /// The neurons' adaptive thresholds (mV for conductance groups, voltage units otherwise).
     pub fn thresholds(&self) -> Vec<f64> {
         match self {

@@ -166,6 +166,72 @@ impl Network {
         Ok(())
     }
 
+    /// The continuously evolving state that is not learned: every group's membranes and
+    /// synaptic variables ([`NeuronGroup::hidden_state`]), then every plastic projection's
+    /// postsynaptic traces (a, then b). Discrete state — refractory clocks, spikes in flight,
+    /// arrival steps — is not in it. The two-copy method rescales it with the learning state
+    /// ([`crate::analysis::two_copy::Evolving::hidden_state`]).
+    pub fn hidden_state(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.hidden_state_len());
+        for g in &self.groups {
+            g.hidden_state(&mut out);
+        }
+        for plastic in self.projections.iter().filter_map(|p| p.plastic.as_ref()) {
+            out.extend_from_slice(&plastic.traces.a);
+            out.extend_from_slice(&plastic.traces.b);
+        }
+        out
+    }
+
+    /// Length of [`Network::hidden_state`].
+    pub fn hidden_state_len(&self) -> usize {
+        let groups: usize = self.groups.iter().map(NeuronGroup::hidden_state_len).sum();
+        let traces: usize = self
+            .projections
+            .iter()
+            .filter_map(|p| p.plastic.as_ref())
+            .map(|plastic| plastic.traces.a.len() + plastic.traces.b.len())
+            .sum();
+        groups + traces
+    }
+
+    /// Writes a vector laid out as [`Network::hidden_state`]; refuses a wrong length or a NaN
+    /// (naming its index; infinite values are states too: a spike-time trace before any
+    /// spike is −∞).
+    pub fn set_hidden_state(&mut self, h: &[f64]) -> Result<()> {
+        let expected = self.hidden_state_len();
+        if h.len() != expected {
+            return Err(Error::invalid(
+                "hidden state",
+                h.len() as f64,
+                &format!("{expected} values"),
+            ));
+        }
+        if let Some(k) = h.iter().position(|v| v.is_nan()) {
+            return Err(Error::invalid(
+                &format!("hidden state[{k}]"),
+                h[k],
+                "a number",
+            ));
+        }
+        let mut rest = h;
+        for g in &mut self.groups {
+            rest = g.set_hidden_state(rest);
+        }
+        for plastic in self
+            .projections
+            .iter_mut()
+            .filter_map(|p| p.plastic.as_mut())
+        {
+            let (a, tail) = rest.split_at(plastic.traces.a.len());
+            plastic.traces.a.copy_from_slice(a);
+            let (b, tail) = tail.split_at(plastic.traces.b.len());
+            plastic.traces.b.copy_from_slice(b);
+            rest = tail;
+        }
+        Ok(())
+    }
+
     /// Length of [`Network::plastic_state`].
     pub fn plastic_state_len(&self) -> usize {
         let projections: usize = self

@@ -331,3 +331,27 @@ fn threads_split_a_group_by_work_and_still_give_the_same_bits() {
     assert!(one.synaptic_events > 10_000, "{}", one.synaptic_events);
     assert!(one == two, "two threads differ from one");
 }
+
+#[test]
+fn the_hidden_state_goes_out_and_in() {
+    // Conductance and current-LIF groups, pair (spike-time trace, −∞ before any spike) and
+    // triplet traces: every value read is written back to the same network.
+    let net = mixed(1);
+    let h = net.hidden_state();
+    let (n_a, n_b) = (11, 1031);
+    assert_eq!(h.len(), net.hidden_state_len());
+    assert_eq!(h.len(), 3 * n_a + 3 * n_b + 2 * n_a + 2 * n_b);
+    let mut other = mixed(1);
+    let moved: Vec<f64> = h.iter().map(|v| v + 0.5).collect();
+    other.set_hidden_state(&moved).unwrap();
+    assert_ne!(other, net);
+    assert_eq!(other.hidden_state(), moved);
+    other.set_hidden_state(&h).unwrap();
+    assert!(other == net);
+    let e = other.set_hidden_state(&h[1..]).unwrap_err().to_string();
+    assert!(e.contains("hidden state"), "{e}");
+    let mut bad = h.clone();
+    bad[7] = f64::NAN;
+    let e = other.set_hidden_state(&bad).unwrap_err().to_string();
+    assert!(e.contains("hidden state[7]"), "{e}");
+}

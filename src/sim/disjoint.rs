@@ -34,7 +34,8 @@ pub fn balanced_bounds(work: &[u64], parts: usize) -> Vec<usize> {
             j += 1;
         }
         // Taking neuron j into this part lands nearer the goal than leaving it out?
-        if j < work.len() && (before + work[j] - goal) < (goal - before) {
+        // (Never when an earlier cut already passed this goal.)
+        if j < work.len() && before < goal && before + work[j] - goal < goal - before {
             before += work[j];
             j += 1;
         }
@@ -192,6 +193,9 @@ mod tests {
         assert_eq!(balanced_bounds(&[4, 6, 6], 2), vec![0, 2, 3]);
         assert_eq!(balanced_bounds(&[6, 6, 4], 2), vec![0, 1, 3]);
         assert_eq!(balanced_bounds(&[3; 9], 3), vec![0, 3, 6, 9]);
+        // A neuron taken past the next goal as well (9 of 10, goals 2, 5, 7): the cuts
+        // stay ordered.
+        assert_eq!(balanced_bounds(&[0, 9, 1], 4), vec![0, 1, 2, 2, 3]);
         // No work: equal numbers of neurons; one part: everything.
         assert_eq!(balanced_bounds(&[0; 10], 2), part_bounds(10, 2));
         assert_eq!(balanced_bounds(&[5, 1], 1), vec![0, 2]);

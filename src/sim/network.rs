@@ -81,7 +81,10 @@ pub enum Monitor {
 /// synapses. Measured on the split-and-merge layer (9 408 neurons with 784, 576 or 256 input
 /// synapses, 2 threads, 300 MNIST samples): 40.9 ms per sample with 0, 39.0 with 300, 36.9-37.5
 /// with 600, 36.4 with 800, 37.7 with 1 000, 37.1 with 1 200; equal neuron counts 43.8.
-/// Where the cut falls never changes a result (see [`schedule`]), only the time.
+/// Where the cut falls never changes what a network computes (see [`schedule`]), only the
+/// time; what is drawn per slot in layout order (the robustness measurement's deletion order,
+/// the direction of the Lyapunov measurement's second copy) follows the layout, which is
+/// itself a function of the network's structure.
 const NEURON_WORK_IN_SYNAPSES: u64 = 800;
 
 /// The network.
@@ -256,7 +259,7 @@ impl Network {
         self.projections
             .iter()
             .find(|p| p.target == g)
-            .map(|p| p.synapses.block_bounds.clone())
+            .map(|p| p.synapses.layout_bounds())
             .unwrap_or_else(|| {
                 let n = self.groups[g].len();
                 super::disjoint::part_bounds(n, layout_blocks(n))
@@ -390,7 +393,7 @@ impl Network {
                 plastic,
                 ..
             } = p;
-            let blocks = synapses.block_bounds.len() - 1;
+            let blocks = cuts[*target].len() - 1;
             let (view, flight) = synapses.split();
             main_flights.push(flight);
             let (rule, state) = match plastic {

@@ -144,16 +144,27 @@ impl NeuronGroup {
         3 * self.len()
     }
 
-    /// Writes a state laid out as [`NeuronGroup::hidden_state`] from the front of `h`; returns
-    /// the rest.
+    /// Writes a state laid out as [`NeuronGroup::hidden_state`] from the front of `h` (a
+    /// conductance group's values moved into their physical range: ge, gi ≥ 0 and v between
+    /// the potentials it relaxes to); returns the rest.
     pub fn set_hidden_state<'h>(&mut self, h: &'h [f64]) -> &'h [f64] {
         let (mine, rest) = h.split_at(self.hidden_state_len());
         let n = self.len();
         match self {
             NeuronGroup::Conductance(g) => {
-                g.v.copy_from_slice(&mine[..n]);
-                g.ge.copy_from_slice(&mine[n..2 * n]);
-                g.gi.copy_from_slice(&mine[2 * n..]);
+                // Kept physical: conductances ≥ 0, v between the potentials it relaxes to.
+                let p = g.params;
+                let lowest = p.v_rest_mv.min(p.e_exc_mv).min(p.e_inh_mv);
+                let highest = p.v_rest_mv.max(p.e_exc_mv).max(p.e_inh_mv);
+                for (v, &x) in g.v.iter_mut().zip(&mine[..n]) {
+                    *v = x.clamp(lowest, highest);
+                }
+                for (g, &x) in g.ge.iter_mut().zip(&mine[n..2 * n]) {
+                    *g = x.max(0.0);
+                }
+                for (g, &x) in g.gi.iter_mut().zip(&mine[2 * n..]) {
+                    *g = x.max(0.0);
+                }
             }
             NeuronGroup::CurrentLif(g) => g.set_hidden_state(mine),
         }

@@ -34,7 +34,7 @@ pub(super) struct SharedProjection<'a> {
     pub(super) source: Source,
     pub(super) target: usize,
     pub(super) var: Var,
-    /// Its layout blocks ([`crate::sim::synapses::layout_blocks`]).
+    /// Its layout blocks ([`crate::sim::synapses::Synapses::block_bounds`]).
     pub(super) blocks: usize,
     pub(super) view: SynapseView<'a>,
     /// The rule and its per-synapse state, when the projection learns.

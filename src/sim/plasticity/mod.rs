@@ -346,6 +346,20 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Moves traces that were written from outside (the two-copy method's rescaled
+    /// difference) back into their range: decaying traces (triplet, MesoNet) into [0, 1], the
+    /// pair rule's last-spike time to at most `t_now_ms`.
+    pub fn keep_traces_physical(&self, traces: &mut PostTraces, t_now_ms: f64) {
+        match self {
+            Rule::Triplet(_) | Rule::Meso(_) => {
+                for x in traces.a.iter_mut().chain(traces.b.iter_mut()) {
+                    *x = x.clamp(0.0, 1.0);
+                }
+            }
+            Rule::Pair(_) => traces.a.iter_mut().for_each(|t| *t = t.min(t_now_ms)),
+        }
+    }
+
     /// Traces of `n` postsynaptic neurons before any spike.
     pub fn new_traces(&self, n: usize) -> PostTraces {
         match self {

@@ -32,11 +32,7 @@ impl Synapses {
             crate::sim::disjoint::part_bounds(n_post, blocks)
         } else {
             let b = &self.block_bounds;
-            if b.len() < 2
-                || b[0] != 0
-                || b[b.len() - 1] != n_post
-                || b.windows(2).any(|c| c[0] > c[1])
-            {
+            if !super::store::valid_cuts(b, n_post) {
                 return Err(format!(
                     "{name}.block_bounds = {b:?} must rise from 0 to {n_post}"
                 ));

@@ -164,10 +164,11 @@ impl Synapses {
     /// `threads` threads (each block's synapses are contiguous and onto its own neurons; every
     /// neuron's sum is added up in slot order, so the result is the same for any count).
     pub fn normalize(&mut self, total: f64, threads: usize) {
-        let blocks = self.block_bounds.len() - 1;
+        let bounds = self.layout_bounds();
+        let blocks = bounds.len() - 1;
         let parts = threads.clamp(1, blocks.max(1));
         // Each part's postsynaptic neurons and slots (a block's rows are contiguous).
-        let cuts = crate::sim::disjoint::thread_bounds(&self.block_bounds, parts);
+        let cuts = crate::sim::disjoint::thread_bounds(&bounds, parts);
         let slot_cuts: Vec<usize> = (0..=parts)
             .map(|p| {
                 let b = crate::sim::disjoint::thread_blocks(blocks, parts, p).start;

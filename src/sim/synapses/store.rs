@@ -29,6 +29,14 @@ pub(super) fn even_bounds(n_post: usize) -> Vec<usize> {
     crate::sim::disjoint::part_bounds(n_post, layout_blocks(n_post))
 }
 
+/// True for block cuts of `n_post` neurons: at least one block, rising from 0 to `n_post`.
+pub(super) fn valid_cuts(bounds: &[usize], n_post: usize) -> bool {
+    bounds.len() >= 2
+        && bounds[0] == 0
+        && bounds[bounds.len() - 1] == n_post
+        && bounds.windows(2).all(|b| b[0] <= b[1])
+}
+
 /// The block of postsynaptic neuron `j` in a layout cut at `bounds`.
 pub(super) fn block_of(bounds: &[usize], j: usize) -> usize {
     bounds.partition_point(|&b| b <= j) - 1
@@ -48,7 +56,7 @@ pub struct Synapses {
     /// of block b — is the slots `row_start[r]..row_start[r + 1]`.
     pub row_start: Vec<usize>,
     /// Block b of the layout is the postsynaptic neurons `block_bounds[b]..block_bounds[b + 1]`
-    /// ([`layout_blocks`] of them; where they are cut is the network's choice,
+    /// (built in [`layout_blocks`] equal blocks; a network cuts them where the work is,
     /// [`Synapses::relayout`]). Empty in checkpoints written before it was stored: the rows then
     /// tell the block count, and the blocks are equal ([`Synapses::layout_bounds`]).
     #[serde(default)]
@@ -91,7 +99,7 @@ impl PartialEq for PostScratch {
 #[derive(Debug, Clone, Default)]
 pub(super) struct SlotIndex {
     pub(super) max_delay: usize,
-    /// Blocks the postsynaptic neurons are laid out in ([`layout_blocks`]).
+    /// Blocks the postsynaptic neurons are laid out in ([`Synapses::block_bounds`]).
     pub(super) blocks: usize,
     /// Block b is postsynaptic neurons `block_bounds[b]..block_bounds[b + 1]`.
     pub(super) block_bounds: Vec<usize>,
@@ -193,10 +201,7 @@ impl Synapses {
     /// per-synapse state kept elsewhere, or None when the layout is already that one.
     pub fn relayout(&mut self, bounds: &[usize]) -> Option<Vec<usize>> {
         assert!(
-            bounds.len() >= 2
-                && bounds[0] == 0
-                && bounds[bounds.len() - 1] == self.n_post
-                && bounds.windows(2).all(|b| b[0] <= b[1]),
+            valid_cuts(bounds, self.n_post),
             "block cuts {bounds:?} of {} neurons",
             self.n_post
         );

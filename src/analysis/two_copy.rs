@@ -143,10 +143,12 @@ pub fn two_copy<S: Evolving>(
             if keep {
                 before = d;
             } else {
+                // The second copy's value q put back d0/d of the way from the first copy's p.
+                let back_to_d0 = |p: f64, q: f64| p + d0 * (q - p) / d;
                 let back: Vec<f64> = xa
                     .iter()
                     .zip(&xb)
-                    .map(|(p, q)| p + d0 * (q - p) / d)
+                    .map(|(&p, &q)| back_to_d0(p, q))
                     .collect();
                 b.set_state(&back);
                 // The hidden difference by the same factor (entries that are not finite in
@@ -158,7 +160,7 @@ pub fn two_copy<S: Evolving>(
                         .zip(&hb)
                         .map(|(&p, &q)| {
                             if p.is_finite() && q.is_finite() {
-                                p + d0 * (q - p) / d
+                                back_to_d0(p, q)
                             } else {
                                 q
                             }

@@ -15,8 +15,9 @@ pub fn part_bounds(n: usize, parts: usize) -> Vec<usize> {
 }
 
 /// The cuts of neurons with work `work[j]` each into `parts` contiguous parts of (nearly) equal
-/// work: cut p is the first neuron whose cumulative work reaches p/parts of the total (so the
-/// cuts are ordered and cover every neuron once). Without any work, [`part_bounds`].
+/// work: cut p is where the cumulative work comes nearest to p/parts of the total, never before
+/// the previous cut (so the cuts are ordered and cover every neuron once). Without any work,
+/// [`part_bounds`].
 pub fn balanced_bounds(work: &[u64], parts: usize) -> Vec<usize> {
     let parts = parts.max(1);
     let total: u64 = work.iter().sum();

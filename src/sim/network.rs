@@ -26,7 +26,7 @@ use super::groups::{NeuronGroup, Var};
 use super::input::InputGroup;
 use super::monitors::{Raster, SpikeCounts};
 use super::plasticity::{Plastic, PostTraces, Rule};
-use super::synapses::{layout_blocks, FlightCopy, Synapses};
+use super::synapses::{even_bounds, layout_blocks, FlightCopy, Synapses};
 use crate::error::{Error, Result};
 use schedule::{Buffers, Context, Share, SharedProjection, SpikeBoard};
 
@@ -260,10 +260,7 @@ impl Network {
             .iter()
             .find(|p| p.target == g)
             .map(|p| p.synapses.layout_bounds())
-            .unwrap_or_else(|| {
-                let n = self.groups[g].len();
-                super::disjoint::part_bounds(n, layout_blocks(n))
-            })
+            .unwrap_or_else(|| even_bounds(self.groups[g].len()))
     }
 
     /// Attaches a monitor; returns its index.

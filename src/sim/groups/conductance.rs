@@ -63,6 +63,15 @@ pub struct ConductanceParams {
 }
 
 impl ConductanceParams {
+    /// The lowest and highest of the potentials v relaxes towards (v_rest, E_exc, E_inh) (mV):
+    /// the exact v never leaves them.
+    pub fn v_hull(&self) -> (f64, f64) {
+        (
+            self.v_rest_mv.min(self.e_exc_mv).min(self.e_inh_mv),
+            self.v_rest_mv.max(self.e_exc_mv).max(self.e_inh_mv),
+        )
+    }
+
     /// Checks every field (time constants > 0, refractory ≥ 0, all finite); `prefix` names the
     /// group in errors (e.g. "exc.").
     pub fn validate(&self, prefix: &str) -> Result<()> {
@@ -329,8 +338,7 @@ impl ConductanceGroup {
         // layer — it overshoots and oscillates with growing amplitude until v leaves every
         // physical range and the neurons fire regardless of threshold. Keeping v in that hull
         // changes nothing while Euler is stable and stops the blow-up.
-        let lowest = p.v_rest_mv.min(p.e_exc_mv).min(p.e_inh_mv);
-        let highest = p.v_rest_mv.max(p.e_exc_mv).max(p.e_inh_mv);
+        let (lowest, highest) = p.v_hull();
         for (((v, ge), gi), f) in self
             .v
             .iter_mut()

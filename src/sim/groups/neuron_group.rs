@@ -153,9 +153,7 @@ impl NeuronGroup {
         match self {
             NeuronGroup::Conductance(g) => {
                 // Kept physical: conductances ≥ 0, v between the potentials it relaxes to.
-                let p = g.params;
-                let lowest = p.v_rest_mv.min(p.e_exc_mv).min(p.e_inh_mv);
-                let highest = p.v_rest_mv.max(p.e_exc_mv).max(p.e_inh_mv);
+                let (lowest, highest) = g.params.v_hull();
                 for (v, &x) in g.v.iter_mut().zip(&mine[..n]) {
                     *v = x.clamp(lowest, highest);
                 }

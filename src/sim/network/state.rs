@@ -120,21 +120,12 @@ impl Network {
     /// Writes a vector laid out as [`Network::plastic_state`]; refuses a wrong length or a
     /// non-finite value (naming its index).
     pub fn set_plastic_state(&mut self, x: &[f64]) -> Result<()> {
-        let expected = self.plastic_state_len();
-        if x.len() != expected {
-            return Err(Error::invalid(
-                "plastic state",
-                x.len() as f64,
-                &format!("{expected} values"),
-            ));
-        }
-        if let Some(k) = x.iter().position(|v| !v.is_finite()) {
-            return Err(Error::invalid(
-                &format!("plastic state[{k}]"),
-                x[k],
-                "finite",
-            ));
-        }
+        check_state_vector(
+            "plastic state",
+            x,
+            self.plastic_state_len(),
+            (f64::is_finite, "finite"),
+        )?;
         let mut rest = x;
         for p in &mut self.projections {
             if let Some(plastic) = &mut p.plastic {
@@ -197,23 +188,17 @@ impl Network {
 
     /// Writes a vector laid out as [`Network::hidden_state`]; refuses a wrong length or a NaN
     /// (naming its index; infinite values are states too: a spike-time trace before any
-    /// spike is −∞).
+    /// spike is −∞). Values outside their physical range — a two-copy difference scaled up
+    /// can put them there — are moved to its edge: conductances ≥ 0, v between the
+    /// potentials it relaxes to, decaying traces in [0, 1], a last-spike time not after now.
     pub fn set_hidden_state(&mut self, h: &[f64]) -> Result<()> {
-        let expected = self.hidden_state_len();
-        if h.len() != expected {
-            return Err(Error::invalid(
-                "hidden state",
-                h.len() as f64,
-                &format!("{expected} values"),
-            ));
-        }
-        if let Some(k) = h.iter().position(|v| v.is_nan()) {
-            return Err(Error::invalid(
-                &format!("hidden state[{k}]"),
-                h[k],
-                "a number",
-            ));
-        }
+        check_state_vector(
+            "hidden state",
+            h,
+            self.hidden_state_len(),
+            (|v: f64| !v.is_nan(), "a number"),
+        )?;
+        let t_now_ms = self.step as f64 * self.dt_ms;
         let mut rest = h;
         for g in &mut self.groups {
             rest = g.set_hidden_state(rest);
@@ -227,6 +212,9 @@ impl Network {
             plastic.traces.a.copy_from_slice(a);
             let (b, tail) = tail.split_at(plastic.traces.b.len());
             plastic.traces.b.copy_from_slice(b);
+            plastic
+                .rule
+                .keep_traces_physical(&mut plastic.traces, t_now_ms);
             rest = tail;
         }
         Ok(())
@@ -251,4 +239,25 @@ impl Network {
             .sum();
         projections + groups
     }
+}
+
+/// Refuses a state vector `x` (named `name` in messages) that does not have `expected` values
+/// or has a value failing `accept` (its index named, the requirement given).
+fn check_state_vector(
+    name: &str,
+    x: &[f64],
+    expected: usize,
+    (accept, requirement): (impl Fn(f64) -> bool, &str),
+) -> Result<()> {
+    if x.len() != expected {
+        return Err(Error::invalid(
+            name,
+            x.len() as f64,
+            &format!("{expected} values"),
+        ));
+    }
+    if let Some(k) = x.iter().position(|&v| !accept(v)) {
+        return Err(Error::invalid(&format!("{name}[{k}]"), x[k], requirement));
+    }
+    Ok(())
 }

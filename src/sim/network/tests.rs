@@ -355,3 +355,53 @@ fn the_hidden_state_goes_out_and_in() {
     let e = other.set_hidden_state(&bad).unwrap_err().to_string();
     assert!(e.contains("hidden state[7]"), "{e}");
 }
+
+#[test]
+fn a_hidden_state_out_of_range_is_written_back_physical() {
+    // Layout of `mixed`: group a (current LIF, 11: V, I, pending charge), group b
+    // (conductance, 1 031: v, ge, gi), then the traces of in→a (pair: last-spike times, then
+    // zeros) and of a→b (triplet: post1, post2).
+    let (n_a, n_b) = (11, 1031);
+    let mut net = mixed(1);
+    let now = net.step as f64 * net.dt_ms;
+    let (e_inh, e_exc): (f64, f64) = (-100.0, 0.0);
+    let b = 3 * n_a;
+    let pair = b + 3 * n_b;
+    let triplet = pair + 2 * n_a;
+    for (value, v_edge, g_edge, trace_edge, time_edge) in [
+        (-1e3, e_inh, 0.0f64, 0.0f64, -1e3),
+        (1e3, e_exc, 1e3, 1.0, now),
+    ] {
+        net.set_hidden_state(&vec![value; net.hidden_state_len()])
+            .unwrap();
+        let h = net.hidden_state();
+        assert!(
+            h[..b].iter().all(|&x| x.to_bits() == value.to_bits()),
+            "current LIF: no range"
+        );
+        assert!(
+            h[b..b + n_b]
+                .iter()
+                .all(|&v| v.to_bits() == v_edge.to_bits()),
+            "v"
+        );
+        assert!(
+            h[b + n_b..pair]
+                .iter()
+                .all(|&g| g.to_bits() == g_edge.to_bits()),
+            "ge, gi"
+        );
+        assert!(
+            h[pair..pair + n_a]
+                .iter()
+                .all(|&t| t.to_bits() == time_edge.to_bits()),
+            "spike times"
+        );
+        assert!(
+            h[triplet..]
+                .iter()
+                .all(|&x| x.to_bits() == trace_edge.to_bits()),
+            "triplet traces"
+        );
+    }
+}

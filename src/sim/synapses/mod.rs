@@ -20,7 +20,7 @@ mod store;
 
 pub use build::receptive_field_patches;
 pub use pathways::{Delivery, Flight, FlightCopy, SynapseView};
-pub use store::{layout_blocks, SynapseSpec, Synapses};
+pub use store::{even_bounds, layout_blocks, SynapseSpec, Synapses};
 
 #[cfg(test)]
 mod tests;

@@ -25,7 +25,7 @@ pub fn layout_blocks(n_post: usize) -> usize {
 
 /// [`layout_blocks`] blocks of (nearly) equal numbers of neurons: the layout synapses are
 /// built in, before a network cuts them where the work is.
-pub(super) fn even_bounds(n_post: usize) -> Vec<usize> {
+pub fn even_bounds(n_post: usize) -> Vec<usize> {
     crate::sim::disjoint::part_bounds(n_post, layout_blocks(n_post))
 }
 

@@ -1,7 +1,9 @@
 //! Building synapses: from a list, dense (all-to-all), one-to-one, all-but-self, random and
 //! receptive-field projections, all into the one delay-ordered store.
 
-use super::store::{block_of, even_bounds, PostScratch, SlotIndex, SynapseSpec, Synapses};
+use super::store::{
+    block_of, even_bounds, DueSegments, PostScratch, SlotIndex, SynapseSpec, Synapses,
+};
 use crate::error::{require_finite, Error, Result};
 use crate::sim::plasticity::NEVER;
 use std::collections::VecDeque;
@@ -63,6 +65,7 @@ impl Synapses {
             in_flight: VecDeque::new(),
             index: SlotIndex::default(),
             post_scratch: PostScratch::default(),
+            due: DueSegments::default(),
         };
         s.prepare();
         Ok(s)

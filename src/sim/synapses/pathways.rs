@@ -7,7 +7,7 @@
 //! its own part of the postsynaptic neurons); the flight is each thread's own copy of the
 //! spikes in flight, which every thread keeps identical by emitting every spike.
 
-use super::store::{PostScratch, SlotIndex, Synapses};
+use super::store::{DueSegments, PostScratch, SlotIndex, Synapses};
 use crate::sim::disjoint::DisjointMut;
 use crate::sim::plasticity::{
     IncomingSynapse, Plasticity, PostTraces, PostView, SpikeTime, TracesMut, NEVER,
@@ -40,12 +40,13 @@ pub struct SynapseView<'a> {
 
 /// One thread's view of a projection's spikes in flight: the emissions of the last
 /// `max_delay` steps, each presynaptic neuron's last emission whose synapses have all arrived,
-/// and the post pathway's per-step index of the queue.
+/// the post pathway's per-step index of the queue, and the thread's arrivals by step.
 #[derive(Debug)]
 pub struct Flight<'a> {
     in_flight: &'a mut VecDeque<(i64, u32)>,
     settled_emission: &'a mut [i64],
     scratch: &'a mut PostScratch,
+    due: &'a mut DueSegments,
 }
 
 /// A thread's own copy of a projection's spikes in flight (see [`Flight`]).
@@ -54,6 +55,7 @@ pub struct FlightCopy {
     in_flight: VecDeque<(i64, u32)>,
     settled_emission: Vec<i64>,
     scratch: PostScratch,
+    due: DueSegments,
 }
 
 impl FlightCopy {
@@ -63,6 +65,7 @@ impl FlightCopy {
             in_flight: &mut self.in_flight,
             settled_emission: &mut self.settled_emission,
             scratch: &mut self.scratch,
+            due: &mut self.due,
         }
     }
 }
@@ -71,6 +74,7 @@ impl Flight<'_> {
     /// Records a presynaptic spike emitted at `step`.
     pub fn emit(&mut self, step: i64, pre: u32) {
         self.scratch.step = None;
+        self.due.unqueued += 1;
         self.in_flight.push_back((step, pre));
     }
 }
@@ -86,6 +90,7 @@ impl Synapses {
             in_flight,
             index,
             post_scratch,
+            due,
             ..
         } = self;
         (
@@ -99,6 +104,7 @@ impl Synapses {
                 in_flight,
                 settled_emission,
                 scratch: post_scratch,
+                due,
             },
         )
     }
@@ -109,12 +115,14 @@ impl Synapses {
             in_flight: self.in_flight.clone(),
             settled_emission: self.settled_emission.clone(),
             scratch: PostScratch::default(),
+            due: DueSegments::default(),
         }
     }
 
     /// Forgets every spike emitted so far (none in flight, no arrival on record).
     pub fn forget_spikes(&mut self) {
         self.post_scratch.step = None;
+        self.due = DueSegments::default();
         self.in_flight.clear();
         self.settled_emission.fill(NEVER);
     }
@@ -216,7 +224,10 @@ impl SynapseView<'_> {
     /// Delivers every arrival due at `step` onto the postsynaptic neurons of layout blocks
     /// `blocks` ([`super::store::layout_blocks`]): `target[j − first] += w_ij` and, with a
     /// rule, its `on_pre`. Every thread calls it on its own flight, so each retires the same
-    /// settled spikes. Returns the number of delivered events.
+    /// settled spikes. Arrivals come in the order of the spikes in flight (emission step, then
+    /// emission order), then of the blocks, then of the slots; a step that is not delivered
+    /// (the next call is for a later step) loses its arrivals. Returns the number of
+    /// delivered events.
     pub fn deliver<R: Plasticity>(
         &self,
         flight: &mut Flight<'_>,
@@ -234,6 +245,7 @@ impl SynapseView<'_> {
                 break;
             }
         }
+        self.queue_arrivals(flight, step, &blocks);
         let Delivery {
             target: g,
             first,
@@ -247,7 +259,6 @@ impl SynapseView<'_> {
             index.block_bounds[blocks.end],
         );
         assert!(first <= lo_post && g.len() >= hi_post - first);
-        let stride = index.max_delay + 2;
         let mut events = 0u64;
         // The traces as plain slices, so the hot loop keeps their addresses in registers.
         let rule = rule.map(|(r, traces, state)| {
@@ -255,48 +266,90 @@ impl SynapseView<'_> {
             assert!(state.len() >= R::STATE * self.w.len());
             (r, &*traces.a, &*traces.b, state)
         });
-        for &(t0, pre) in flight.in_flight.iter() {
-            let d = (step - t0) as usize;
-            for block in blocks.clone() {
-                let c = (pre as usize * index.blocks + block) * stride + d;
-                let (lo, hi) = (index.start[c] as usize, index.start[c + 1] as usize);
-                events += (hi - lo) as u64;
-                // SAFETY: slots lo..hi are the synapses of this row and delay, onto the postsynaptic
-                // neurons of `block`; no other thread delivers to or updates them (each owns other
-                // blocks), and no other slice of `w` is alive in this thread.
-                let weights = unsafe { self.w.range_mut(lo, hi) };
-                let targets = &self.target[lo..hi];
-                // SAFETY (unchecked indexing): every target of these slots lies in
-                // lo_post..hi_post (the blocks'), so j − first < hi_post − first ≤ g.len() and the
-                // traces' lengths (asserted above). This is the hottest loop of the simulator.
-                match rule {
-                    Some((rule, post_a, post_b, state)) => {
-                        for (k, (w, &j)) in weights.iter_mut().zip(targets).enumerate() {
-                            let j = j as usize - first;
-                            let slot = lo + k;
-                            unsafe {
-                                *g.get_unchecked_mut(j) += *w;
-                                let post = PostView {
-                                    a: *post_a.get_unchecked(j),
-                                    b: *post_b.get_unchecked(j),
-                                };
-                                // SAFETY: the slot's own state, in this thread's part.
-                                let s = state.range_mut(slot * R::STATE, (slot + 1) * R::STATE);
-                                *w = rule.on_pre(*w, s, post, t_arrival_ms);
-                            }
+        let due = &mut *flight.due;
+        let entry = step.rem_euclid(due.ring.len() as i64) as usize;
+        let segments = std::mem::take(&mut due.ring[entry]);
+        for &(lo, hi) in &segments {
+            let (lo, hi) = (lo as usize, hi as usize);
+            assert!(hi <= self.target.len());
+            events += (hi - lo) as u64;
+            // SAFETY: slots lo..hi are the synapses of one row and delay, onto the postsynaptic
+            // neurons of one of `blocks`; no other thread delivers to or updates them (each
+            // owns other blocks), and no other slice of `w` is alive in this thread.
+            let weights = unsafe { self.w.range_mut(lo, hi) };
+            let targets = &self.target[lo..hi];
+            // SAFETY (unchecked indexing): every target of these slots lies in
+            // lo_post..hi_post (the blocks'), so j − first < hi_post − first ≤ g.len() and the
+            // traces' lengths (asserted above). This is the hottest loop of the simulator.
+            match rule {
+                Some((rule, post_a, post_b, state)) => {
+                    for (k, (w, &j)) in weights.iter_mut().zip(targets).enumerate() {
+                        let j = j as usize - first;
+                        let slot = lo + k;
+                        unsafe {
+                            *g.get_unchecked_mut(j) += *w;
+                            let post = PostView {
+                                a: *post_a.get_unchecked(j),
+                                b: *post_b.get_unchecked(j),
+                            };
+                            // SAFETY: the slot's own state, in this thread's part.
+                            let s = state.range_mut(slot * R::STATE, (slot + 1) * R::STATE);
+                            *w = rule.on_pre(*w, s, post, t_arrival_ms);
                         }
                     }
-                    None => {
-                        for (w, &j) in weights.iter().zip(targets) {
-                            unsafe {
-                                *g.get_unchecked_mut(j as usize - first) += *w;
-                            }
+                }
+                None => {
+                    for (w, &j) in weights.iter().zip(targets) {
+                        unsafe {
+                            *g.get_unchecked_mut(j as usize - first) += *w;
                         }
                     }
                 }
             }
         }
+        let mut segments = segments;
+        segments.clear();
+        due.ring[entry] = segments;
+        due.next_step = Some(step + 1);
         events
+    }
+
+    /// Brings the flight's ring of due segments up to `step` for `blocks`: the spikes emitted
+    /// since the last delivery are queued; if this delivery is not the step after the last
+    /// one, or for other blocks, or the layout changed, the ring is rebuilt from every spike
+    /// in flight. Either way only arrivals at `step` or later are queued.
+    fn queue_arrivals(&self, flight: &mut Flight<'_>, step: i64, blocks: &Range<usize>) {
+        let due = &mut *flight.due;
+        let slots = self.index.max_delay + 1;
+        let fresh = due.next_step == Some(step)
+            && due.blocks == *blocks
+            && due.ring.len() == slots
+            && due.unqueued <= flight.in_flight.len();
+        let new_spikes = if fresh {
+            flight.in_flight.len() - due.unqueued
+        } else {
+            due.ring.resize_with(slots, Vec::new);
+            due.ring.iter_mut().for_each(Vec::clear);
+            due.blocks = blocks.clone();
+            0
+        };
+        due.unqueued = 0;
+        let index = self.index;
+        let stride = index.max_delay + 2;
+        for &(t0, pre) in flight.in_flight.range(new_spikes..) {
+            let first_delay = (step - t0).max(0) as usize;
+            for block in blocks.clone() {
+                let c = (pre as usize * index.blocks + block) * stride;
+                let starts = &index.start[c..c + stride];
+                for d in first_delay..=index.max_delay {
+                    let (lo, hi) = (starts[d], starts[d + 1]);
+                    if lo < hi {
+                        let arrival = (t0 + d as i64).rem_euclid(slots as i64) as usize;
+                        due.ring[arrival].push((lo, hi));
+                    }
+                }
+            }
+        }
     }
 
     /// Fills `out` with (presynaptic neuron, slot, step of the last arrival delivered by

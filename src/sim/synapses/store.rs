@@ -2,6 +2,7 @@
 //! indices, and access by (pre, post).
 
 use std::collections::VecDeque;
+use std::ops::Range;
 
 /// A projection onto this many postsynaptic neurons or more is laid out in two blocks.
 const TWO_BLOCKS_FROM: usize = 1024;
@@ -75,6 +76,8 @@ pub struct Synapses {
     pub(super) index: SlotIndex,
     #[serde(skip)]
     pub(super) post_scratch: PostScratch,
+    #[serde(skip)]
+    pub(super) due: DueSegments,
 }
 
 /// Buffers of the post pathway, reused across the spikes of a step (no allocation per spike).
@@ -89,6 +92,30 @@ pub(super) struct PostScratch {
 }
 
 impl PartialEq for PostScratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// A thread's arrivals of the next `max_delay + 1` steps as slot ranges, queued when their
+/// spikes are emitted (derived from the spikes in flight and rebuilt from them whenever in
+/// doubt; not state, so any two compare equal). Delivering a step is then a walk over one
+/// list of ranges, where looking up every spike in flight's delay segment for every step cost
+/// a scattered index read per spike and step (most segments hold a handful of synapses).
+#[derive(Debug, Clone, Default)]
+pub(super) struct DueSegments {
+    /// The step whose arrivals the next delivery takes from the ring (None: rebuild it).
+    pub(super) next_step: Option<i64>,
+    /// The layout blocks whose segments the ring holds.
+    pub(super) blocks: Range<usize>,
+    /// Spikes at the back of the queue emitted since the last delivery, not yet in the ring.
+    pub(super) unqueued: usize,
+    /// Entry `t mod (max_delay + 1)`: the slot ranges arriving at step t, in the order of the
+    /// spikes in flight, then of the blocks (the order arrivals were always delivered in).
+    pub(super) ring: Vec<Vec<(u32, u32)>>,
+}
+
+impl PartialEq for DueSegments {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -185,6 +212,7 @@ impl Synapses {
                 fill[j] += 1;
             }
         }
+        self.due = DueSegments::default();
         self.index = SlotIndex {
             max_delay,
             blocks,

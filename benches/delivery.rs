@@ -15,7 +15,9 @@
 //! - `scatter_add_depress`: the same plus w ← clip(w − ν_pre·post1[target], 0, 1) (the work of
 //!   the triplet rule's arrival: 12 B read, 8 B written per event) — the roofline of the
 //!   pattern;
-//! - `mesonet_deliver`: `Synapses::deliver` with the triplet rule, as the network calls it.
+//! - `mesonet_deliver`: `Synapses::deliver` with the triplet rule, as the network calls it
+//!   (the same segments, but queued once per spike into a ring by arrival step and walked
+//!   step by step, instead of looked up per spike and step as the kernels above do).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mesonet::data::{load_mnist_like, Split};

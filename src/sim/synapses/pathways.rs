@@ -122,7 +122,7 @@ impl Synapses {
     /// Forgets every spike emitted so far (none in flight, no arrival on record).
     pub fn forget_spikes(&mut self) {
         self.post_scratch.step = None;
-        self.due = DueSegments::default();
+        self.due.next_step = None;
         self.in_flight.clear();
         self.settled_emission.fill(NEVER);
     }
@@ -271,7 +271,7 @@ impl SynapseView<'_> {
         let segments = std::mem::take(&mut due.ring[entry]);
         for &(lo, hi) in &segments {
             let (lo, hi) = (lo as usize, hi as usize);
-            assert!(hi <= self.target.len());
+            assert!(hi <= self.w.len());
             events += (hi - lo) as u64;
             // SAFETY: slots lo..hi are the synapses of one row and delay, onto the postsynaptic
             // neurons of one of `blocks`; no other thread delivers to or updates them (each
@@ -316,12 +316,14 @@ impl SynapseView<'_> {
 
     /// Brings the flight's ring of due segments up to `step` for `blocks`: the spikes emitted
     /// since the last delivery are queued; if this delivery is not the step after the last
-    /// one, or for other blocks, or the layout changed, the ring is rebuilt from every spike
-    /// in flight. Either way only arrivals at `step` or later are queued.
+    /// one, or for other blocks, or the ring was built against another layout (another
+    /// projection's, or this one's before a relayout), it is rebuilt from every spike in
+    /// flight. Either way only arrivals at `step` or later are queued.
     fn queue_arrivals(&self, flight: &mut Flight<'_>, step: i64, blocks: &Range<usize>) {
         let due = &mut *flight.due;
         let slots = self.index.max_delay + 1;
         let fresh = due.next_step == Some(step)
+            && due.layout_id == self.index.layout_id
             && due.blocks == *blocks
             && due.ring.len() == slots
             && due.unqueued <= flight.in_flight.len();
@@ -331,6 +333,7 @@ impl SynapseView<'_> {
             due.ring.resize_with(slots, Vec::new);
             due.ring.iter_mut().for_each(Vec::clear);
             due.blocks = blocks.clone();
+            due.layout_id = self.index.layout_id;
             0
         };
         due.unqueued = 0;

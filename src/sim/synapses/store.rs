@@ -11,9 +11,9 @@ const TWO_BLOCKS_FROM: usize = 1024;
 /// block of postsynaptic neurons are stored apart, so that the threads running a network, each
 /// owning whole blocks, never write the same cache line. Two blocks from [`TWO_BLOCKS_FROM`]
 /// neurons (the machines this project runs on have two cores). Smaller targets are one block:
-/// each block costs a segment lookup per arrival, and measured on Diehl & Cook's network (400
-/// and 1600 neurons, where a step is 1-15 µs of work) a second thread made training slower,
-/// not faster; on the 9 408-neuron split-and-merge shape it makes a presentation 1.6× faster.
+/// each block costs a queued segment per spike and delay, and measured on Diehl & Cook's
+/// network (400 and 1600 neurons, where a step is 1-15 µs of work; with the per-step segment
+/// lookup that preceded the ring) a second thread made training slower, not faster; on the 9 408-neuron split-and-merge shape it makes a presentation 1.6× faster.
 /// Where the blocks are cut is the network's choice ([`Synapses::relayout`]); results never
 /// depend on it: a neuron's arrivals come in the same order in any layout.
 pub fn layout_blocks(n_post: usize) -> usize {
@@ -69,9 +69,11 @@ pub struct Synapses {
     /// Delay (steps) of each slot.
     pub delay_steps: Vec<u16>,
     /// Per presynaptic neuron, the last emission step all of whose synapses have arrived.
-    pub settled_emission: Vec<i64>,
+    pub(crate) settled_emission: Vec<i64>,
     /// Spikes emitted during the last `max_delay` steps: (emission step, presynaptic index).
-    pub in_flight: VecDeque<(i64, u32)>,
+    /// Changed only by [`Synapses::emit`], delivery (which retires settled spikes) and
+    /// [`Synapses::forget_spikes`], which keep every thread's ring of due segments in step.
+    pub(crate) in_flight: VecDeque<(i64, u32)>,
     #[serde(skip)]
     pub(super) index: SlotIndex,
     #[serde(skip)]
@@ -97,15 +99,18 @@ impl PartialEq for PostScratch {
     }
 }
 
-/// A thread's arrivals of the next `max_delay + 1` steps as slot ranges, queued when their
-/// spikes are emitted (derived from the spikes in flight and rebuilt from them whenever in
-/// doubt; not state, so any two compare equal). Delivering a step is then a walk over one
-/// list of ranges, where looking up every spike in flight's delay segment for every step cost
-/// a scattered index read per spike and step (most segments hold a handful of synapses).
+/// A thread's arrivals of the next `max_delay + 1` steps as slot ranges: each spike's
+/// segments are queued once, at the first delivery after its emission (derived from the spikes
+/// in flight and rebuilt from them whenever in doubt; not state, so any two compare equal).
+/// Delivering a step is then a walk over one list of ranges, where looking up every spike in
+/// flight's delay segment at every step cost a scattered index read per spike and step (most
+/// segments hold a handful of synapses).
 #[derive(Debug, Clone, Default)]
 pub(super) struct DueSegments {
     /// The step whose arrivals the next delivery takes from the ring (None: rebuild it).
     pub(super) next_step: Option<i64>,
+    /// The layout ([`SlotIndex::layout_id`]) the ranges are slots of.
+    pub(super) layout_id: u64,
     /// The layout blocks whose segments the ring holds.
     pub(super) blocks: Range<usize>,
     /// Spikes at the back of the queue emitted since the last delivery, not yet in the ring.
@@ -121,10 +126,16 @@ impl PartialEq for DueSegments {
     }
 }
 
+/// The next [`SlotIndex::layout_id`].
+static NEXT_LAYOUT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// Derived lookup tables (rebuilt by [`Synapses::prepare`]; not state, so any two compare
 /// equal).
 #[derive(Debug, Clone, Default)]
 pub(super) struct SlotIndex {
+    /// Unique to each [`Synapses::prepare`] in the process (never 0): a ring of due segments
+    /// built against another layout is rebuilt.
+    pub(super) layout_id: u64,
     pub(super) max_delay: usize,
     /// Blocks the postsynaptic neurons are laid out in ([`Synapses::block_bounds`]).
     pub(super) blocks: usize,
@@ -212,8 +223,9 @@ impl Synapses {
                 fill[j] += 1;
             }
         }
-        self.due = DueSegments::default();
+        self.due.next_step = None;
         self.index = SlotIndex {
+            layout_id: NEXT_LAYOUT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             max_delay,
             blocks,
             block_bounds: self.block_bounds.clone(),

@@ -384,59 +384,75 @@ fn blocks_cut_anywhere_deliver_and_normalise_to_the_same_bits() {
 }
 
 #[test]
-fn arrivals_match_a_direct_count_through_gaps_block_changes_and_a_reset() {
-    // 5 inputs onto 7 neurons in two blocks, delays 0..=6 steps; synapse k weighs 2^k, so
-    // every sum is exact and tells which synapses arrived.
+fn arrivals_match_a_direct_sum_in_emission_order_through_gaps_relayouts_and_a_reset() {
+    // 5 inputs onto 7 neurons in two blocks, delays 0..=6 steps, weights whose sums round
+    // differently in another order: each neuron must receive, at every step, its arrivals
+    // added to what it holds in the order the spikes were emitted.
     let (n_pre, n_post) = (5usize, 7usize);
     let mut list = Vec::new();
     for i in 0..n_pre {
         for j in 0..n_post {
             if (i * 3 + j) % 4 != 0 {
-                let k = list.len() as i32;
-                list.push((i, j, 2f64.powi(k), ((i * 5 + j * 3) % 7) as u16));
+                let w = 0.1 + (list.len() as f64) * 0.0137 + 1.0 / (3.0 + i as f64);
+                list.push((i, j, w, ((i * 5 + j * 3) % 7) as u16));
             }
         }
     }
     let mut p = Synapses::from_list(n_pre, n_post, list.clone()).unwrap();
     p.relayout(&[0, 3, n_post]).expect("re-laid out");
+    // Block 0 on the store's own flight, block 1 on a copy, as two threads run a network.
+    let mut copy = p.flight_copy();
     let skipped = [9i64, 10, 17, 31];
-    let reset_at = 25i64;
+    let (relayout_at, reset_at) = (14i64, 25i64);
     let mut emitted: Vec<(i64, usize)> = Vec::new();
+    let start = 1.0 / 3.0;
     for step in 0..45i64 {
+        if step == relayout_at {
+            // A new cut: both rings (the copy's too) were built against the old slots.
+            p.relayout(&[0, 5, n_post]).expect("re-laid out");
+        }
         if step == reset_at {
             p.forget_spikes();
+            copy = p.flight_copy();
             emitted.clear();
         }
-        for pre in [(step * 7 % 5) as usize, (step * 3 % 5) as usize] {
-            if step % 3 != 1 && step < 38 && !emitted.contains(&(step, pre)) {
-                p.emit(step, pre as u32);
-                emitted.push((step, pre));
+        let bounds = p.block_bounds.clone();
+        let mut fired = Vec::new();
+        for pre in [
+            (step * 7 % 5) as usize,
+            (step * 3 % 5) as usize,
+            (step % 5) as usize,
+        ] {
+            if step % 3 != 1 && step < 38 && !fired.contains(&pre) {
+                fired.push(pre);
             }
         }
-        if skipped.contains(&step) {
-            continue;
-        }
-        let mut g = vec![0.0; n_post];
-        let events = if step % 5 == 0 {
-            // One block at a time, as two threads would, from the same flight.
-            let (view, mut flight) = p.split();
-            let mut events = 0;
-            for block in [0..1, 1..2] {
-                let first = [0, 3][block.start];
-                let part = &mut g[first..];
-                let delivery = Delivery::<TripletStdp> {
-                    target: part,
+        let mut g = vec![start; n_post];
+        let mut events = 0;
+        {
+            let (view, mut own) = p.split();
+            let mut theirs = copy.as_flight();
+            for &pre in &fired {
+                own.emit(step, pre as u32);
+                theirs.emit(step, pre as u32);
+            }
+            if !skipped.contains(&step) {
+                let (low, high) = g.split_at_mut(bounds[1]);
+                let part = |target, first| Delivery::<TripletStdp> {
+                    target,
                     first,
                     rule: None,
                     t_arrival_ms: 0.0,
                 };
-                events += view.deliver(&mut flight, step, block, delivery);
+                events += view.deliver(&mut own, step, 0..1, part(low, 0));
+                events += view.deliver(&mut theirs, step, 1..2, part(high, bounds[1]));
             }
-            events
-        } else {
-            p.deliver(step, plain(&mut g))
-        };
-        let mut expected = vec![0.0; n_post];
+        }
+        emitted.extend(fired.iter().map(|&pre| (step, pre)));
+        if skipped.contains(&step) {
+            continue;
+        }
+        let mut expected = vec![start; n_post];
         let mut expected_events = 0;
         for &(t0, pre) in &emitted {
             for &(i, j, w, d) in &list {
@@ -446,7 +462,8 @@ fn arrivals_match_a_direct_count_through_gaps_block_changes_and_a_reset() {
                 }
             }
         }
-        assert_eq!(g, expected, "charges at step {step}");
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&g), bits(&expected), "charges at step {step}");
         assert_eq!(events, expected_events, "events at step {step}");
     }
 }

@@ -72,7 +72,7 @@ impl Network {
     /// advance is not learning state), then the
     /// thresholds of every group with an adaptive threshold.
     pub fn plastic_state(&self) -> Vec<f64> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.plastic_state_len());
         for p in &self.projections {
             if let Some(plastic) = &p.plastic {
                 out.extend_from_slice(&p.synapses.w);

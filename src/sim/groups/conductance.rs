@@ -292,6 +292,29 @@ impl ConductanceGroup {
         self.free.iter_mut().for_each(|f| *f = dt_over_tau);
     }
 
+    /// Appends v, ge and gi of every neuron (see [`crate::sim::NeuronGroup::hidden_state`]).
+    pub fn hidden_state(&self, out: &mut Vec<f64>) {
+        out.extend_from_slice(&self.v);
+        out.extend_from_slice(&self.ge);
+        out.extend_from_slice(&self.gi);
+    }
+
+    /// Writes v, ge and gi laid out as [`ConductanceGroup::hidden_state`], kept physical:
+    /// conductances ≥ 0, v between the potentials it relaxes to.
+    pub fn set_hidden_state(&mut self, h: &[f64]) {
+        let n = self.v.len();
+        let (lowest, highest) = self.params.v_hull();
+        for (v, &x) in self.v.iter_mut().zip(&h[..n]) {
+            *v = x.clamp(lowest, highest);
+        }
+        for (g, &x) in self.ge.iter_mut().zip(&h[n..2 * n]) {
+            *g = x.max(0.0);
+        }
+        for (g, &x) in self.gi.iter_mut().zip(&h[2 * n..3 * n]) {
+            *g = x.max(0.0);
+        }
+    }
+
     /// True when θ adapts (θ_plus > 0).
     pub fn adaptive(&self) -> bool {
         self.params.theta_plus_mv > 0.0

@@ -130,11 +130,7 @@ impl NeuronGroup {
     /// group (variable by variable). Refractory clocks are discrete and not in it.
     pub fn hidden_state(&self, out: &mut Vec<f64>) {
         match self {
-            NeuronGroup::Conductance(g) => {
-                out.extend_from_slice(&g.v);
-                out.extend_from_slice(&g.ge);
-                out.extend_from_slice(&g.gi);
-            }
+            NeuronGroup::Conductance(g) => g.hidden_state(out),
             NeuronGroup::CurrentLif(g) => g.hidden_state(out),
         }
     }
@@ -149,21 +145,8 @@ impl NeuronGroup {
     /// the potentials it relaxes to); returns the rest.
     pub fn set_hidden_state<'h>(&mut self, h: &'h [f64]) -> &'h [f64] {
         let (mine, rest) = h.split_at(self.hidden_state_len());
-        let n = self.len();
         match self {
-            NeuronGroup::Conductance(g) => {
-                // Kept physical: conductances ≥ 0, v between the potentials it relaxes to.
-                let (lowest, highest) = g.params.v_hull();
-                for (v, &x) in g.v.iter_mut().zip(&mine[..n]) {
-                    *v = x.clamp(lowest, highest);
-                }
-                for (g, &x) in g.ge.iter_mut().zip(&mine[n..2 * n]) {
-                    *g = x.max(0.0);
-                }
-                for (g, &x) in g.gi.iter_mut().zip(&mine[2 * n..]) {
-                    *g = x.max(0.0);
-                }
-            }
+            NeuronGroup::Conductance(g) => g.set_hidden_state(mine),
             NeuronGroup::CurrentLif(g) => g.set_hidden_state(mine),
         }
         rest

@@ -375,33 +375,12 @@ fn a_hidden_state_out_of_range_is_written_back_physical() {
         net.set_hidden_state(&vec![value; net.hidden_state_len()])
             .unwrap();
         let h = net.hidden_state();
-        assert!(
-            h[..b].iter().all(|&x| x.to_bits() == value.to_bits()),
-            "current LIF: no range"
-        );
-        assert!(
-            h[b..b + n_b]
-                .iter()
-                .all(|&v| v.to_bits() == v_edge.to_bits()),
-            "v"
-        );
-        assert!(
-            h[b + n_b..pair]
-                .iter()
-                .all(|&g| g.to_bits() == g_edge.to_bits()),
-            "ge, gi"
-        );
-        assert!(
-            h[pair..pair + n_a]
-                .iter()
-                .all(|&t| t.to_bits() == time_edge.to_bits()),
-            "spike times"
-        );
-        assert!(
-            h[triplet..]
-                .iter()
-                .all(|&x| x.to_bits() == trace_edge.to_bits()),
-            "triplet traces"
-        );
+        let all_are =
+            |values: &[f64], edge: f64| values.iter().all(|x| x.to_bits() == edge.to_bits());
+        assert!(all_are(&h[..b], value), "current LIF: no range");
+        assert!(all_are(&h[b..b + n_b], v_edge), "v");
+        assert!(all_are(&h[b + n_b..pair], g_edge), "ge, gi");
+        assert!(all_are(&h[pair..pair + n_a], time_edge), "spike times");
+        assert!(all_are(&h[triplet..], trace_edge), "triplet traces");
     }
 }

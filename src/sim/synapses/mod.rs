@@ -2,11 +2,12 @@
 //! layout made for event delivery, and the pre and post pathways that run a plasticity rule.
 //!
 //! Each presynaptic neuron's outgoing synapses onto one block of postsynaptic neurons (one or
-//! two blocks: [`layout_blocks`]) form one row, stored in *delay order* (then by target): a spike emitted at step t0 delivers, at step t0 + d, the contiguous slice of its row
-//! whose delay is d steps, so delivery streams through memory: each thread queues a spike's segments,
-//! once, in a ring by arrival step, and walks one step's list of ranges per delivery (the
-//! buffers are reused from step to step; no per-event allocation). A column index lists each postsynaptic neuron's
-//! incoming synapses by presynaptic neuron, for the passes by postsynaptic neuron (its spikes,
+//! two blocks: [`layout_blocks`]) form one row, stored in *delay order* (then by target): a
+//! spike emitted at step t0 delivers, at step t0 + d, the contiguous slice of its row whose
+//! delay is d steps, so delivery streams through memory: each thread queues a spike's
+//! segments, once, in a ring by arrival step, and walks one step's list of ranges per delivery
+//! (the buffers are reused from step to step; no per-event allocation). A column index lists
+//! each postsynaptic neuron's incoming synapses by presynaptic neuron, for the passes by postsynaptic neuron (its spikes,
 //! normalisation). Dense (all-to-all), random, receptive-field, one-to-one and all-but-self
 //! projections are all built into this one layout.
 //!

@@ -268,7 +268,7 @@ impl SynapseView<'_> {
         });
         let due = &mut *flight.due;
         let entry = step.rem_euclid(due.ring.len() as i64) as usize;
-        let segments = std::mem::take(&mut due.ring[entry]);
+        let mut segments = std::mem::take(&mut due.ring[entry]);
         for &(lo, hi) in &segments {
             let (lo, hi) = (lo as usize, hi as usize);
             assert!(hi <= self.w.len());
@@ -307,7 +307,6 @@ impl SynapseView<'_> {
                 }
             }
         }
-        let mut segments = segments;
         segments.clear();
         due.ring[entry] = segments;
         due.next_step = Some(step + 1);

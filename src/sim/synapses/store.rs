@@ -13,7 +13,8 @@ const TWO_BLOCKS_FROM: usize = 1024;
 /// neurons (the machines this project runs on have two cores). Smaller targets are one block:
 /// each block costs a queued segment per spike and delay, and measured on Diehl & Cook's
 /// network (400 and 1600 neurons, where a step is 1-15 µs of work; with the per-step segment
-/// lookup that preceded the ring) a second thread made training slower, not faster; on the 9 408-neuron split-and-merge shape it makes a presentation 1.6× faster.
+/// lookup that preceded the ring) a second thread made training slower, not faster; on the
+/// 9 408-neuron split-and-merge shape it makes a presentation 1.6× faster.
 /// Where the blocks are cut is the network's choice ([`Synapses::relayout`]); results never
 /// depend on it: a neuron's arrivals come in the same order in any layout.
 pub fn layout_blocks(n_post: usize) -> usize {
@@ -223,7 +224,6 @@ impl Synapses {
                 fill[j] += 1;
             }
         }
-        self.due.next_step = None;
         self.index = SlotIndex {
             layout_id: NEXT_LAYOUT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             max_delay,

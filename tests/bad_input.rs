@@ -1534,6 +1534,20 @@ fn special_cases() -> Vec<Case> {
             ],
             &["maps", "2.5"],
         ),
+        Case::new(
+            &[
+                "train",
+                "--preset",
+                "split-merge",
+                "--set",
+                "integrate_refractory=0.5",
+                "--data",
+                d,
+                "--out",
+                "out/t",
+            ],
+            &["integrate_refractory", "0.5"],
+        ),
         // mesonet: η_max at or below the largest reachable drive, κ ≤ 0, its own switches and
         // rates, and split-merge's geometry through it.
         Case::new(

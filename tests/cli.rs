@@ -731,6 +731,79 @@ fn long_runs_are_announced_on_stderr_even_without_a_terminal() {
 }
 
 #[test]
+fn progress_reaches_a_log_file_and_a_bad_interval_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+    let out_dir = dir.path().join("t");
+    let args = [
+        "train",
+        "--data",
+        data,
+        "--neurons",
+        "2",
+        "--train-samples",
+        "4",
+        "--test-samples",
+        "3",
+        "--json",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    // stderr is a pipe, not a terminal: a line per unit with the interval 0.
+    let out = mesonet()
+        .env("MESONET_PROGRESS_SECONDS", "0")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    for expected in ["train: 4/4 (100.0 %)", "evaluate: 7/7 (100.0 %)"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "'{expected}' not in {stderr}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("train: 4/4 (100.0 %) done in ")),
+        "{stderr}"
+    );
+    serde_json::from_slice::<Value>(&out.stdout).expect("stdout stays one JSON object");
+    // Without the variable, a run this short prints no progress at all.
+    let quiet_dir = dir.path().join("q");
+    let mut quiet_args = args;
+    quiet_args[args.len() - 1] = quiet_dir.to_str().unwrap();
+    let quiet = mesonet()
+        .env_remove("MESONET_PROGRESS_SECONDS")
+        .args(quiet_args)
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert!(!stderr.contains("train:"), "{stderr}");
+    // A bad value: exit 2, one line naming the variable and the value, nothing written.
+    let fresh = dir.path().join("u");
+    for bad in ["-1", "soon", "NaN"] {
+        let refused = mesonet()
+            .env("MESONET_PROGRESS_SECONDS", bad)
+            .args(["train", "--data", data, "--neurons", "2", "--out"])
+            .arg(&fresh)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("MESONET_PROGRESS_SECONDS") && stderr.contains(bad),
+            "{stderr}"
+        );
+        assert!(!fresh.exists());
+    }
+}
+
+#[test]
 fn results_record_the_commit_they_were_built_from() {
     let head = std::process::Command::new("git")
         .args(["rev-parse", "HEAD"])

@@ -97,7 +97,7 @@ pub fn run(args: &LearningSpectrumArgs) -> Result<Report> {
     )
     .check("the learning-map spectra")?;
     let started = std::time::Instant::now();
-    let bar = super::progress_bar("map evaluations");
+    let bar = super::progress_display("map evaluations")?;
     bar.set_length(evaluations as u64);
     let data_ref = data.as_ref();
     let result = super::with_threads(args.threads, restricted.len(), || {

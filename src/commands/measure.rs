@@ -257,7 +257,7 @@ pub fn robustness(args: &RobustnessArgs) -> Result<Report> {
     let c = &run.ckpt.config;
     let (projection, synapses) = input_projection(&run.ckpt.network)?;
     let order = deletion_order(synapses, args.deletion_seed.unwrap_or(c.seed));
-    let bar = super::progress_bar("robustness");
+    let bar = super::progress_display("robustness")?;
     bar.set_length(f.len() as u64);
     let mut curve = Vec::new();
     for &fraction in f {

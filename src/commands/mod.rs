@@ -7,6 +7,7 @@ mod learning_spectrum;
 mod lyapunov;
 mod measure;
 mod network;
+mod progress;
 mod run;
 mod spike_timing;
 mod sweep;
@@ -33,7 +34,15 @@ pub use verify::VerifyArgs;
 
 /// mesonet: measure the MesoNet spiking-network learning theory.
 #[derive(Debug, Parser)]
-#[command(name = "mesonet", version, about, long_about = None)]
+#[command(
+    name = "mesonet",
+    version,
+    about,
+    long_about = None,
+    after_help = "Environment: MESONET_DATA is the data directory when --data is not given; \
+MESONET_PROGRESS_SECONDS (default 60) is the least time between two progress lines on stderr \
+when stderr is not a terminal (logs, batch jobs; on a terminal a bar is drawn instead)."
+)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
@@ -216,6 +225,8 @@ pub struct CommonArgs {
 
 /// Runs the parsed command line. Returns the report and whether `--json` was asked for.
 pub fn dispatch(cli: Box<Cli>) -> Result<(Report, bool)> {
+    // Checked before any work, so that a bad value cannot stop a run once it has started.
+    progress::line_interval()?;
     match cli.command {
         Command::Run(a) => run::run(&a).map(|r| (r, a.common.json)),
         Command::SpikeTiming(a) => spike_timing::run(&a).map(|r| (r, a.json)),
@@ -261,17 +272,10 @@ pub(crate) fn with_threads<T: Send>(
     pool.install(f)
 }
 
-/// A progress bar on stderr (hidden when stderr is not a terminal).
-fn progress_bar(label: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::hidden();
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
-            .expect("static template")
-            .progress_chars("=> "),
-    );
-    bar.set_message(label.to_string());
-    bar
+/// Progress labelled `label` on stderr: a bar on a terminal, a line every
+/// `$MESONET_PROGRESS_SECONDS` otherwise.
+fn progress_display(label: &str) -> Result<progress::ProgressDisplay> {
+    progress::ProgressDisplay::stderr(label)
 }
 
 /// Parses a comma-separated state vector.

@@ -159,7 +159,7 @@ pub fn heatmap(args: &NetworkHeatmapArgs) -> Result<Report> {
 
     let started = std::time::Instant::now();
     let cells = shard.cells(plan.cells());
-    let bar = super::progress_bar("cells");
+    let bar = super::progress_display("cells")?;
     bar.set_length(cells.len() as u64);
     let computed = super::with_threads(args.threads, cells.len(), || {
         run_cells(&plan, shard, (&train, &test), &|| bar.inc(1))
@@ -380,7 +380,7 @@ pub fn orbit(args: &NetworkOrbitArgs) -> Result<Report> {
     plan.validate_observable(data.as_ref())?;
     let started = std::time::Instant::now();
     let values = shard.cells(plan.param.len());
-    let bar = super::progress_bar("values");
+    let bar = super::progress_display("values")?;
     bar.set_length(values.len() as u64);
     let computed = super::with_threads(args.threads, values.len(), || {
         run_values(&plan, shard, data.as_ref(), &|| bar.inc(1))
@@ -451,7 +451,7 @@ pub fn local_jacobians(args: &LocalJacobiansArgs) -> Result<Report> {
     let out = OutputDir::at(&dir, Manifest::new(local_jacobians::KIND, None))?;
     out.check()?;
     let started = std::time::Instant::now();
-    let bar = super::progress_bar("samples");
+    let bar = super::progress_display("samples")?;
     bar.set_length(plan.samples as u64);
     let data = super::with_threads(args.threads, plan.per_sample, || {
         local_jacobians::run(&plan, &|| bar.inc(1))

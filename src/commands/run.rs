@@ -39,7 +39,7 @@ pub fn run(args: &RunArgs) -> Result<Report> {
     let mut reports = Vec::with_capacity(jobs_to_run.len());
     let mut text = String::new();
     for (plan, out) in &jobs_to_run {
-        let bar = super::progress_bar(&plan.name);
+        let bar = super::progress_display(&plan.name)?;
         let start = |n: u64| bar.set_length(n);
         let tick = || bar.inc(1);
         let progress = Progress {

@@ -235,7 +235,7 @@ fn finish(
     let plan = Plan::new(name, String::new(), kind?)?;
     let out = OutputDir::in_root(&output.out, &plan.name, Manifest::new(command, None))?;
     out.check()?;
-    let bar = super::progress_bar(&plan.name);
+    let bar = super::progress_display(&plan.name)?;
     let start = |n: u64| bar.set_length(n);
     let tick = || bar.inc(1);
     let progress = Progress {

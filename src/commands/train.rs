@@ -401,9 +401,9 @@ pub fn train(args: &TrainArgs) -> Result<Report> {
 
     let threads = crate::resources::cap_threads(args.threads, usize::MAX);
     ckpt.network.network_mut().set_threads(threads);
-    let bar = super::progress_bar("train");
+    let bar = super::progress_display("train")?;
     bar.set_length(ckpt.total_samples());
-    bar.set_position(ckpt.samples_done);
+    bar.resume_from(ckpt.samples_done);
     ckpt.train(&train_set, Some(&checkpoint_path), &|done, _, acc| {
         bar.set_position(done);
         if let Some(acc) = acc {
@@ -431,7 +431,7 @@ fn evaluate_with_progress(
 ) -> Result<Evaluation> {
     let config = &ckpt.config;
     let samples = config.assign_samples + config.test_samples;
-    let bar = super::progress_bar("evaluate");
+    let bar = super::progress_display("evaluate")?;
     bar.set_length(samples as u64);
     let chunks = samples.div_ceil(crate::sim::training::CHUNK);
     let eval = super::with_threads(threads, chunks, || {

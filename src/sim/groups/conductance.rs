@@ -9,7 +9,10 @@
 //! Voltages in mV, times in ms, conductances dimensionless (weights add straight to them).
 //! v is advanced by forward Euler (the integrator of the Brian2 ports of the reference code);
 //! the conductances and θ decay exactly (they are linear and uncoupled). While refractory,
-//! v is held (Brian2's `unless refractory`) and the conductances keep decaying.
+//! v is held at its reset value (Brian's `unless refractory`, Diehl & Cook's reference code)
+//! or, with [`ConductanceParams::integrate_while_refractory`], keeps integrating with only
+//! firing blocked (Brian2 without the flag, Meng et al.'s code); the conductances keep
+//! decaying either way.
 
 use crate::error::{require_finite, require_non_negative, require_positive, Error, Result};
 
@@ -60,6 +63,11 @@ pub struct ConductanceParams {
     /// spike and the condition `timer > 5 ms`: a 50 ms block, counted from the start too.
     #[serde(default)]
     pub spike_block_ms: f64,
+    /// While refractory, v keeps integrating its input and only firing is blocked (Brian2's
+    /// semantics when the equation lacks `unless refractory`, as in Meng et al.'s code);
+    /// false holds v at the reset value until the period ends.
+    #[serde(default)]
+    pub integrate_while_refractory: bool,
 }
 
 impl ConductanceParams {
@@ -144,7 +152,8 @@ pub struct ConductanceGroup {
     pub since_spike: Vec<u32>,
     #[serde(skip, default = "no_constants")]
     constants: Option<StepConstants>,
-    /// Per neuron dt/τ, or 0 while refractory (derived from `refractory_left` by `prepare`).
+    /// Per neuron dt/τ, or 0 while refractory and v is held (derived from `refractory_left` by
+    /// `prepare`).
     #[serde(skip)]
     free: Vec<f64>,
 }
@@ -237,11 +246,11 @@ impl ConductanceGroup {
                 0
             },
         });
-        let dt_over_tau = dt_ms / p.tau_ms;
+        let (dt_over_tau, held) = (dt_ms / p.tau_ms, !p.integrate_while_refractory);
         self.free = self
             .refractory_left
             .iter()
-            .map(|&r| if r > 0 { 0.0 } else { dt_over_tau })
+            .map(|&r| if r > 0 && held { 0.0 } else { dt_over_tau })
             .collect();
     }
 
@@ -345,7 +354,7 @@ impl ConductanceGroup {
     }
 
     /// Pass 1 of a step, branch-free so it vectorises: Euler step of v scaled by `free` (dt/τ,
-    /// or 0 while refractory), decay of ge, gi and (with `adapt`) θ, the block clocks; returns
+    /// or 0 while v is held), decay of ge, gi and (with `adapt`) θ, the block clocks; returns
     /// whether anybody is refractory and whether anybody is above threshold.
     #[inline(always)]
     fn relax(&mut self, adapt: bool) -> (bool, bool) {
@@ -433,7 +442,7 @@ impl ConductanceGroup {
                 self.v[j] = p.v_reset_mv;
                 self.refractory_left[j] = c.refractory_steps;
                 self.since_spike[j] = 0;
-                if c.refractory_steps > 0 {
+                if c.refractory_steps > 0 && !p.integrate_while_refractory {
                     self.free[j] = 0.0;
                 }
                 if adapt {
@@ -467,6 +476,7 @@ mod tests {
             euler_conductances: false,
             averaged_conductances: false,
             spike_block_ms: 0.0,
+            integrate_while_refractory: false,
         }
     }
 
@@ -573,5 +583,42 @@ mod tests {
             assert!(spikes.is_empty());
         }
         assert!((group.v[0] + 65.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn while_refractory_v_is_held_or_integrates_and_firing_waits_for_the_period_to_end() {
+        // v_rest −60 mV above v_reset −65 mV, no input: after the reset an integrating v
+        // relaxes by Euler, v_k − v_rest = (v_reset − v_rest)(1 − dt/τ)^k; a held one stays.
+        let dt = 0.5;
+        for integrate in [false, true] {
+            let p = ConductanceParams {
+                v_rest_mv: -60.0,
+                integrate_while_refractory: integrate,
+                ..params()
+            };
+            let mut group = ConductanceGroup::new(p, 1, dt);
+            group.v[0] = -51.9;
+            let mut spikes = Vec::new();
+            group.step(true, &mut spikes);
+            assert_eq!(spikes, vec![0]);
+            for k in 1..=5 {
+                group.step(true, &mut spikes);
+                let expected = if integrate {
+                    -60.0 + (-65.0 - -60.0) * (1.0 - dt / 100.0f64).powi(k)
+                } else {
+                    -65.0
+                };
+                assert!((group.v[0] - expected).abs() < 1e-12, "{integrate} {k}");
+            }
+            // Far above threshold from step 6 on: no spike until the 10 steps (5 ms) are over,
+            // then at the first step after them.
+            group.v[0] = -40.0;
+            for _ in 6..=10 {
+                group.step(true, &mut spikes);
+            }
+            assert_eq!(spikes, vec![0], "{integrate}");
+            group.step(true, &mut spikes);
+            assert_eq!(spikes, vec![0, 0], "{integrate}");
+        }
     }
 }

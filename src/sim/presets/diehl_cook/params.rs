@@ -280,6 +280,7 @@ impl DiehlCookParams {
             euler_conductances: self.euler_conductances > 0.5,
             averaged_conductances: self.averaged_conductances > 0.5,
             spike_block_ms: self.spike_block_ms,
+            integrate_while_refractory: false,
         }
     }
 
@@ -303,6 +304,7 @@ impl DiehlCookParams {
             euler_conductances: self.euler_conductances > 0.5,
             averaged_conductances: self.averaged_conductances > 0.5,
             spike_block_ms: 0.0,
+            integrate_while_refractory: false,
         }
     }
 

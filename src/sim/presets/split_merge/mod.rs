@@ -15,8 +15,9 @@
 //! is fixed (no "adaptive repolarisation"); the sum 78.4 is the same for every kernel size; the
 //! spike threshold of a presentation is the layer's total (5 per area on average), not per
 //! area. Differences from their code: the step is 0.5 ms (theirs is Brian2's default 0.1 ms);
-//! v is held during the refractory period (theirs integrates through it, only blocking spikes);
-//! retries are capped (`max_retries`, theirs are unbounded).
+//! by default v is held during the refractory period (theirs integrates through it, only
+//! blocking spikes: `integrate_refractory=1`); retries are capped (`max_retries`, theirs are
+//! unbounded).
 
 mod network;
 mod params;

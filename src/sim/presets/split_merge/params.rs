@@ -84,6 +84,10 @@ pub struct SplitMergeParams {
     /// A neuron may fire only when more than this has passed since its last spike (ms; 0 = no
     /// block beyond the refractory period, as in Meng et al.'s code).
     pub spike_block_ms: f64,
+    /// 1: v keeps integrating during the refractory period, which only blocks firing (Meng et
+    /// al.'s Brian2 equations have no `unless refractory`); 0: v is held at v_reset.
+    #[serde(default)]
+    pub integrate_refractory: f64,
     /// gi added to every other neuron of the same area by a spike (direct inhibition).
     pub w_inh: f64,
     /// Lower clip of the input weights (stays above 0 inside the receptive field).
@@ -147,6 +151,7 @@ impl Default for SplitMergeParams {
             v_init_offset: -40.0,
             euler_conductances: 1.0,
             spike_block_ms: 0.0,
+            integrate_refractory: 0.0,
             w_inh: 24.0,
             w_min: 1e-7,
             w_max: 1.0,
@@ -254,6 +259,7 @@ impl SplitMergeParams {
         }
         checks::step_and_phases(self.dt_ms, self.input_ms, self.rest_ms)?;
         checks::retries(self.max_retries)?;
+        checks::switch("integrate_refractory", self.integrate_refractory)?;
         if checks::switch("euler_conductances", self.euler_conductances)? {
             checks::euler_step(self.dt_ms, self.tau_ge_ms, self.tau_gi_ms)?;
         }
@@ -342,6 +348,7 @@ impl SplitMergeParams {
             euler_conductances: self.euler(),
             averaged_conductances: false,
             spike_block_ms: self.spike_block_ms,
+            integrate_while_refractory: (self.integrate_refractory - 1.0).abs() == 0.0,
         }
     }
 

@@ -162,6 +162,7 @@ def main():
     for label, runs in rows:
         print(row(label, runs))
     runs = dict(rows)
+    intervals = []
     base, full = runs[LABELS["split-merge"]], runs[LABELS["mesonet"]]
     for key, name in [
         ("test_accuracy", "all-activity"),
@@ -172,9 +173,13 @@ def main():
             continue
         d = difference([100 * r[key] for r, _ in full], [100 * r[key] for r, _ in base])
         if d is not None:
-            print(f"\nfull mesonet − split-merge, {name}: {d[0]:+.2f} points, 95 % interval "
-                  f"[{d[0] - d[1]:+.2f}, {d[0] + d[1]:+.2f}] (Welch; {len(full)} and "
-                  f"{len(base)} seeds)")
+            intervals.append(
+                f"full mesonet − split-merge, {name}: {d[0]:+.2f} points, 95 % interval "
+                f"[{d[0] - d[1]:+.2f}, {d[0] + d[1]:+.2f}] (Welch; {len(full)} and "
+                f"{len(base)} seeds)"
+            )
+    if intervals:
+        print("\n" + "\n".join(intervals))
 
 
 if __name__ == "__main__":

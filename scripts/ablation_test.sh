@@ -5,7 +5,7 @@
 # (notebooks-out/train-*); scripts/ablation_table.py --test reads both.
 #
 # A row whose run finished (result.json) is skipped; one that was interrupted continues from
-# its last checkpoint (`train --resume`, the same results as an uninterrupted run). Runs take
+# its last checkpoint (scripts/train_or_resume.sh). Runs take
 # 1-2 h each on two cores: start it under nohup and read the progress lines in the log.
 # Usage: scripts/ablation_test.sh MNIST_DIR [OUT_ROOT]
 set -eu
@@ -13,20 +13,12 @@ data=${1:?MNIST directory}
 root=${2:-notebooks-out/ablation-test}
 bin=${MESONET_BIN:-target/release/mesonet}
 mkdir -p "$root"
+. "$(dirname "$0")/train_or_resume.sh"
 off="--set variable_plasticity=0 --set flipping=0 --set epsilon=0"
 row() {
     name=$1
     shift
-    dir="$root/$name"
-    if [ -f "$dir/result.json" ]; then
-        echo "$name: done"
-    elif [ -f "$dir/checkpoint.json.gz" ]; then
-        "$bin" train --resume "$dir/checkpoint.json.gz" --data "$data" --threads 2 --json \
-            > "$root/$name.json"
-    else
-        "$bin" train --preset mesonet $off "$@" --data "$data" --seed 0 --threads 2 \
-            --out "$dir" --json > "$root/$name.json"
-    fi
+    train_or_resume "$root/$name" "$data" --preset mesonet $off "$@" --seed 0
 }
 row variable-plasticity --set variable_plasticity=1
 row flipping --set flipping=1

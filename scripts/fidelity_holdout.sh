@@ -4,7 +4,7 @@
 # MNIST with the last 10 000 training images held out as the evaluation set (the test split is
 # never read), N training samples (default 5000), seed 0: the preset's defaults, each
 # departure undone alone, and both. Runs finished before are kept, interrupted ones continue
-# from their last checkpoint; prints a table at the end.
+# from their last checkpoint (scripts/train_or_resume.sh); prints a table at the end.
 # Usage: scripts/fidelity_holdout.sh MNIST_DIR [N] [OUT_ROOT]
 set -eu
 data=${1:?MNIST directory}
@@ -12,20 +12,12 @@ n=${2:-5000}
 root=${3:-notebooks-out/fidelity-holdout}
 bin=${MESONET_BIN:-target/release/mesonet}
 mkdir -p "$root"
+. "$(dirname "$0")/train_or_resume.sh"
 run() {
     name=$1
     shift
-    dir="$root/$name"
-    if [ -f "$dir/result.json" ]; then
-        return 0
-    elif [ -f "$dir/checkpoint.json.gz" ]; then
-        "$bin" train --resume "$dir/checkpoint.json.gz" --data "$data" --threads 2 --json \
-            > "$root/$name.json"
-    else
-        "$bin" train --preset split-merge --data "$data" --holdout 10000 \
-            --train-samples "$n" --seed 0 --threads 2 --out "$dir" --json "$@" \
-            > "$root/$name.json"
-    fi
+    train_or_resume "$root/$name" "$data" --preset split-merge --holdout 10000 \
+        --train-samples "$n" --seed 0 "$@"
 }
 run defaults
 run integrate-refractory --set integrate_refractory=1

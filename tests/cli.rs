@@ -32,6 +32,9 @@ fn bad_input(args: &[&str], needles: &[&str]) {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// The embedded MNIST subset.
+const SUBSET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+
 fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
@@ -730,29 +733,33 @@ fn long_runs_are_announced_on_stderr_even_without_a_terminal() {
     assert!(line.contains("h") || line.contains("days"), "{line}");
 }
 
-#[test]
-fn progress_reaches_a_log_file_and_a_bad_interval_is_refused_before_any_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
-    let out_dir = dir.path().join("t");
-    let args = [
+/// `train` of a 2-neuron network on the embedded subset with `train` training and `test` test
+/// samples, into `out`.
+fn small_train(out: &Path, (train, test): (&str, &str)) -> Vec<String> {
+    let out = out.to_str().unwrap();
+    [
         "train",
         "--data",
-        data,
+        SUBSET,
         "--neurons",
         "2",
         "--train-samples",
-        "4",
-        "--test-samples",
-        "3",
-        "--json",
-        "--out",
-        out_dir.to_str().unwrap(),
-    ];
+        train,
+    ]
+    .into_iter()
+    .chain(["--test-samples", test, "--out", out])
+    .map(String::from)
+    .collect()
+}
+
+#[test]
+fn progress_reaches_a_log_file_and_a_bad_interval_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
     // stderr is a pipe, not a terminal: a line per unit with the interval 0.
     let out = mesonet()
         .env("MESONET_PROGRESS_SECONDS", "0")
-        .args(args)
+        .args(small_train(&dir.path().join("t"), ("4", "3")))
+        .arg("--json")
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -772,12 +779,10 @@ fn progress_reaches_a_log_file_and_a_bad_interval_is_refused_before_any_work() {
     );
     serde_json::from_slice::<Value>(&out.stdout).expect("stdout stays one JSON object");
     // Without the variable, a run this short prints no progress at all.
-    let quiet_dir = dir.path().join("q");
-    let mut quiet_args = args;
-    quiet_args[args.len() - 1] = quiet_dir.to_str().unwrap();
     let quiet = mesonet()
         .env_remove("MESONET_PROGRESS_SECONDS")
-        .args(quiet_args)
+        .args(small_train(&dir.path().join("q"), ("4", "3")))
+        .arg("--json")
         .output()
         .unwrap();
     assert!(quiet.status.success());
@@ -788,7 +793,7 @@ fn progress_reaches_a_log_file_and_a_bad_interval_is_refused_before_any_work() {
     for bad in ["-1", "soon", "NaN"] {
         let refused = mesonet()
             .env("MESONET_PROGRESS_SECONDS", bad)
-            .args(["train", "--data", data, "--neurons", "2", "--out"])
+            .args(["train", "--data", SUBSET, "--neurons", "2", "--out"])
             .arg(&fresh)
             .output()
             .unwrap();
@@ -813,20 +818,8 @@ fn results_record_the_commit_they_were_built_from() {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     let dir = tempfile::tempdir().unwrap();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
-    let v = json(&[
-        "train",
-        "--data",
-        data,
-        "--neurons",
-        "2",
-        "--train-samples",
-        "5",
-        "--test-samples",
-        "5",
-        "--out",
-        dir.path().join("t").to_str().unwrap(),
-    ]);
+    let args = small_train(&dir.path().join("t"), ("5", "5"));
+    let v = json(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let commit = v["commit"].as_str().unwrap();
     match head {
         // Built from this checkout: its HEAD (plus "-dirty" when files differ from it).
@@ -881,7 +874,7 @@ fn the_pair_network_learns_with_the_reduced_map_s_exponent() {
 #[test]
 fn a_trained_network_has_a_finite_learning_exponent_and_none_when_nothing_learns() {
     let dir = tempfile::tempdir().unwrap();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+    let data = SUBSET;
     let out = dir.path().join("t");
     json(&[
         "train",
@@ -999,7 +992,7 @@ fn spearman_here(x: &[f64], y: &[f64]) -> f64 {
 
 #[test]
 fn network_heatmap_cells_are_training_runs_and_shards_merge_to_the_whole_run() {
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mnist-subset");
+    let data = SUBSET;
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
     let grid = [

@@ -45,8 +45,8 @@ pub(crate) struct Lines {
     len: u64,
     pos: u64,
     interval: Duration,
-    /// When the display started counting, and from which position.
-    started: (Instant, u64),
+    /// When the display started counting (the total time of the last line).
+    started: Instant,
     /// The last line printed (or the start): when, at which position.
     last: (Instant, u64),
     printed: bool,
@@ -84,26 +84,18 @@ impl ProgressDisplay {
             len: 0,
             pos: 0,
             interval,
-            started: (now, 0),
+            started: now,
             last: (now, 0),
             printed: false,
             sink,
         }))
     }
 
-    fn with_lines(&self, f: impl FnOnce(&mut Lines)) {
-        if let Self::Lines(lines) = self {
-            // A panic elsewhere while printing leaves the counts usable.
-            let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut lines);
-        }
-    }
-
     /// The number of units of the whole job.
     pub(crate) fn set_length(&self, len: u64) {
         match self {
             Self::Bar(bar) => bar.set_length(len),
-            Self::Lines(_) => self.with_lines(|l| l.len = len),
+            Self::Lines(lines) => lock(lines).len = len,
         }
     }
 
@@ -117,12 +109,13 @@ impl ProgressDisplay {
                 bar.set_position(pos);
                 bar.reset_eta();
             }
-            Self::Lines(_) => self.with_lines(|l| {
+            Self::Lines(lines) => {
+                let mut l = lock(lines);
                 let now = Instant::now();
                 l.pos = pos;
-                l.started = (now, pos);
+                l.started = now;
                 l.last = (now, pos);
-            }),
+            }
         }
     }
 
@@ -130,10 +123,11 @@ impl ProgressDisplay {
     pub(crate) fn set_position(&self, pos: u64) {
         match self {
             Self::Bar(bar) => bar.set_position(pos),
-            Self::Lines(_) => self.with_lines(|l| {
+            Self::Lines(lines) => {
+                let mut l = lock(lines);
                 l.pos = pos;
                 l.maybe_print(Instant::now());
-            }),
+            }
         }
     }
 
@@ -141,10 +135,11 @@ impl ProgressDisplay {
     pub(crate) fn inc(&self, units: u64) {
         match self {
             Self::Bar(bar) => bar.inc(units),
-            Self::Lines(_) => self.with_lines(|l| {
+            Self::Lines(lines) => {
+                let mut l = lock(lines);
                 l.pos += units;
                 l.maybe_print(Instant::now());
-            }),
+            }
         }
     }
 
@@ -152,7 +147,7 @@ impl ProgressDisplay {
     pub(crate) fn set_message(&self, message: String) {
         match self {
             Self::Bar(bar) => bar.set_message(message),
-            Self::Lines(_) => self.with_lines(|l| l.message = message),
+            Self::Lines(lines) => lock(lines).message = message,
         }
     }
 
@@ -161,9 +156,10 @@ impl ProgressDisplay {
     pub(crate) fn finish_and_clear(&self) {
         match self {
             Self::Bar(bar) => bar.finish_and_clear(),
-            Self::Lines(_) => self.with_lines(|l| {
+            Self::Lines(lines) => {
+                let mut l = lock(lines);
                 if l.printed {
-                    let seconds = l.started.0.elapsed().as_secs_f64();
+                    let seconds = l.started.elapsed().as_secs_f64();
                     let line = format!(
                         "{}: {} done in {}",
                         l.message,
@@ -172,9 +168,14 @@ impl ProgressDisplay {
                     );
                     l.print(&line);
                 }
-            }),
+            }
         }
     }
+}
+
+/// The line display's state; a panic elsewhere while printing leaves the counts usable.
+fn lock(lines: &Mutex<Lines>) -> std::sync::MutexGuard<'_, Lines> {
+    lines.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Lines {

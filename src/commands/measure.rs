@@ -256,7 +256,14 @@ pub fn robustness(args: &RobustnessArgs) -> Result<Report> {
     let run = load_run(&args.input)?;
     let c = &run.ckpt.config;
     let (projection, synapses) = input_projection(&run.ckpt.network)?;
-    let order = deletion_order(synapses, args.deletion_seed.unwrap_or(c.seed));
+    // Drawn over the synapses by (pre, post), whatever the layout's slot order.
+    let by_pre_post = run.ckpt.network.network().projections[projection]
+        .synapses
+        .slots_by_pre_post();
+    let order: Vec<usize> = deletion_order(synapses, args.deletion_seed.unwrap_or(c.seed))
+        .into_iter()
+        .map(|k| by_pre_post[k])
+        .collect();
     let bar = super::progress_display("robustness")?;
     bar.set_length(f.len() as u64);
     let mut curve = Vec::new();

@@ -46,6 +46,42 @@ pub fn balanced_bounds(work: &[u64], parts: usize) -> Vec<usize> {
     bounds
 }
 
+/// `bounds` (cuts of neurons with work `work[j]`, e.g. [`balanced_bounds`]) moved each to the
+/// allowed position (`allowed[c]`: a cut may fall before neuron c) whose cumulative work is
+/// nearest its own — the cuts kept ordered — if no part then holds more than (1 + `tolerance`)
+/// times an equal share of the work; None otherwise.
+pub fn snapped_bounds(
+    work: &[u64],
+    bounds: &[usize],
+    allowed: &[bool],
+    tolerance: f64,
+) -> Option<Vec<usize>> {
+    assert_eq!(allowed.len(), work.len() + 1, "a flag per cut position");
+    let mut before = vec![0u64; work.len() + 1];
+    for (j, w) in work.iter().enumerate() {
+        before[j + 1] = before[j] + w;
+    }
+    let positions: Vec<usize> = (0..allowed.len()).filter(|&c| allowed[c]).collect();
+    let mut snapped = vec![0usize; bounds.len()];
+    for (k, &cut) in bounds.iter().enumerate() {
+        let floor = if k == 0 { 0 } else { snapped[k - 1] };
+        let goal = before[cut];
+        snapped[k] = positions
+            .iter()
+            .copied()
+            .filter(|&c| c >= floor)
+            .min_by_key(|&c| (before[c].abs_diff(goal), c))?;
+    }
+    let parts = bounds.len().saturating_sub(1).max(1);
+    let share = before[work.len()] as f64 / parts as f64;
+    let heaviest = snapped
+        .windows(2)
+        .map(|b| before[b[1]] - before[b[0]])
+        .max()
+        .unwrap_or(0);
+    (heaviest as f64 <= (1.0 + tolerance) * share).then_some(snapped)
+}
+
 /// The cuts of a group — or of the targets of a projection onto it — laid out in blocks
 /// `block_bounds` ([`crate::sim::synapses::Synapses::block_bounds`]) into the parts of
 /// `threads` threads: thread p owns the whole blocks [`thread_blocks`] gives it (none when there
@@ -214,6 +250,36 @@ mod tests {
         assert!(
             (left as i64 - (total / 2) as i64).unsigned_abs() <= 576 / 2,
             "{b:?}"
+        );
+    }
+
+    #[test]
+    fn snapped_bounds_move_cuts_to_allowed_positions_within_the_tolerance() {
+        // Ten neurons of work 1 in areas of 3 (cuts allowed at 0, 3, 6, 9, 10): the middle
+        // cut 5 moves to 6 (work 6 | 4: 20 % over an equal share of 5).
+        let work = [1u64; 10];
+        let allowed: Vec<bool> = (0..=10).map(|c| c % 3 == 0 || c == 10).collect();
+        assert_eq!(
+            snapped_bounds(&work, &[0, 5, 10], &allowed, 0.25),
+            Some(vec![0, 6, 10])
+        );
+        // Beyond the tolerance: no snapped cut.
+        assert_eq!(snapped_bounds(&work, &[0, 5, 10], &allowed, 0.1), None);
+        // Heavy neurons first: the cut after the second moves to 3 (work 15 | 7), the allowed
+        // position nearest in work (0 would leave 0 | 22).
+        let work = [5u64, 5, 5, 1, 1, 1, 1, 1, 1, 1];
+        let b = balanced_bounds(&work, 2);
+        assert_eq!(b, vec![0, 2, 10]);
+        assert_eq!(
+            snapped_bounds(&work, &b, &allowed, 0.5),
+            Some(vec![0, 3, 10])
+        );
+        // Only the ends allowed: everything lands in one part, refused below 100 % over.
+        let ends: Vec<bool> = (0..=10).map(|c| c == 0 || c == 10).collect();
+        assert_eq!(snapped_bounds(&[1; 10], &[0, 5, 10], &ends, 0.5), None);
+        assert_eq!(
+            snapped_bounds(&[1; 10], &[0, 5, 10], &ends, 1.0),
+            Some(vec![0, 0, 10])
         );
     }
 

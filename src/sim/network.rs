@@ -82,10 +82,17 @@ pub enum Monitor {
 /// synapses, 2 threads, 300 MNIST samples): 40.9 ms per sample with 0, 39.0 with 300, 36.9-37.5
 /// with 600, 36.4 with 800, 37.7 with 1 000, 37.1 with 1 200; equal neuron counts 43.8.
 /// Where the cut falls never changes what a network computes (see [`schedule`]), only the
-/// time; what is drawn per slot in layout order (the robustness measurement's deletion order,
-/// the direction of the Lyapunov measurement's second copy) follows the layout, which is
-/// itself a function of the network's structure.
+/// time; what is drawn per slot in layout order (the direction of the Lyapunov measurement's
+/// second copy; the robustness measurement draws over [`Synapses::slots_by_pre_post`])
+/// follows the layout, which is itself a function of the network's structure.
 const NEURON_WORK_IN_SYNAPSES: u64 = 800;
+
+/// How much heavier than an equal share of the work a thread's part may become when the cuts
+/// move to where no synapse of the group onto itself crosses them (the threads then run a
+/// whole run without meeting; see [`schedule`]). Meeting every step cost each of the two
+/// threads 6 ms of a 44 ms sample on the split-and-merge layer (MNIST, 200 samples), 14 % of
+/// the run; its areas of 448 neurons put an allowed cut within 2.4 % of the balanced one.
+const UNCUT_TOLERANCE: f64 = 0.10;
 
 /// The network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -221,7 +228,10 @@ impl Network {
     /// projections (every arrival there updates a weight; all its projections when none
     /// learns) plus [`NEURON_WORK_IN_SYNAPSES`] for the neuron's own step. Receptive fields of
     /// different sizes thus split by work, not by neuron count (the first half of the
-    /// split-and-merge layer holds 68 % of its input synapses).
+    /// split-and-merge layer holds 68 % of its input synapses). When the group projects onto
+    /// itself, the cuts move to the nearest positions none of those synapses crosses (between
+    /// the split-and-merge layer's competition areas) if that leaves no part more than
+    /// [`UNCUT_TOLERANCE`] above an equal share.
     fn balanced_cuts(&self, g: usize) -> Vec<usize> {
         let n = self.groups[g].len();
         let onto: Vec<&Projection> = self.projections.iter().filter(|p| p.target == g).collect();
@@ -233,7 +243,15 @@ impl Network {
             }
         }
         work.iter_mut().for_each(|w| *w += NEURON_WORK_IN_SYNAPSES);
-        super::disjoint::balanced_bounds(&work, layout_blocks(n))
+        let balanced = super::disjoint::balanced_bounds(&work, layout_blocks(n));
+        let mut allowed = vec![true; n + 1];
+        for p in onto.iter().filter(|p| p.source == Source::Group(g)) {
+            for (a, uncut) in allowed.iter_mut().zip(p.synapses.uncut_positions()) {
+                *a &= uncut;
+            }
+        }
+        super::disjoint::snapped_bounds(&work, &balanced, &allowed, UNCUT_TOLERANCE)
+            .unwrap_or(balanced)
     }
 
     /// Lays every projection onto group `g` out in the group's blocks
@@ -343,6 +361,24 @@ impl Network {
         self.threads.0
     }
 
+    /// The parts the threads run (each group's cuts, [`thread_bounds`]: as many parts as
+    /// threads, at most as many as the largest group has layout blocks) and whether they are
+    /// independent — no synapse from a group reaches another part's neurons, so the threads
+    /// never meet during a run (see [`schedule`]).
+    pub fn thread_parts(&self) -> (usize, Vec<Vec<usize>>, bool) {
+        let cuts: Vec<Vec<usize>> = (0..self.groups.len()).map(|g| self.cuts(g)).collect();
+        // More threads than the largest group has layout blocks would own nothing.
+        let most_blocks = cuts.iter().map(|c| c.len() - 1).max();
+        let parts = self.threads.0.min(most_blocks.unwrap_or(1)).max(1);
+        let bounds: Vec<Vec<usize>> = cuts.iter().map(|c| thread_bounds(c, parts)).collect();
+        let independent = parts > 1
+            && self.projections.iter().all(|p| match p.source {
+                Source::Input(_) => true,
+                Source::Group(s) => p.synapses.stays_within_parts(&bounds[s], &bounds[p.target]),
+            });
+        (parts, bounds, independent)
+    }
+
     /// Runs `steps` steps; with `learn`, plasticity rules and adaptive thresholds act.
     pub fn run(&mut self, steps: u32, learn: bool) {
         if steps == 0 {
@@ -357,10 +393,7 @@ impl Network {
                 self.lay_out(g);
             }
         }
-        let cuts: Vec<Vec<usize>> = (0..self.groups.len()).map(|g| self.cuts(g)).collect();
-        // More threads than the largest group has layout blocks would own nothing.
-        let most_blocks = cuts.iter().map(|c| c.len() - 1).max();
-        let parts = self.threads.0.min(most_blocks.unwrap_or(1)).max(1);
+        let (parts, bounds, independent) = self.thread_parts();
         let Network {
             dt_ms,
             step,
@@ -373,7 +406,6 @@ impl Network {
             ..
         } = self;
         let n_groups = groups.len();
-        let bounds: Vec<Vec<usize>> = cuts.iter().map(|c| thread_bounds(c, parts)).collect();
         let mut worker_flights: Vec<Vec<FlightCopy>> = (1..parts).map(|_| Vec::new()).collect();
         let mut shared = Vec::with_capacity(projections.len());
         let mut main_flights = Vec::with_capacity(projections.len());
@@ -390,7 +422,7 @@ impl Network {
                 plastic,
                 ..
             } = p;
-            let blocks = cuts[*target].len() - 1;
+            let blocks = synapses.layout_bounds().len() - 1;
             let (view, flight) = synapses.split();
             main_flights.push(flight);
             let (rule, state) = match plastic {
@@ -423,6 +455,7 @@ impl Network {
             steps,
             learn,
             parts,
+            independent,
             projections: shared,
             board: SpikeBoard::new(parts, n_groups),
             barrier: SpinBarrier::new(parts),
@@ -441,6 +474,7 @@ impl Network {
                 monitors: Some(&mut monitors[..]),
                 buffers,
                 events: 0,
+                spike_log: Vec::new(),
             };
             schedule::run_part(&ctx, &mut main);
             *synaptic_events += main.events;
@@ -492,10 +526,11 @@ impl Network {
                             monitors: None,
                             buffers: Buffers::default().sized(n_inputs, n_groups),
                             events: 0,
+                            spike_log: Vec::new(),
                         };
                         schedule::run_part(ctx, &mut share);
-                        let events = share.events;
-                        (groups, traces, events)
+                        let (events, log) = (share.events, share.spike_log);
+                        (groups, traces, events, flights, log)
                     })
                 })
                 .collect();
@@ -507,21 +542,28 @@ impl Network {
                 traces: my_traces.iter_mut().map(Option::as_mut).collect(),
                 flights: main_flights,
                 inputs: &mut inputs[..],
-                monitors: Some(&mut monitors[..]),
+                // Independent threads log their spikes, recorded below.
+                monitors: (!independent).then_some(&mut monitors[..]),
                 buffers,
                 events: 0,
+                spike_log: Vec::new(),
             };
             schedule::run_part(ctx, &mut main);
             *synaptic_events += main.events;
             scratch.buffers = std::mem::take(&mut main.buffers);
+            let mut logs = vec![std::mem::take(&mut main.spike_log)];
             let mut done = vec![(my_groups, my_traces)];
+            let mut flights = Vec::new();
             for w in workers {
-                let (g, t, events) = w.join().expect("a network thread panicked");
+                let (g, t, events, f, log) = w.join().expect("a network thread panicked");
                 *synaptic_events += events;
                 done.push((g, t));
+                flights.push(f);
+                logs.push(log);
             }
-            done
+            (done, flights, logs)
         });
+        let (parts_done, worker_flights, logs) = parts_done;
         for (part, (part_groups, part_traces)) in parts_done.iter().enumerate() {
             for ((group, b), done) in groups.iter_mut().zip(&bounds).zip(part_groups) {
                 group.restore(b[part], done);
@@ -529,6 +571,16 @@ impl Network {
             for ((t, &g), done) in traces.iter_mut().zip(&targets).zip(part_traces) {
                 if let (Some(t), Some(done)) = (t, done) {
                     t.restore(bounds[g][part], done);
+                }
+            }
+        }
+        if independent {
+            // As if one thread had emitted every spike and recorded every step.
+            schedule::record_logged(monitors, &logs, n_groups, (*step, *dt_ms, steps));
+            for (k, p) in projections.iter_mut().enumerate() {
+                if let Source::Group(s) = p.source {
+                    let copies: Vec<&FlightCopy> = worker_flights.iter().map(|f| &f[k]).collect();
+                    p.synapses.merge_part_flights(&bounds[s], &copies);
                 }
             }
         }

@@ -21,6 +21,14 @@
 //! order as with one thread (a neuron's arrivals come in the order of the spikes in flight,
 //! whoever delivers them), so results are bit-identical for any number of threads. Spikes are
 //! published on a [`SpikeBoard`].
+//!
+//! When no synapse from a group reaches another thread's neurons (the split-and-merge layer
+//! cut between its competition areas, [`super::Network::balanced_cuts`]), the threads are
+//! **independent**: none needs another's spikes, so they never meet during the run. Each emits
+//! only its own spikes (the others' have no synapse onto its neurons) and logs them; after the
+//! run the monitors record the logs step by step in part order, and each group-fed
+//! projection's spikes in flight become every part's own ([`crate::sim::synapses::Synapses::merge_part_flights`]):
+//! the same records and the same state as one thread's.
 
 use super::{Monitor, Source};
 use crate::sim::disjoint::{thread_blocks, DisjointMut, SpinBarrier};
@@ -49,6 +57,8 @@ pub(super) struct Context<'a> {
     pub(super) steps: u32,
     pub(super) learn: bool,
     pub(super) parts: usize,
+    /// No group's spike reaches another part's neurons: the threads never meet.
+    pub(super) independent: bool,
     pub(super) projections: Vec<SharedProjection<'a>>,
     /// Published spikes.
     pub(super) board: SpikeBoard,
@@ -73,6 +83,9 @@ pub(super) struct Share<'a> {
     pub(super) buffers: Buffers,
     /// Synaptic events it delivered.
     pub(super) events: u64,
+    /// Its own spikes as (step of the run, group, spike), when the threads are independent
+    /// (the monitors record them after the run).
+    pub(super) spike_log: Vec<(u32, u32, Spike)>,
 }
 
 /// A thread's per-step buffers, reused (no allocation inside a step).
@@ -185,7 +198,7 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
             if first > 0 {
                 buffers.own[g].iter_mut().for_each(|s| s.neuron += first);
             }
-            if ctx.parts > 1 {
+            if ctx.parts > 1 && !ctx.independent {
                 ctx.board.publish(parity, me.part, g, &buffers.own[g]);
             }
         }
@@ -195,8 +208,14 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                 rule.decay(traces.as_mut());
             }
         }
-        // Every part's spikes, in neuron order.
-        if ctx.parts > 1 {
+        // Every part's spikes, in neuron order (independent: the own ones are all that matter).
+        if ctx.independent {
+            for (g, (all, own)) in buffers.all.iter_mut().zip(&buffers.own).enumerate() {
+                all.clear();
+                all.extend_from_slice(own);
+                me.spike_log.extend(own.iter().map(|&s| (k, g as u32, s)));
+            }
+        } else if ctx.parts > 1 {
             ctx.barrier.wait(me.part);
             for g in 0..groups {
                 buffers.all[g].clear();
@@ -271,20 +290,53 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
         }
         // 6. Monitors.
         if let Some(monitors) = &mut me.monitors {
-            for m in monitors.iter_mut() {
-                match m {
-                    Monitor::SpikeCounts { group, counts } => {
-                        counts.record(buffers.all[*group].iter().map(|s| s.neuron))
-                    }
-                    Monitor::Raster { group, raster } => {
-                        let timed: Vec<(usize, f64)> = buffers.all[*group]
-                            .iter()
-                            .map(|s| (s.neuron, s.offset_ms))
-                            .collect();
-                        raster.record(step as f64 * dt, &timed);
-                    }
-                }
+            record(monitors, step as f64 * dt, &buffers.all);
+        }
+    }
+}
+
+/// Records one step's spikes of every group (`all[g]`, in neuron order) at `t_ms`.
+fn record(monitors: &mut [Monitor], t_ms: f64, all: &[Vec<Spike>]) {
+    for m in monitors.iter_mut() {
+        match m {
+            Monitor::SpikeCounts { group, counts } => {
+                counts.record(all[*group].iter().map(|s| s.neuron))
             }
+            Monitor::Raster { group, raster } => {
+                let timed: Vec<(usize, f64)> = all[*group]
+                    .iter()
+                    .map(|s| (s.neuron, s.offset_ms))
+                    .collect();
+                raster.record(t_ms, &timed);
+            }
+        }
+    }
+}
+
+/// Records independent threads' spike logs (`logs[p]`: part p's, see [`Share::spike_log`]) of
+/// `groups` groups over a run of `steps` steps from `first_step` (step `dt` ms) as one thread
+/// records them: step by step, every part's spikes of a group in part order, which is neuron
+/// order (a step without spikes records nothing).
+pub(super) fn record_logged(
+    monitors: &mut [Monitor],
+    logs: &[Vec<(u32, u32, Spike)>],
+    groups: usize,
+    (first_step, dt, steps): (i64, f64, u32),
+) {
+    let mut all: Vec<Vec<Spike>> = vec![Vec::new(); groups];
+    let mut cursors = vec![0usize; logs.len()];
+    for k in 0..steps {
+        all.iter_mut().for_each(Vec::clear);
+        let mut any = false;
+        for (log, cursor) in logs.iter().zip(&mut cursors) {
+            while let Some(&(_, g, spike)) = log.get(*cursor).filter(|e| e.0 == k) {
+                all[g as usize].push(spike);
+                *cursor += 1;
+                any = true;
+            }
+        }
+        if any {
+            record(monitors, (first_step + k as i64) as f64 * dt, &all);
         }
     }
 }

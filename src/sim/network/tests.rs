@@ -384,3 +384,68 @@ fn a_hidden_state_out_of_range_is_written_back_physical() {
         assert!(all_are(&h[triplet..], trace_edge), "triplet traces");
     }
 }
+
+/// 1 100 conductance neurons in areas of 100: plastic input synapses as in `uneven`, and
+/// plastic recurrent synapses inside each area only, delayed 0-6 steps; a raster.
+fn areas(threads: usize) -> Network {
+    use crate::sim::TripletStdp;
+    let mut net = uneven(1);
+    let n = 1100;
+    let list = (0..n)
+        .flat_map(|i| {
+            let area = i / 100 * 100;
+            (0..4).map(move |k| (i, area + (i + 17 * k + 1) % 100, 0.3, ((i + k) % 7) as u16))
+        })
+        .filter(|&(i, j, _, _)| i != j)
+        .collect();
+    let triplet = TripletStdp::new(1e-3, 1e-2, (0.0, 1.0), 0.5, [20.0, 20.0, 40.0]);
+    net.connect(
+        "b→b",
+        Source::Group(0),
+        (0, Var::Ge),
+        Synapses::from_list(n, n, list).unwrap(),
+        Some(Rule::Triplet(triplet)),
+    )
+    .unwrap();
+    net.add_monitor(Monitor::Raster {
+        group: 0,
+        raster: Raster::new(100_000).unwrap(),
+    });
+    net.set_threads(threads);
+    net
+}
+
+#[test]
+fn threads_that_never_meet_give_the_same_bits_as_one() {
+    // The balanced cut (about 547, see above) moves to an area boundary, where no recurrent
+    // synapse crosses: the two threads then run without meeting, and their spikes in flight
+    // and records are merged after each run. Runs of 13 steps leave recurrent spikes in flight
+    // (delays up to 6 steps) from one run into the next.
+    let mut one = areas(1);
+    let cut = one.projections[0].synapses.block_bounds[1];
+    assert_eq!(cut % 100, 0, "cut at {cut}");
+    assert_eq!(one.projections[1].synapses.block_bounds[1], cut);
+    let mut two = areas(2);
+    let (parts, _, independent) = two.thread_parts();
+    assert!(parts == 2 && independent);
+    assert!(!one.thread_parts().2, "one thread is one part");
+    let rng = rand::rngs::SmallRng::seed_from_u64(5);
+    let rates = vec![80.0; 50];
+    let mut in_flight_between_runs = 0;
+    for net in [&mut one, &mut two] {
+        let mut rng = rng.clone();
+        net.inputs[0].present(&rates, 400, 0.5, &mut rng);
+        for _ in 0..30 {
+            net.run(13, true);
+            in_flight_between_runs += net.projections[1].synapses.in_flight.len();
+        }
+    }
+    assert!(in_flight_between_runs > 0);
+    let spikes = raster(&one, 0);
+    assert!(spikes.len() > 100, "{} spikes", spikes.len());
+    assert!(
+        spikes.iter().any(|s| (s.1 as usize) < cut) && spikes.iter().any(|s| s.1 as usize >= cut)
+    );
+    assert_eq!(spikes, raster(&two, 0));
+    assert!(one == two, "two threads differ from one");
+}

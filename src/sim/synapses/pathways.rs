@@ -119,6 +119,38 @@ impl Synapses {
         }
     }
 
+    /// After a run on independent threads (see [`crate::sim::network`]'s schedule), each of
+    /// which emitted only its own part's spikes — presynaptic neurons
+    /// `pre_bounds[p]..pre_bounds[p + 1]` for part p, part 0 into this store's own flight,
+    /// part p > 0 into `others[p − 1]` — the spikes in flight and the settled emissions
+    /// become those of one thread that emitted them all: each part's from the thread that
+    /// owns it, in the order one thread emits them (emission step, then neuron). The derived
+    /// per-step indexes are rebuilt at their next use.
+    pub fn merge_part_flights(&mut self, pre_bounds: &[usize], others: &[&FlightCopy]) {
+        assert_eq!(pre_bounds.len(), others.len() + 2, "a flight per part");
+        let owner = |i: u32| pre_bounds.partition_point(|&b| b <= i as usize) - 1;
+        let mut merged: Vec<(i64, u32)> = self
+            .in_flight
+            .iter()
+            .copied()
+            .filter(|&(_, i)| owner(i) == 0)
+            .collect();
+        for (p, copy) in others.iter().enumerate().map(|(k, c)| (k + 1, c)) {
+            merged.extend(
+                copy.in_flight
+                    .iter()
+                    .copied()
+                    .filter(|&(_, i)| owner(i) == p),
+            );
+            let own = pre_bounds[p]..pre_bounds[p + 1];
+            self.settled_emission[own.clone()].copy_from_slice(&copy.settled_emission[own]);
+        }
+        merged.sort_unstable();
+        self.in_flight = merged.into();
+        self.post_scratch.step = None;
+        self.due.next_step = None;
+    }
+
     /// Forgets every spike emitted so far (none in flight, no arrival on record).
     pub fn forget_spikes(&mut self) {
         self.post_scratch.step = None;

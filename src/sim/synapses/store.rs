@@ -150,6 +150,10 @@ pub(super) struct SlotIndex {
     /// as (presynaptic neuron, slot), by presynaptic neuron.
     pub(super) incoming_start: Vec<u32>,
     pub(super) incoming: Vec<(u32, u32)>,
+    /// Per presynaptic neuron, the lowest and highest of its targets (`(u32::MAX, 0)` without
+    /// synapses): where the threads running a network can be cut so that none of its spikes
+    /// reaches another thread's neurons ([`Synapses::stays_within_parts`]).
+    pub(super) target_span: Vec<(u32, u32)>,
 }
 
 impl PartialEq for SlotIndex {
@@ -212,6 +216,13 @@ impl Synapses {
         for j in 0..self.n_post {
             counts[j + 1] += counts[j];
         }
+        let mut target_span = vec![(u32::MAX, 0u32); self.n_pre];
+        for r in 0..rows {
+            let span = &mut target_span[r % self.n_pre];
+            for &j in &self.target[self.row_start[r]..self.row_start[r + 1]] {
+                *span = (span.0.min(j), span.1.max(j));
+            }
+        }
         let mut fill = counts.clone();
         let mut incoming = vec![(0u32, 0u32); self.target.len()];
         // Each neuron's synapses are all in its block, so visiting rows in order lists them by
@@ -232,6 +243,7 @@ impl Synapses {
             start,
             incoming_start: counts,
             incoming,
+            target_span,
         };
     }
 
@@ -277,6 +289,68 @@ impl Synapses {
         self.delay_steps = perm.iter().map(|&k| self.delay_steps[k]).collect();
         self.prepare();
         Some(perm)
+    }
+
+    /// True when every synapse joins presynaptic neuron i and postsynaptic neuron j of the same
+    /// part: i in `pre_bounds[p]..pre_bounds[p + 1]` and j in `post_bounds[p]..post_bounds[p + 1]`
+    /// (equally many parts on both sides). The threads owning those parts then never need
+    /// each other's spikes of this projection.
+    pub fn stays_within_parts(&self, pre_bounds: &[usize], post_bounds: &[usize]) -> bool {
+        assert_eq!(
+            pre_bounds.len(),
+            post_bounds.len(),
+            "as many parts on both sides"
+        );
+        let part = |bounds: &[usize], k: usize| bounds.partition_point(|&b| b <= k);
+        self.index
+            .target_span
+            .iter()
+            .enumerate()
+            .filter(|(_, &(lo, hi))| lo <= hi)
+            .all(|(i, &(lo, hi))| {
+                let p = part(pre_bounds, i);
+                part(post_bounds, lo as usize) == p && part(post_bounds, hi as usize) == p
+            })
+    }
+
+    /// For a projection of a group onto itself: entry c (0..=n) is true when cutting the group
+    /// before neuron c separates no presynaptic neuron from any of its targets (0 and n always
+    /// are).
+    pub fn uncut_positions(&self) -> Vec<bool> {
+        assert_eq!(
+            self.n_pre, self.n_post,
+            "a projection of a group onto itself"
+        );
+        // +1 where a synapse's span of positions starts, −1 past its end.
+        let mut crossing = vec![0i64; self.n_post + 2];
+        for (i, &(lo, hi)) in self.index.target_span.iter().enumerate() {
+            if lo <= hi {
+                let (first, last) = (i.min(lo as usize), i.max(hi as usize));
+                crossing[first + 1] += 1;
+                crossing[last + 1] -= 1;
+            }
+        }
+        let mut open = 0;
+        (0..=self.n_post)
+            .map(|c| {
+                open += crossing[c];
+                open == 0
+            })
+            .collect()
+    }
+
+    /// Every slot, listed by (presynaptic, postsynaptic) neuron: an order of the synapses that
+    /// no layout changes (draws per synapse made in it pick the same synapses however the
+    /// network is cut into blocks).
+    pub fn slots_by_pre_post(&self) -> Vec<usize> {
+        let mut slots: Vec<(u32, u32, usize)> = (0..self.row_start.len() - 1)
+            .flat_map(|r| {
+                let i = (r % self.n_pre) as u32;
+                (self.row_start[r]..self.row_start[r + 1]).map(move |k| (i, self.target[k], k))
+            })
+            .collect();
+        slots.sort_unstable();
+        slots.into_iter().map(|(_, _, k)| k).collect()
     }
 
     /// Number of synapses.

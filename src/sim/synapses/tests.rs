@@ -467,3 +467,35 @@ fn arrivals_match_a_direct_sum_in_emission_order_through_gaps_relayouts_and_a_re
         assert_eq!(events, expected_events, "events at step {step}");
     }
 }
+
+#[test]
+fn slots_by_pre_post_list_the_same_synapses_in_any_layout() {
+    // Weight = 100·pre + post names each synapse; delays shuffle the rows' slot order.
+    let (n_pre, n_post) = (7, 40);
+    let list: Vec<SynapseSpec> = (0..n_pre)
+        .flat_map(|i| {
+            (0..n_post)
+                .filter(move |j| (i + 3 * j) % 4 != 0)
+                .map(move |j| (i, j, (100 * i + j) as f64, ((i * 7 + j * 5) % 6) as u16))
+        })
+        .collect();
+    let mut p = Synapses::from_list(n_pre, n_post, list.clone()).unwrap();
+    let mut named: Vec<f64> = list.iter().map(|s| s.2).collect();
+    named.sort_by(f64::total_cmp);
+    for cuts in [
+        vec![0, 40],
+        vec![0, 20, 40],
+        vec![0, 3, 40],
+        vec![0, 9, 31, 40],
+    ] {
+        p.relayout(&cuts);
+        let in_order: Vec<f64> = p.slots_by_pre_post().iter().map(|&k| p.w[k]).collect();
+        assert_eq!(in_order, named, "cut at {cuts:?}");
+    }
+    // The slot order itself does change with the layout.
+    let slots = |cuts: &[usize], p: &mut Synapses| {
+        p.relayout(cuts);
+        p.slots_by_pre_post()
+    };
+    assert_ne!(slots(&[0, 40], &mut p), slots(&[0, 20, 40], &mut p));
+}

@@ -111,6 +111,8 @@ fn training_on_two_threads_is_bit_identical_to_one() {
     let train = |threads: usize| {
         let mut net = DiehlCook::new(DiehlCookParams::default(), 1030, MNIST, 5).unwrap();
         net.network.set_threads(threads);
+        // Every inhibitory neuron reaches both parts: the threads meet every step.
+        assert!(!net.network.thread_parts().2);
         let responses: Vec<Response> = images
             .iter()
             .enumerate()

@@ -170,6 +170,13 @@ fn two_threads_train_the_same_network_as_one() {
     let p = params(49.0, MechanismParams::default());
     let mut nets: Vec<MesoNet> = (0..2).map(|_| MesoNet::new(p, MNIST, 7).unwrap()).collect();
     nets[1].network_mut().set_threads(2);
+    // Cut between two competition areas (of 49 neurons), where no inhibition crosses: the
+    // threads never meet.
+    let (parts, bounds, independent) = nets[1].network().thread_parts();
+    assert!(
+        parts == 2 && independent && bounds[0][1] % 49 == 0,
+        "{bounds:?}"
+    );
     for net in &mut nets {
         for k in 0..2 {
             net.present(&image(k), true, k as u64);

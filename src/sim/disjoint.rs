@@ -46,10 +46,10 @@ pub fn balanced_bounds(work: &[u64], parts: usize) -> Vec<usize> {
     bounds
 }
 
-/// `bounds` (cuts of neurons with work `work[j]`, e.g. [`balanced_bounds`]) moved each to the
-/// allowed position (`allowed[c]`: a cut may fall before neuron c) whose cumulative work is
-/// nearest its own — the cuts kept ordered — if no part then holds more than (1 + `tolerance`)
-/// times an equal share of the work; None otherwise.
+/// `bounds` (cuts of neurons with work `work[j]`, e.g. [`balanced_bounds`], from 0 to n) with
+/// each inner cut moved to the allowed position (`allowed[c]`: a cut may fall before neuron c)
+/// whose cumulative work is nearest its own — the cuts kept ordered, the ends kept — if no part
+/// then holds more than (1 + `tolerance`) times an equal share of the work; None otherwise.
 pub fn snapped_bounds(
     work: &[u64],
     bounds: &[usize],
@@ -63,8 +63,11 @@ pub fn snapped_bounds(
     }
     let positions: Vec<usize> = (0..allowed.len()).filter(|&c| allowed[c]).collect();
     let mut snapped = vec![0usize; bounds.len()];
-    for (k, &cut) in bounds.iter().enumerate() {
-        let floor = if k == 0 { 0 } else { snapped[k - 1] };
+    let last = bounds.len() - 1;
+    snapped[0] = bounds[0];
+    snapped[last] = bounds[last];
+    for (k, &cut) in bounds.iter().enumerate().take(last).skip(1) {
+        let floor = snapped[k - 1];
         let goal = before[cut];
         snapped[k] = positions
             .iter()
@@ -273,6 +276,13 @@ mod tests {
         assert_eq!(
             snapped_bounds(&work, &b, &allowed, 0.5),
             Some(vec![0, 3, 10])
+        );
+        // Work ending in zeros: the inner cut ties between 1 and 3 (2 from its goal) and takes
+        // the lower; the last cut stays at the end, where no more work lies than at 4.
+        let all_but_2: Vec<bool> = (0..=6).map(|c| c != 2).collect();
+        assert_eq!(
+            snapped_bounds(&[2, 2, 2, 2, 0, 0], &[0, 2, 6], &all_but_2, 0.5),
+            Some(vec![0, 1, 6])
         );
         // Only the ends allowed: everything lands in one part, refused below 100 % over.
         let ends: Vec<bool> = (0..=10).map(|c| c == 0 || c == 10).collect();

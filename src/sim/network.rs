@@ -77,6 +77,15 @@ pub enum Monitor {
     },
 }
 
+impl Monitor {
+    /// The group it records.
+    pub fn group(&self) -> usize {
+        match self {
+            Monitor::SpikeCounts { group, .. } | Monitor::Raster { group, .. } => *group,
+        }
+    }
+}
+
 /// A neuron's own step (state update, threshold, traces) as work of a thread, in incoming
 /// synapses. Measured on the split-and-merge layer (9 408 neurons with 784, 576 or 256 input
 /// synapses, 2 threads, 300 MNIST samples): 40.9 ms per sample with 0, 39.0 with 300, 36.9-37.5
@@ -342,6 +351,19 @@ impl Network {
                 .ok_or_else(|| format!("{name}.target names no group"))?;
             p.synapses
                 .check(&name, n_pre, n_post, p.max_delay_steps as usize)?;
+            // A group emits a step's spikes in neuron order, once each; the merge of
+            // independent threads' flights restores that order.
+            let flight = &p.synapses.in_flight;
+            if let (Source::Group(_), Some(k)) = (
+                p.source,
+                (1..flight.len()).find(|&k| flight[k - 1] >= flight[k]),
+            ) {
+                return Err(format!(
+                    "{name}.synapses.in_flight[{k}] = {:?} does not follow {:?} (step, then neuron)",
+                    flight[k],
+                    flight[k - 1]
+                ));
+            }
             if let Some(plastic) = &p.plastic {
                 plastic.check(&format!("{name}.plastic"), n_post, p.synapses.len())?;
             }
@@ -456,6 +478,9 @@ impl Network {
             learn,
             parts,
             independent,
+            monitored: (0..n_groups)
+                .map(|g| monitors.iter().any(|m| m.group() == g))
+                .collect(),
             projections: shared,
             board: SpikeBoard::new(parts, n_groups),
             barrier: SpinBarrier::new(parts),

@@ -59,6 +59,8 @@ pub(super) struct Context<'a> {
     pub(super) parts: usize,
     /// No group's spike reaches another part's neurons: the threads never meet.
     pub(super) independent: bool,
+    /// Per group, whether a monitor records it (independent threads log only those spikes).
+    pub(super) monitored: Vec<bool>,
     pub(super) projections: Vec<SharedProjection<'a>>,
     /// Published spikes.
     pub(super) board: SpikeBoard,
@@ -74,17 +76,18 @@ pub(super) struct Share<'a> {
     pub(super) firsts: Vec<usize>,
     /// Its part of every plastic projection's traces (None for the others).
     pub(super) traces: Vec<Option<&'a mut PostTraces>>,
-    /// Its copy of every projection's spikes in flight.
+    /// Its copy of every projection's spikes in flight (of a group-fed projection, only its
+    /// own part's spikes when the threads are independent).
     pub(super) flights: Vec<Flight<'a>>,
     /// Its copy of the input groups.
     pub(super) inputs: &'a mut [InputGroup],
-    /// The monitors (thread 0 only).
+    /// The monitors (thread 0 only, and only when the threads meet every step).
     pub(super) monitors: Option<&'a mut [Monitor]>,
     pub(super) buffers: Buffers,
     /// Synaptic events it delivered.
     pub(super) events: u64,
-    /// Its own spikes as (step of the run, group, spike), when the threads are independent
-    /// (the monitors record them after the run).
+    /// Its own spikes of the monitored groups as (step of the run, group, spike), when the
+    /// threads are independent (the monitors record them after the run).
     pub(super) spike_log: Vec<(u32, u32, Spike)>,
 }
 
@@ -213,7 +216,9 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
             for (g, (all, own)) in buffers.all.iter_mut().zip(&buffers.own).enumerate() {
                 all.clear();
                 all.extend_from_slice(own);
-                me.spike_log.extend(own.iter().map(|&s| (k, g as u32, s)));
+                if ctx.monitored[g] {
+                    me.spike_log.extend(own.iter().map(|&s| (k, g as u32, s)));
+                }
             }
         } else if ctx.parts > 1 {
             ctx.barrier.wait(me.part);

@@ -109,6 +109,16 @@ impl Synapses {
                 "{name}.in_flight names presynaptic neuron {pre} of {n_pre}"
             ));
         }
+        // In emission order, which delivery relies on (it retires spikes from the front).
+        if let Some(k) =
+            (1..self.in_flight.len()).find(|&k| self.in_flight[k - 1].0 > self.in_flight[k].0)
+        {
+            return Err(format!(
+                "{name}.in_flight[{k}] was emitted at step {}, before the spike ahead of it ({})",
+                self.in_flight[k].0,
+                self.in_flight[k - 1].0
+            ));
+        }
         Ok(())
     }
 }

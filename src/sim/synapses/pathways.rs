@@ -5,7 +5,9 @@
 //! The pathways run on a [`SynapseView`] and a [`Flight`]: the view is what every thread of a
 //! network shares (the layout, read-only, and the weights, which each thread writes only onto
 //! its own part of the postsynaptic neurons); the flight is each thread's own copy of the
-//! spikes in flight, which every thread keeps identical by emitting every spike.
+//! spikes in flight, which every thread keeps identical by emitting every spike — or, when the
+//! threads are independent, holds its own part's spikes of a group-fed projection, merged
+//! after the run ([`Synapses::merge_part_flights`]).
 
 use super::store::{DueSegments, PostScratch, SlotIndex, Synapses};
 use crate::sim::disjoint::DisjointMut;
@@ -255,8 +257,8 @@ fn normalize_part((w, target, posts): (&mut [f64], &[u32], Range<usize>), total:
 impl SynapseView<'_> {
     /// Delivers every arrival due at `step` onto the postsynaptic neurons of layout blocks
     /// `blocks` ([`super::store::layout_blocks`]): `target[j − first] += w_ij` and, with a
-    /// rule, its `on_pre`. Every thread calls it on its own flight, so each retires the same
-    /// settled spikes. Arrivals come in the order of the spikes in flight (emission step, then
+    /// rule, its `on_pre`. Every thread calls it on its own flight every step, so each retires
+    /// the same settled spikes of those it holds. Arrivals come in the order of the spikes in flight (emission step, then
     /// emission order), then of the blocks, then of the slots; a step that is not delivered
     /// (the next call is for a later step) loses its arrivals. Returns the number of
     /// delivered events.

@@ -72,7 +72,8 @@ pub struct Synapses {
     /// Per presynaptic neuron, the last emission step all of whose synapses have arrived.
     pub(crate) settled_emission: Vec<i64>,
     /// Spikes emitted during the last `max_delay` steps: (emission step, presynaptic index).
-    /// Changed only by [`Synapses::emit`], delivery (which retires settled spikes) and
+    /// In emission order (step, then neuron). Changed only by [`Synapses::emit`], delivery
+    /// (which retires settled spikes), [`Synapses::merge_part_flights`] and
     /// [`Synapses::forget_spikes`], which keep every thread's ring of due segments in step.
     pub(crate) in_flight: VecDeque<(i64, u32)>,
     #[serde(skip)]

@@ -367,10 +367,17 @@ fn holdout_evaluates_on_the_last_training_images_and_never_reads_the_test_split(
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        serde_json::from_slice::<Value>(&output.stdout).unwrap()
+        let confusion = std::fs::read_to_string(out.path().join("confusion.svg")).unwrap();
+        (
+            serde_json::from_slice::<Value>(&output.stdout).unwrap(),
+            confusion,
+        )
     };
-    let normal = run(tail.path(), &["--test-samples", "1000"]);
-    let holdout = run(held.path(), &["--holdout", "1000"]);
+    let (normal, normal_figure) = run(tail.path(), &["--test-samples", "1000"]);
+    let (holdout, holdout_figure) = run(held.path(), &["--holdout", "1000"]);
+    // The confusion figure says which images it counts.
+    assert!(normal_figure.contains("Test confusion"));
+    assert!(holdout_figure.contains("Held-out confusion") && !holdout_figure.contains("Test"));
     assert_eq!(holdout["test_samples"], 1000);
     assert_eq!(holdout["holdout"], 1000);
     assert!(holdout["evaluated_on"]

@@ -60,7 +60,11 @@ pub fn draw(ckpt: &Checkpoint, eval: &Evaluation, dir: &Path) -> Result<()> {
     )?;
     confusion(
         &ConfusionFigure {
-            title: "Test confusion (all-activity vote)".into(),
+            title: if c.holdout > 0 {
+                "Held-out confusion (all-activity vote; last training images)".into()
+            } else {
+                "Test confusion (all-activity vote)".into()
+            },
             class_names: (0..10).map(|d| d.to_string()).collect(),
             counts: eval.confusion.counts.clone(),
         },

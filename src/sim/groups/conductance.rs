@@ -424,30 +424,41 @@ impl ConductanceGroup {
             .constants
             .expect("prepare() is called by new() and after loading");
         let p = self.params;
-        // Pass 2, only when someone is refractory or above threshold (most steps nobody is):
-        // refractory clocks, threshold test and reset.
+        // Pass 2, only when someone is above threshold: the threshold test and reset of the
+        // neurons not refractory. Pass 3, only when someone is refractory (or has just
+        // fired): the refractory clocks, branch-free over every neuron. Per neuron this is
+        // what one loop did — a refractory neuron counts down and does not fire; one that
+        // fires starts its clock — with a firing neuron's clock set one step longer, which
+        // pass 3 takes back the same step (a period of 0 steps stays 0).
         let offset = p.v_thresh_mv - p.theta_offset_mv;
         let (refractory, above) = self.relax_dispatch(adapt);
-        if !refractory && !above {
-            return;
+        let before = spikes.len();
+        if above {
+            for j in 0..self.v.len() {
+                if self.refractory_left[j] == 0
+                    && self.v[j] > self.theta[j] + offset
+                    && self.since_spike[j] >= c.block_steps
+                {
+                    spikes.push(j);
+                    self.v[j] = p.v_reset_mv;
+                    self.since_spike[j] = 0;
+                    if c.refractory_steps > 0 {
+                        self.refractory_left[j] = c.refractory_steps.saturating_add(1);
+                        if !p.integrate_while_refractory {
+                            self.free[j] = 0.0;
+                        }
+                    }
+                    if adapt {
+                        self.theta[j] += p.theta_plus_mv;
+                    }
+                }
+            }
         }
-        for j in 0..self.v.len() {
-            if self.refractory_left[j] > 0 {
-                self.refractory_left[j] -= 1;
-                if self.refractory_left[j] == 0 {
-                    self.free[j] = c.dt_over_tau;
-                }
-            } else if self.v[j] > self.theta[j] + offset && self.since_spike[j] >= c.block_steps {
-                spikes.push(j);
-                self.v[j] = p.v_reset_mv;
-                self.refractory_left[j] = c.refractory_steps;
-                self.since_spike[j] = 0;
-                if c.refractory_steps > 0 && !p.integrate_while_refractory {
-                    self.free[j] = 0.0;
-                }
-                if adapt {
-                    self.theta[j] += p.theta_plus_mv;
-                }
+        if refractory || spikes.len() > before {
+            for (r, f) in self.refractory_left.iter_mut().zip(self.free.iter_mut()) {
+                let was = *r;
+                *r = was.saturating_sub(1);
+                *f = if was == 1 { c.dt_over_tau } else { *f };
             }
         }
     }
@@ -583,6 +594,38 @@ mod tests {
             assert!(spikes.is_empty());
         }
         assert!((group.v[0] + 65.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_neuron_kept_above_threshold_fires_once_per_refractory_period_plus_one_step() {
+        // v put back above threshold before every step: with a period of k steps the neuron
+        // fires at steps 0, k + 1, 2(k + 1), ... — and every step when k = 0. Its v is free
+        // to move again exactly when the period ends (held at the reset until then).
+        for (refractory_ms, period) in [(0.0, 1usize), (0.5, 2), (5.0, 11)] {
+            let mut group = ConductanceGroup::new(
+                ConductanceParams {
+                    refractory_ms,
+                    ..params()
+                },
+                3,
+                0.5,
+            );
+            let mut fired = Vec::new();
+            for step in 0..40 {
+                group.v[1] = -40.0;
+                let mut spikes = Vec::new();
+                group.step(false, &mut spikes);
+                if spikes == vec![1] {
+                    fired.push(step);
+                } else {
+                    assert!(spikes.is_empty(), "{spikes:?}");
+                    assert_eq!(group.free[1] == 0.0, group.refractory_left[1] > 0);
+                }
+            }
+            let expected: Vec<usize> = (0..40).step_by(period).collect();
+            assert_eq!(fired, expected, "refractory {refractory_ms} ms");
+            assert!(group.refractory_left[0] == 0 && group.refractory_left[2] == 0);
+        }
     }
 
     #[test]

@@ -351,19 +351,8 @@ impl Network {
                 .ok_or_else(|| format!("{name}.target names no group"))?;
             p.synapses
                 .check(&name, n_pre, n_post, p.max_delay_steps as usize)?;
-            // A group emits a step's spikes in neuron order, once each; the merge of
-            // independent threads' flights restores that order.
-            let flight = &p.synapses.in_flight;
-            if let (Source::Group(_), Some(k)) = (
-                p.source,
-                (1..flight.len()).find(|&k| flight[k - 1] >= flight[k]),
-            ) {
-                return Err(format!(
-                    "{name}.synapses.in_flight[{k}] = {:?} does not follow {:?} (step, then neuron)",
-                    flight[k],
-                    flight[k - 1]
-                ));
-            }
+            p.synapses
+                .check_emission_order(&name, matches!(p.source, Source::Group(_)))?;
             if let Some(plastic) = &p.plastic {
                 plastic.check(&format!("{name}.plastic"), n_post, p.synapses.len())?;
             }

@@ -175,6 +175,8 @@ impl SpikeBoard {
 pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
     let groups = me.groups.len();
     let dt = ctx.dt_ms;
+    // The threads meet every step to exchange spikes (several threads, not independent).
+    let meet = ctx.parts > 1 && !ctx.independent;
     for k in 0..ctx.steps {
         let step = ctx.first_step + k as i64;
         let parity = (k % 2) as usize;
@@ -201,7 +203,7 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
             if first > 0 {
                 buffers.own[g].iter_mut().for_each(|s| s.neuron += first);
             }
-            if ctx.parts > 1 && !ctx.independent {
+            if meet {
                 ctx.board.publish(parity, me.part, g, &buffers.own[g]);
             }
         }
@@ -211,16 +213,9 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
                 rule.decay(traces.as_mut());
             }
         }
-        // Every part's spikes, in neuron order (independent: the own ones are all that matter).
-        if ctx.independent {
-            for (g, (all, own)) in buffers.all.iter_mut().zip(&buffers.own).enumerate() {
-                all.clear();
-                all.extend_from_slice(own);
-                if ctx.monitored[g] {
-                    me.spike_log.extend(own.iter().map(|&s| (k, g as u32, s)));
-                }
-            }
-        } else if ctx.parts > 1 {
+        // Every part's spikes, in neuron order — when the threads meet. On one thread, or on
+        // independent ones (which log theirs for the monitors), the own spikes are all.
+        if meet {
             ctx.barrier.wait(me.part);
             for g in 0..groups {
                 buffers.all[g].clear();
@@ -229,13 +224,13 @@ pub(super) fn run_part(ctx: &Context<'_>, me: &mut Share<'_>) {
         } else {
             for g in 0..groups {
                 std::mem::swap(&mut buffers.all[g], &mut buffers.own[g]);
+                if ctx.independent && ctx.monitored[g] {
+                    let own = &buffers.all[g];
+                    me.spike_log.extend(own.iter().map(|&s| (k, g as u32, s)));
+                }
             }
         }
-        let own = if ctx.parts > 1 {
-            &buffers.own
-        } else {
-            &buffers.all
-        };
+        let own = if meet { &buffers.own } else { &buffers.all };
         // 4. Pre pathways: every spike emitted, arrivals delivered onto own neurons.
         let t_arrival_ms = (step + 1) as f64 * dt;
         for (p, proj) in ctx.projections.iter().enumerate() {

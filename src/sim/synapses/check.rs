@@ -109,16 +109,32 @@ impl Synapses {
                 "{name}.in_flight names presynaptic neuron {pre} of {n_pre}"
             ));
         }
-        // In emission order, which delivery relies on (it retires spikes from the front).
-        if let Some(k) =
-            (1..self.in_flight.len()).find(|&k| self.in_flight[k - 1].0 > self.in_flight[k].0)
-        {
-            return Err(format!(
-                "{name}.in_flight[{k}] was emitted at step {}, before the spike ahead of it ({})",
-                self.in_flight[k].0,
-                self.in_flight[k - 1].0
-            ));
-        }
         Ok(())
+    }
+
+    /// Checks that the spikes in flight (named `name`.in_flight) are in emission order, which
+    /// delivery relies on (it retires spikes from the front): steps never go back, and with
+    /// `by_neuron` (a group's spikes: once each per step, in neuron order, the order the merge
+    /// of independent threads' flights restores) strictly by (step, neuron). An input may
+    /// repeat a spike within a step.
+    pub fn check_emission_order(
+        &self,
+        name: &str,
+        by_neuron: bool,
+    ) -> std::result::Result<(), String> {
+        let flight = &self.in_flight;
+        let out_of_order = |k: usize| match by_neuron {
+            true => flight[k - 1] >= flight[k],
+            false => flight[k - 1].0 > flight[k].0,
+        };
+        match (1..flight.len()).find(|&k| out_of_order(k)) {
+            Some(k) => Err(format!(
+                "{name}.in_flight[{k}] = {:?} does not follow {:?} (emission step{})",
+                flight[k],
+                flight[k - 1],
+                if by_neuron { ", then neuron" } else { "" }
+            )),
+            None => Ok(()),
+        }
     }
 }
